@@ -1,0 +1,124 @@
+"""Meeting records -> chunks (the unit embedded, indexed and cited).
+
+One chunk per remark (split at sentence boundaries only when a remark is
+long), plus one each for the meeting header (title, date, place), the
+attendee list, the agenda (with the secretariat's explanation) and each
+decision. Chunk text is always a verbatim slice of the source text.
+"""
+from __future__ import annotations
+
+import re
+
+from .domain import Chunk, Meeting, Span, content_id
+
+MAX_CHUNK_CHARS = 400  # e5-small reads 512 tokens; ~400 Japanese characters stay well inside
+
+_SENTENCE_END = re.compile(r"[。！？!?](?:[」』）)]*)")
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Sentences of ``text`` as spans (offsets shifted by ``offset``), whitespace-trimmed.
+
+    Splits after 。！？ (keeping closing brackets with their sentence). A page
+    break inside a sentence does not split it: PDF dumps break mid-sentence.
+    """
+    spans: list[Span] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        _append_trimmed(spans, text, pos, m.end(), offset)
+        pos = m.end()
+    _append_trimmed(spans, text, pos, len(text), offset)
+    return spans
+
+
+def split_lines(text: str, offset: int = 0) -> list[Span]:
+    """Non-blank lines as spans: the units of list-like chunks (header, attendees, agenda)."""
+    spans: list[Span] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        _append_trimmed(spans, text, pos, pos + len(raw.rstrip("\r\n")), offset)
+        pos += len(raw)
+    return spans
+
+
+def _append_trimmed(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(text[start:end], start + offset, end + offset))
+
+
+def units(chunk: Chunk) -> list[Span]:
+    """The citable units of a chunk: lines for list-like chunks, sentences for prose."""
+    if chunk.kind in ("header", "attendees", "agenda"):
+        return split_lines(chunk.text, chunk.start)
+    return split_sentences(chunk.text, chunk.start)
+
+
+def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:
+    """All chunks of one meeting, in document order."""
+    chunks: list[Chunk] = []
+
+    def add(start: int, end: int, kind: str, section: str, **extra: object) -> None:
+        body = text[start:end]
+        chunks.append(
+            Chunk(
+                chunk_id=content_id(meeting.source, kind, start, end, body),
+                text=body,
+                source=meeting.source,
+                start=start,
+                end=end,
+                meeting_id=meeting.meeting_id,
+                meeting=meeting.label,
+                date=meeting.date,
+                section=section,
+                kind=kind,
+                **extra,  # type: ignore[arg-type]
+            )
+        )
+
+    header_end = max(
+        s.end for s in (meeting.title_span, meeting.date_span, meeting.place_span) if s is not None
+    )
+    add(meeting.title_span.start, header_end, "header", "日時・場所")
+    if meeting.attendees_span is not None:
+        add(meeting.attendees_span.start, meeting.attendees_span.end, "attendees", "出席者")
+    if meeting.agenda_span is not None:
+        add(meeting.agenda_span.start, meeting.agenda_span.end, "agenda", "議事概要")
+    for remark in meeting.remarks:
+        pieces = _pack(split_sentences(remark.text, remark.start), max_chars) if len(remark.text) > max_chars else [
+            (remark.start, remark.end)
+        ]
+        for start, end in pieces:
+            add(
+                start,
+                end,
+                "remark",
+                remark.section,
+                agenda_item=remark.agenda_ref,
+                remark_no=remark.number,
+                organisation=remark.organisation,
+            )
+    for decision in meeting.decisions:
+        add(decision.start, decision.end, "decision", decision.section)
+    return chunks
+
+
+def _pack(sentences: list[Span], max_chars: int) -> list[tuple[int, int]]:
+    """Greedily group consecutive sentences into pieces of at most ``max_chars`` (a longer
+    single sentence stays whole: splitting inside a sentence would cut a statement)."""
+    pieces: list[tuple[int, int]] = []
+    start: int | None = None
+    end = 0
+    for s in sentences:
+        if start is not None and s.end - start > max_chars:
+            pieces.append((start, end))
+            start = None
+        if start is None:
+            start = s.start
+        end = s.end
+    if start is not None:
+        pieces.append((start, end))
+    return pieces

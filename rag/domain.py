@@ -1,0 +1,243 @@
+"""Plain, frozen domain records shared by every stage of the pipeline.
+
+Every record that shows text to a user carries ``start``/``end`` offsets into
+the decoded source text, and ``source_text[start:end] == text`` holds exactly.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A verbatim piece of a source file."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    title: str  # title/affiliation exactly as the minutes state it
+    span: Span
+    group: str = "member"  # "member" (構成員) or "other" (上記のほか出席)
+    proxy_for: str | None = None  # set on a 代理出席 proxy: the member they stand in for
+    represented_by: str | None = None  # set on a member: the proxy who attended instead
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    number: str  # "(1)" as written, normalised to ASCII digits: "1"
+    title: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Remark:
+    """One 発言: a "- " paragraph plus any continuation paragraphs after a page break."""
+
+    number: int  # 1-based, in order of appearance within the meeting
+    text: str  # verbatim, may contain the blank lines of a page break
+    start: int
+    end: int
+    section: str  # heading under which it appears, e.g. "出席者意見開陳"
+    organisation: str | None = None  # only when the remark names it (「防衛省としては」)
+    agenda_ref: str | None = None  # e.g. "(1)~(7)" from 「上記(1)～(7)について…意見が述べられた」
+
+
+@dataclass(frozen=True)
+class Decision:
+    text: str
+    start: int
+    end: int
+    section: str  # e.g. "政策会議決定"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A parsed minutes file."""
+
+    meeting_id: str
+    source: str  # file name under corpus/, or the path given to ingest
+    title: str  # the title lines, whitespace-folded
+    body: str  # e.g. "高度情報通信ネットワーク社会推進戦略本部"
+    name: str  # e.g. "情報セキュリティ政策会議"
+    number: int | None  # 第14回 -> 14
+    kind: str  # e.g. "議事要旨"
+    date: str  # ISO "2007-10-03"
+    date_original: str  # as written: "平成19年10月3日(水)"
+    time: str | None  # "17:20~18:20" as written
+    place: str | None
+    attendees: tuple[Attendee, ...]
+    agenda: tuple[AgendaItem, ...]
+    secretariat: Span | None  # 事務局より…説明が行われた
+    remarks: tuple[Remark, ...]
+    decisions: tuple[Decision, ...]
+    title_span: Span
+    date_span: Span
+    place_span: Span | None
+    attendees_span: Span | None
+    agenda_span: Span | None
+    content_hash: str  # sha256 of the decoded text
+
+    @property
+    def label(self) -> str:
+        """Human label: 「情報セキュリティ政策会議 第14回会合」."""
+        return f"{self.name} 第{self.number}回会合" if self.number is not None else self.name
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The unit that is embedded and indexed. ``text`` is verbatim source text."""
+
+    chunk_id: str
+    text: str
+    source: str
+    start: int
+    end: int
+    meeting_id: str
+    meeting: str  # Meeting.label
+    date: str  # ISO
+    section: str
+    kind: str  # "header" | "agenda" | "remark" | "decision"
+    agenda_item: str | None = None
+    remark_no: int | None = None
+    organisation: str | None = None
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata for stores (Chroma rejects None values)."""
+        meta: dict[str, str | int] = {
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "meeting_id": self.meeting_id,
+            "meeting": self.meeting,
+            "date": self.date,
+            "date_int": int(self.date.replace("-", "")),
+            "section": self.section,
+            "kind": self.kind,
+        }
+        if self.agenda_item is not None:
+            meta["agenda_item"] = self.agenda_item
+        if self.remark_no is not None:
+            meta["remark_no"] = self.remark_no
+        if self.organisation is not None:
+            meta["organisation"] = self.organisation
+        return meta
+
+    @classmethod
+    def from_metadata(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
+        return cls(
+            chunk_id=chunk_id,
+            text=text,
+            source=str(meta["source"]),
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            meeting_id=str(meta["meeting_id"]),
+            meeting=str(meta["meeting"]),
+            date=str(meta["date"]),
+            section=str(meta["section"]),
+            kind=str(meta["kind"]),
+            agenda_item=meta.get("agenda_item"),
+            remark_no=int(meta["remark_no"]) if meta.get("remark_no") is not None else None,
+            organisation=meta.get("organisation"),
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and per-retriever ranks (1-based, None if absent)."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk: Chunk
+    text: str  # verbatim: source_text[start:end] == text
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {
+            "n": self.n,
+            "chunk_id": c.chunk_id,
+            "text": self.text,
+            "source": c.source,
+            "start": self.start,
+            "end": self.end,
+            "meeting": c.meeting,
+            "date": c.date,
+            "section": c.section,
+            "remark_no": c.remark_no,
+            "organisation": c.organisation,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    contexts: tuple[Hit, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters that restrict retrieval; empty means everything."""
+
+    sources: tuple[str, ...] = ()
+    meeting_ids: tuple[str, ...] = ()
+    date_from: str | None = None  # ISO, inclusive
+    date_to: str | None = None  # ISO, inclusive
+    sections: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.sources or self.meeting_ids or self.date_from or self.date_to
+                    or self.sections or self.organisations)
+
+    def matches(self, meta: dict) -> bool:
+        """The same predicate applied in Python (lexical side) as in Chroma's where clause."""
+        if self.sources and meta.get("source") not in self.sources:
+            return False
+        if self.meeting_ids and meta.get("meeting_id") not in self.meeting_ids:
+            return False
+        if self.date_from and str(meta.get("date", "")) < self.date_from:
+            return False
+        if self.date_to and str(meta.get("date", "")) > self.date_to:
+            return False
+        if self.sections and meta.get("section") not in self.sections:
+            return False
+        if self.organisations and meta.get("organisation") not in self.organisations:
+            return False
+        return True
+
+
+def parse_iso_date(value: str, field_name: str) -> str:
+    """Validate a YYYY-MM-DD date given by a user; the error names the field."""
+    import datetime as dt
+
+    from .errors import ConfigError
+
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise ConfigError(f"{field_name}: {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def content_id(*parts: object, length: int = 20) -> str:
+    """Stable id from content, so re-ingesting the same file yields the same ids."""
+    h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:length]

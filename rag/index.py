@@ -1,0 +1,222 @@
+"""The index as one unit: vector store + BM25 + meeting records, kept in step.
+
+Ingest parses and embeds everything first and only then writes, so a bad file
+or a failing model never leaves a half-indexed meeting; writes upsert the new
+chunks before deleting stale ones, so an interruption loses nothing that was
+indexed. Chunk ids are content hashes: re-ingesting an unchanged file is a
+no-op and a changed file replaces its old chunks.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from .chunking import chunk_meeting
+from .config import Settings
+from .domain import Chunk, Filters, Meeting
+from .embeddings import MinutesEmbeddings, make_embeddings
+from .errors import EmptyIndexError, InputError
+from .lexical import LexicalIndex
+from .parsing import parse_minutes, read_minutes
+from .records import RecordStore
+from .store import ChromaStore, VectorStore, make_client
+
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+
+EMBED_BATCH = 64
+MINUTES_SUFFIXES = (".txt", ".text", ".md")
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the model reads: the verbatim chunk with PDF line breaks folded."""
+    return re.sub(r"\s+", " ", chunk.text).strip()
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)  # sources indexed (new or changed)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    chunks_written: int = 0
+    chunks_deleted: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    meetings: int
+    chunks: int
+    embedding_model: str
+    store: str  # "embedded Chroma at …" or "Chroma server at host:port"
+
+
+class MinutesIndex:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: MinutesEmbeddings | None = None,
+        store: VectorStore | None = None,
+        lexical: LexicalIndex | None = None,
+        records: RecordStore | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings or make_embeddings(settings)
+        self.store = store if store is not None else ChromaStore(settings, self.embeddings)
+        self.lexical = lexical if lexical is not None else LexicalIndex(settings.lexical_dir)
+        self.records = records if records is not None else RecordStore(settings.records_dir)
+
+    # ------------------------------------------------------------ reading
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        found = self.lexical.get(chunk_id)
+        if found is None:
+            return None
+        text, meta = found
+        return Chunk.from_metadata(chunk_id, text, meta)
+
+    def chunks_of(self, meeting_id: str, kind: str) -> list[Chunk]:
+        """One meeting's chunks of a kind ("header", "attendees", "agenda", "remark", "decision"), in order."""
+        found = [self.chunk(cid) for cid in self.lexical.ids_matching(Filters(meeting_ids=(meeting_id,)))]
+        return sorted((c for c in found if c is not None and c.kind == kind), key=lambda c: c.start)
+
+    def source_text(self, chunk: Chunk) -> str | None:
+        return self.records.text(chunk.meeting_id)
+
+    def meetings(self) -> list[Meeting]:
+        return self.records.meetings()
+
+    def is_empty(self) -> bool:
+        return self.store.count() == 0
+
+    def status(self) -> IndexStatus:
+        where = (
+            f"Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
+            if self.settings.uses_server
+            else f"embedded Chroma at {self.settings.chroma_dir}"
+        )
+        return IndexStatus(len(self.records.ids()), self.store.count(), self.embeddings.model_id, where)
+
+    # ------------------------------------------------------------ writing
+
+    def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
+        """Index minutes files or folders. Bad files are reported in ``errors``, never half-indexed."""
+        report = IngestReport()
+        files = self._expand(paths, report)
+        parsed: list[tuple[Meeting, str, list[Chunk]]] = []
+        for path in files:
+            source = self.source_name(path)
+            try:
+                text = read_minutes(path, source)
+                meeting = parse_minutes(text, source)
+            except InputError as exc:
+                report.errors.append(exc)
+                continue
+            if self._unchanged(meeting):
+                report.unchanged.append(source)
+                continue
+            parsed.append((meeting, text, chunk_meeting(meeting, text)))
+
+        total = sum(len(chunks) for _, _, chunks in parsed)
+        done = 0
+        if progress:
+            progress(0, total, f"{len(parsed)} file(s) to index")
+        for meeting, text, chunks in parsed:
+            parts = []
+            for i in range(0, len(chunks), EMBED_BATCH):
+                batch = chunks[i : i + EMBED_BATCH]
+                parts.append(self.embeddings.embed_documents_array([embedding_text(c) for c in batch]))
+                done += len(batch)
+                if progress:
+                    progress(done, total, meeting.source)
+            vectors = np.vstack(parts)  # a meeting always has its header chunk
+            report.chunks_deleted += self._write(meeting, text, chunks, vectors)
+            report.chunks_written += len(chunks)
+            report.added.append(meeting.source)
+        if parsed:
+            self.lexical.save()
+        return report
+
+    def _write(self, meeting: Meeting, text: str, chunks: list[Chunk], vectors) -> int:
+        new_ids = {c.chunk_id for c in chunks}
+        stale = [cid for cid in self.store.ids_for_source(meeting.source) if cid not in new_ids]
+        self.store.upsert(chunks, vectors)
+        self.lexical.upsert([c.chunk_id for c in chunks], [c.text for c in chunks], [c.metadata() for c in chunks])
+        if stale:
+            self.store.delete(stale)
+            self.lexical.delete(stale)
+        self.records.save(meeting, text)
+        return len(stale)
+
+    def remove(self, source: str) -> int:
+        """Drop one source from every index; returns the number of chunks removed."""
+        ids = self.store.ids_for_source(source)
+        self.store.delete(ids)
+        self.lexical.delete(ids)
+        self.lexical.save()
+        meeting = self.records.find(source)
+        if meeting:
+            self.records.delete(meeting.meeting_id)
+        return len(ids)
+
+    def ensure_built(self, progress: Progress | None = None) -> IngestReport | None:
+        """Build from the corpus folder when the index is empty (first start)."""
+        if not self.is_empty():
+            return None
+        if not self.settings.corpus_dir.is_dir() or not any(self._minutes_in(self.settings.corpus_dir)):
+            raise EmptyIndexError(
+                f"the index is empty and there are no minutes in {self.settings.corpus_dir}; "
+                "add .txt minutes there or run `python -m rag ingest PATH`"
+            )
+        return self.ingest([self.settings.corpus_dir], progress)
+
+    # ------------------------------------------------------------ helpers
+
+    def source_name(self, path: Path) -> str:
+        """The file name relative to corpus/ for bundled minutes, else the path as given."""
+        try:
+            return path.resolve().relative_to(self.settings.corpus_dir.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _unchanged(self, meeting: Meeting) -> bool:
+        stored = self.records.get(meeting.meeting_id)
+        return bool(stored and stored[0].content_hash == meeting.content_hash and self.store.ids_for_source(meeting.source))
+
+    @staticmethod
+    def _minutes_in(folder: Path) -> list[Path]:
+        return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in MINUTES_SUFFIXES)
+
+    def _expand(self, paths: Iterable[Path], report: IngestReport) -> list[Path]:
+        files: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                found = self._minutes_in(path)
+                if not found:
+                    report.errors.append(InputError(str(path), "folder contains no .txt minutes files"))
+                files.extend(found)
+            elif path.exists():
+                files.append(path)
+            else:
+                report.errors.append(InputError(str(path), "no such file or folder"))
+        return files
+
+
+def drop_index(settings: Settings) -> None:
+    """Delete every index (vectors, BM25, records) — before a rebuild with another model.
+
+    Works without opening the collection, which a model mismatch would refuse.
+    """
+    import shutil
+
+    client = make_client(settings)
+    if settings.collection in {getattr(c, "name", c) for c in client.list_collections()}:
+        client.delete_collection(settings.collection)
+    for folder in (settings.lexical_dir, settings.records_dir):
+        shutil.rmtree(folder, ignore_errors=True)

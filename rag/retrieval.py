@@ -1,0 +1,93 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused with reciprocal rank fusion.
+
+RRF needs no score calibration between a cosine and a BM25 score, which
+matters because e5 cosines sit in a narrow band while BM25 is unbounded.
+The retriever is a LangChain ``BaseRetriever`` so chains and the UI can use it;
+``retrieve`` returns the richer ``Hit`` records the answerer needs.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .domain import Chunk, Filters, Hit
+
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
+RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each list
+
+
+def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion of several ranked id lists."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking, start=1):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + lexical candidates, fused; metadata filters apply to both sides."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Any  # rag.index.MinutesIndex (typed loosely: pydantic must not validate it)
+    k: int = 5
+    candidates: int = 30
+    mode: Mode = "hybrid"
+    filters: Filters | None = None
+
+    def retrieve(
+        self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode | None = None
+    ) -> list[Hit]:
+        k = k or self.k
+        mode = mode or self.mode
+        filters = filters if filters is not None else self.filters
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; use one of {MODES}")
+        n = max(self.candidates, k)
+        dense: list[tuple[Chunk, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.index.embeddings.embed_query_array(query)
+            dense = self.index.store.query(vector, n, filters)
+        if mode in ("hybrid", "bm25"):
+            lexical = self.index.lexical.search(query, n, filters)
+
+        chunks: dict[str, Chunk] = {c.chunk_id: c for c, _ in dense}
+        dense_rank = {c.chunk_id: r for r, (c, _) in enumerate(dense, start=1)}
+        dense_score = {c.chunk_id: s for c, s in dense}
+        lex_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
+        lex_score = dict(lexical)
+        fused = rrf([[c.chunk_id for c, _ in dense], [cid for cid, _ in lexical]])
+        order = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+        hits = []
+        for cid in order:
+            chunk = chunks.get(cid) or self.index.chunk(cid)
+            if chunk is None:  # lexical index ahead of the store; never cite what we cannot show
+                continue
+            hits.append(
+                Hit(
+                    chunk=chunk,
+                    score=fused[cid],
+                    dense_rank=dense_rank.get(cid),
+                    lexical_rank=lex_rank.get(cid),
+                    dense_score=dense_score.get(cid),
+                    lexical_score=lex_score.get(cid),
+                )
+            )
+        return hits
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [hit_to_document(h) for h in self.retrieve(query)]
+
+
+def hit_to_document(hit: Hit) -> Document:
+    meta = {**hit.chunk.metadata(), "chunk_id": hit.chunk.chunk_id, "score": hit.score}
+    return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.chunk_id)

@@ -1,0 +1,184 @@
+"""The vector store: Chroma, embedded (persistent, on disk) or a ``chroma run`` server.
+
+A thin adapter over ``langchain_chroma.Chroma``: the LangChain object is
+exposed as ``.vectorstore`` for chains, while ingest and query talk to its
+collection with embeddings we compute ourselves, so Chroma never embeds
+anything and can never fall back to its own (downloading) default model.
+The collection records the embedding model that built it; opening it with
+another model is an ``IndexMismatchError``.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterable, Protocol, Sequence
+
+import numpy as np
+
+from .config import Settings
+from .domain import Chunk, Filters
+from .embeddings import MinutesEmbeddings
+from .errors import IndexMismatchError, StoreUnavailableError
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+UPSERT_BATCH = 1000
+
+
+class VectorStore(Protocol):
+    """What the pipeline needs of a vector store (Chroma here; an in-memory fake in tests)."""
+
+    model_id: str
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, texts: Sequence[str] | None = None) -> None: ...
+
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    def ids_for_source(self, source: str) -> list[str]: ...
+
+    def query(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]: ...
+
+    def count(self) -> int: ...
+
+
+def chroma_where(filters: Filters | None) -> dict | None:
+    """Translate ``Filters`` into a Chroma ``where`` clause (None when unfiltered)."""
+    if filters is None or filters.is_empty():
+        return None
+    clauses: list[dict] = []
+    for key, values in (
+        ("source", filters.sources),
+        ("meeting_id", filters.meeting_ids),
+        ("section", filters.sections),
+        ("organisation", filters.organisations),
+    ):
+        if values:
+            clauses.append({key: {"$in": list(values)}})
+    if filters.date_from:
+        clauses.append({"date_int": {"$gte": int(filters.date_from.replace("-", ""))}})
+    if filters.date_to:
+        clauses.append({"date_int": {"$lte": int(filters.date_to.replace("-", ""))}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def make_client(settings: Settings):
+    """An embedded persistent client, or an HTTP client when CHROMA_HOST is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.uses_server:
+        try:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises a variety of connection errors
+            raise StoreUnavailableError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"({type(exc).__name__}: {exc}). Start it with `chroma run --path DIR --host "
+                f"{settings.chroma_host} --port {settings.chroma_port}` or unset CHROMA_HOST "
+                "to use the embedded store. Nothing was changed."
+            ) from None
+        return client
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+class ChromaStore:
+    """Chunks and their vectors in one Chroma collection (cosine space)."""
+
+    def __init__(self, settings: Settings, embeddings: MinutesEmbeddings, client=None) -> None:
+        from langchain_chroma import Chroma
+
+        self.settings = settings
+        self.model_id = embeddings.model_id
+        self.client = client if client is not None else make_client(settings)
+        self.vectorstore = Chroma(
+            collection_name=settings.collection,
+            embedding_function=embeddings,
+            client=self.client,
+            collection_metadata={"hnsw:space": "cosine", "embedding_model": self.model_id},
+        )
+        self.collection = self.vectorstore._collection
+        built_with = (self.collection.metadata or {}).get("embedding_model")
+        if built_with and built_with != self.model_id:
+            raise IndexMismatchError(
+                f"the index in collection {settings.collection!r} was built with embedding model "
+                f"{built_with!r}, but {self.model_id!r} is configured. Re-ingest with "
+                f"`python -m rag ingest --rebuild`, or set RAG_EMBEDDING_BACKEND/RAG_EMBEDDING_MODEL "
+                "back to the model that built it."
+            )
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, texts: Sequence[str] | None = None) -> None:
+        for i in range(0, len(chunks), UPSERT_BATCH):
+            batch = chunks[i : i + UPSERT_BATCH]
+            self.collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=np.asarray(vectors[i : i + UPSERT_BATCH], dtype=np.float32),
+                documents=[c.text for c in batch],
+                metadatas=[c.metadata() for c in batch],
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), UPSERT_BATCH):
+            self.collection.delete(ids=ids[i : i + UPSERT_BATCH])
+
+    def ids_for_source(self, source: str) -> list[str]:
+        return list(self.collection.get(where={"source": source}, include=[])["ids"])
+
+    def query(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
+        n = self.count()
+        if n == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(k, n),
+            where=chroma_where(filters),
+            include=["documents", "metadatas", "distances"],
+        )
+        out = []
+        for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]):
+            out.append((Chunk.from_metadata(cid, doc, meta), 1.0 - float(dist)))
+        return out
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def reset(self) -> None:
+        """Drop the collection (for --rebuild); the next store opened recreates it."""
+        self.client.delete_collection(self.settings.collection)
+
+
+class MemoryStore:
+    """A deterministic in-memory vector store with the same contract, for fast tests."""
+
+    def __init__(self, model_id: str) -> None:
+        self.model_id = model_id
+        self._chunks: dict[str, Chunk] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, texts: Sequence[str] | None = None) -> None:
+        for chunk, vec in zip(chunks, vectors):
+            self._chunks[chunk.chunk_id] = chunk
+            self._vectors[chunk.chunk_id] = np.asarray(vec, dtype=np.float32)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        for cid in ids:
+            self._chunks.pop(cid, None)
+            self._vectors.pop(cid, None)
+
+    def ids_for_source(self, source: str) -> list[str]:
+        return [cid for cid, c in self._chunks.items() if c.source == source]
+
+    def query(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
+        scored = [
+            (c, float(np.dot(self._vectors[cid], vector)))
+            for cid, c in self._chunks.items()
+            if filters is None or filters.matches(c.metadata())
+        ]
+        scored.sort(key=lambda x: (-x[1], x[0].chunk_id))
+        return scored[:k]
+
+    def count(self) -> int:
+        return len(self._chunks)
