@@ -20,6 +20,7 @@ from typing import Protocol
 
 from .chunking import units
 from .domain import Answer, Chunk, Citation, Hit, Span
+from .lexical import normalize, tokenize
 
 NOT_FOUND_JA = "議事要旨には該当する記載が見つかりませんでした。"
 NOT_FOUND_EN = "The minutes contain nothing that answers this question. (議事要旨には該当する記載が見つかりませんでした。)"
@@ -28,12 +29,33 @@ NOT_FOUND_EN = "The minutes contain nothing that answers this question. (議事�
 _INTENTS: dict[str, tuple[str, ...]] = {
     "date": ("いつ", "日時", "日付", "開催日", "何日", "何月", "何時", "時間", "曜日", "when", "date", "time", "what day"),
     "place": ("どこ", "場所", "会場", "where", "venue", "place", "location"),
-    "attendees": ("誰", "だれ", "出席した", "出席者は", "出席者を", "代理", "参加者", "メンバー", "有識者", "構成員",
-                  "who ", "attend", "proxy", "member", "present at"),
+    "attendees": ("誰", "だれ", "出席した", "出席者は", "出席者を", "出席して", "代理", "代わり", "参加者", "メンバー",
+                  "有識者", "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at"),
     "agenda": ("議題", "議事次第", "案件", "agenda", "topics", "items"),
     "decision": ("決定", "決まっ", "決議", "了承", "decid", "decision", "adopted"),
 }
 _INTENT_KIND = {"date": "header", "place": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
+# Date/place intents are about the meeting itself only when the question says so;
+# 「情報セキュリティの日は何月何日」 asks for another date, which a remark must state.
+_ABOUT_MEETING = ("会合", "会議", "開催", "meeting", "held", "convened", "session")
+
+# Answer types: a question asking for one of these can only be answered by an
+# excerpt that contains one. (pattern in the question, pattern in the excerpt, what is missing)
+_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
+    (re.compile(r"何円|何億|何万|いくら|金額|総額|予算額|要求額|how much|yen|amount"),
+     re.compile(r"\d[\d,.]*\s*(?:円|億|万円|千円)"), "金額"),
+    (re.compile(r"何票|票数|賛成|反対|vote"), re.compile(r"\d+\s*票"), "票数"),
+    (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees)"), re.compile(r"\d+\s*(?:人|名)"), "人数"),
+)
+_DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
+_DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
+_DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
+_WHO_QUESTION = re.compile(r"誰|だれ|who\b|whom")
+_STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|say|said|state|remark|view|opinion|argue")
+_ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
+_GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
+# Attendance words that do not identify anyone: a "who" question needs more than these.
+_GENERIC_ATTENDANCE = {"出席", "者", "会合", "会議", "第", "回", "参加", "人", "誰", "方", "代理", "代わり"}
 
 
 class Answerer(Protocol):
@@ -44,9 +66,10 @@ class Answerer(Protocol):
 class Thresholds:
     """Abstention thresholds, calibrated on evals/dev.jsonl (see README: evaluation)."""
 
-    min_dense: float = 0.82  # e5 cosine of the best hit that is enough on its own
+    min_dense: float = 0.85  # e5 cosine of the best hit that is enough on its own (Japanese question)
     min_coverage: float = 0.5  # IDF-weighted share of the question's terms found in the best chunk
     weak_dense: float = 0.78  # below this, even good lexical overlap is not trusted
+    min_dense_crosslingual: float = 0.78  # English question over Japanese minutes: cosines run lower
 
 
 def is_japanese(text: str) -> bool:
@@ -54,8 +77,12 @@ def is_japanese(text: str) -> bool:
 
 
 def detect_intents(question: str) -> list[str]:
+    """Which parts of a meeting record the question asks about (date, place, attendees, …)."""
     q = unicodedata.normalize("NFKC", question).lower() + " "
-    return [name for name, keys in _INTENTS.items() if any(k in q for k in keys)]
+    found = [name for name, keys in _INTENTS.items() if any(k in q for k in keys)]
+    if "date" in found and not any(k in q for k in _ABOUT_MEETING):
+        found.remove("date")
+    return found
 
 
 def _specific(term: str) -> bool:
@@ -78,40 +105,109 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         japanese = is_japanese(question)
-        not_found = NOT_FOUND_JA if japanese else NOT_FOUND_EN
         if not hits or not question.strip():
-            return Answer(question, not_found, True, (), tuple(hits))
+            return self._abstain(question, hits, japanese, None)
         terms = self.index.lexical.term_stats(question)
         n_docs = max(len(self.index.lexical), 1)
         weights = {t: math.log(1 + n_docs / (df + 1)) for t, df in terms}
-        if self._names_unknown(question, terms, japanese):
-            return Answer(question, not_found, True, (), tuple(hits))
-
         intents = detect_intents(question)
         candidates = self._candidates(hits, intents)
-        if not self._relevant(hits, candidates, weights, intents):
-            return Answer(question, not_found, True, (), tuple(hits))
+
+        reason = self._unanswerable(question, japanese, terms, hits, candidates, weights)
+        if reason is None and not self._relevant(hits, candidates, weights, intents, japanese):
+            reason = ""
+        if reason is not None:
+            return self._abstain(question, hits, japanese, reason)
 
         citations = self._select(question, candidates, weights, intents)
         if not citations:
-            return Answer(question, not_found, True, (), tuple(hits))
+            return self._abstain(question, hits, japanese, "")
         text = self._compose(citations, japanese)
         return Answer(question, text, False, tuple(citations), tuple(hits))
 
+    @staticmethod
+    def _abstain(question: str, hits: list[Hit], japanese: bool, reason: str | None) -> Answer:
+        text = NOT_FOUND_JA if japanese else NOT_FOUND_EN
+        if reason:
+            text += f"（{reason}）"
+        return Answer(question, text, True, (), tuple(hits))
+
     # ------------------------------------------------------------ abstention
 
-    def _names_unknown(self, question: str, terms: list[tuple[str, int]], japanese: bool) -> bool:
+    def _unanswerable(
+        self, question: str, japanese: bool, terms: list[tuple[str, int]], hits: list[Hit],
+        candidates: list[Chunk], weights: dict[str, float],
+    ) -> str | None:
+        """Why the minutes cannot answer (a short Japanese reason), or None if they may.
+
+        Each rule looks for something the question needs and the minutes lack:
+        a term never indexed, a named ministry that never appears, a named
+        person's statements when remarks are not attributed to names, or an
+        answer of a type (amount, vote count, date) that no excerpt contains.
+        """
+        q = unicodedata.normalize("NFKC", question).lower()
         for term, df in terms:
-            if df == 0 and _specific(term) and (japanese or term.isdigit()):
-                return True
+            if df == 0 and _specific(term) and (japanese or term.isdigit()) and not self._known_year(term):
+                return f"「{term}」はどの議事要旨にも出てきません"
+        texts = [normalize(c.text) for c in candidates]
+        for org in _ORG_IN_QUESTION.findall(q):
+            org = re.sub(r"^[他各両同全諸]+", "", org)
+            if org in _GENERIC_ORGS or len(org) < 2:
+                continue
+            if not any(org in t for t in texts) and not self._in_index(org):
+                return f"「{org}」の記載はありません"
+        if _STATEMENT_QUESTION.search(q):
+            for name in self._attendee_names(candidates):
+                if name in re.sub(r"\s+", "", q) and not any(name in t for t, c in zip(texts, candidates) if c.kind == "remark"):
+                    return f"議事要旨では発言者の氏名が記されていないため、{name}氏の発言は特定できません"
+        for asks, has, what in _ANSWER_TYPES:
+            if asks.search(q) and not any(has.search(t) for t in texts):
+                return f"{what}の記載はありません"
+        about_meeting = any(k in q for k in _ABOUT_MEETING)
+        if _DATE_QUESTION.search(q) and not about_meeting:
+            topic = {t: w for t, w in weights.items() if t not in _DATE_WORDS and not t.isdigit()}
+            # the meeting's own date line does not date anything else
+            dated = [u.text for c in candidates if c.kind != "header" for u in units(c) if _DATE_TEXT.search(normalize(u.text))]
+            if not any(_coverage(u, topic) >= 0.5 for u in dated):
+                return "該当する日付の記載はありません"
+        if _WHO_QUESTION.search(q):
+            specific = {t: w for t, w in weights.items() if t not in _GENERIC_ATTENDANCE and not t.isdigit()}
+            people = [c for c in candidates if c.kind in ("attendees", "agenda")]  # 出席者, 事務局より説明
+            if specific and not any(_coverage(line.text, specific) > 0 for c in people for line in units(c)):
+                return "該当する出席者の記載はありません"
+        return None
+
+    def _known_year(self, term: str) -> bool:
+        """A Western year (FY2008) the minutes may write in 和暦 (平成20年度)."""
+        if not (term.isdigit() and len(term) == 4):
+            return False
+        year = int(term)
+        for era_start in (2018, 1988, 1925):  # 令和, 平成, 昭和
+            if year > era_start:
+                return any(df > 0 for _, df in self.index.lexical.term_stats(str(year - era_start)))
         return False
 
-    def _relevant(self, hits: list[Hit], candidates: list[Chunk], weights: dict[str, float], intents: list[str]) -> bool:
+    def _in_index(self, phrase: str) -> bool:
+        return any(phrase in normalize(self.index.chunk(cid).text) for cid, _ in self.index.lexical.search(phrase, 5))
+
+    def _attendee_names(self, candidates: list[Chunk]) -> list[str]:
+        names: list[str] = []
+        for meeting_id in dict.fromkeys(c.meeting_id for c in candidates):
+            meeting = self._meeting_by_id(meeting_id)
+            if meeting:
+                names += [re.sub(r"\s+", "", a.name) for a in meeting.attendees]
+        return names
+
+    def _relevant(
+        self, hits: list[Hit], candidates: list[Chunk], weights: dict[str, float], intents: list[str], japanese: bool
+    ) -> bool:
         th = self.thresholds
         best_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
         coverage = max((_coverage(c.text, weights) for c in candidates[:3]), default=0.0)
         if intents and candidates and candidates[0].kind != "remark":
             return best_dense >= th.weak_dense or coverage >= th.min_coverage
+        if not japanese:  # no lexical overlap is possible with Japanese minutes: the cosine decides
+            return best_dense >= th.min_dense_crosslingual
         if best_dense >= th.min_dense:
             return True
         return best_dense >= th.weak_dense and coverage >= th.min_coverage
@@ -125,8 +221,7 @@ class ExtractiveAnswerer:
         if intents and hits:
             meeting_id = hits[0].chunk.meeting_id
             for intent in intents:
-                kind = _INTENT_KIND[intent]
-                for chunk in self.index.chunks_of(meeting_id, kind):
+                for chunk in self.index.chunks_of(meeting_id, _INTENT_KIND[intent]):
                     if chunk.chunk_id not in {c.chunk_id for c in routed}:
                         routed.append(chunk)
         seen = {c.chunk_id for c in routed}
@@ -140,7 +235,7 @@ class ExtractiveAnswerer:
                 scored.append((score - 0.05 * rank, rank, chunk, picked))
         if not scored:
             return []
-        top = scored[0]  # the best-ranked chunk always leads: retrieval already fused both signals
+        top = scored[0]  # the best-ranked chunk always leads: retrieval (or routing) put it first
         chosen = [top]
         for item in sorted(scored[1:], key=lambda x: -x[0]):
             if len(chosen) >= self.max_citations:
@@ -161,44 +256,52 @@ class ExtractiveAnswerer:
         parts = units(chunk)
         if not parts:
             return [], 0.0
-        lexical = self.index.lexical
-        scores = [_coverage(p.text, weights, lexical) for p in parts]
+        scores = [_coverage(p.text, weights) for p in parts]
         if chunk.kind == "header":
-            meeting = self._meeting(chunk)
+            meeting = self._meeting_by_id(chunk.meeting_id)
             wanted = []
             if meeting and "date" in intents:
                 wanted.append(meeting.date_span)
             if meeting and "place" in intents and meeting.place_span:
                 wanted.append(meeting.place_span)
-            hits = [i for i, p in enumerate(parts) if any(p.start <= w.start and w.end <= p.end for w in wanted)]
-            if hits:
-                return [parts[i] for i in range(hits[0], hits[-1] + 1)] if len(hits) > 1 and hits[-1] - hits[0] <= 2 else [parts[hits[0]]], 1.0
+            lines = [p for p in parts if any(p.start <= w.start and w.end <= p.end for w in wanted)]
+            return (lines, 1.0) if lines else ([], 0.0)
         if chunk.kind == "attendees":
-            good = [i for i, s in enumerate(scores) if s > 0]
-            if not good:
-                return parts, 0.5  # "who attended?": the whole list
-            # a member line pulls in the proxy line that follows it
-            lines = set(good)
-            for i in good:
+            # 「出席」「代理」 are on many lines; the name or title asked about decides
+            specific = {t: w for t, w in weights.items() if t not in _GENERIC_ATTENDANCE}
+            if specific:
+                scores = [_coverage(p.text, specific) for p in parts]
+            best = max(scores)
+            if best == 0:
+                return (parts, 0.5) if "attendees" in intents else ([], 0.0)  # "who attended?": the list
+            lines = {i for i, s in enumerate(scores) if s >= 0.8 * best}
+            # a member's line pulls in the 代理出席 line that follows it, and vice versa
+            for i in list(lines):
                 if i + 1 < len(parts) and "代理" in parts[i + 1].text:
                     lines.add(i + 1)
+                if "代理" in parts[i].text and i > 0:
+                    lines.add(i - 1)
             lo, hi = min(lines), max(lines)
-            if hi - lo > 4:
-                return [parts[i] for i in sorted(lines)][:1], max(scores)
-            return parts[lo : hi + 1], max(scores)
+            if hi - lo > 5:  # scattered matches: cite the best line (and its pair) only
+                top = max(lines, key=lambda i: (scores[i], -i))
+                lo, hi = (top - 1, top) if "代理" in parts[top].text and top > 0 else (top, top)
+            return parts[lo : hi + 1], best
         if chunk.kind in ("agenda", "decision"):
-            return parts, max(max(scores), 0.5 if intents else 0.0)
-        # prose: a short remark is cited whole; a long one by its best sentence(s)
-        if len(chunk.text) <= 160:
+            intent_match = any(_INTENT_KIND[i] == chunk.kind for i in intents)
+            best = max(scores)
+            lines = [i for i, s in enumerate(scores) if best > 0 and s >= 0.8 * best]
+            if chunk.kind == "agenda" and lines and len(lines) < len(parts) // 2:
+                return parts[min(lines) : max(lines) + 1], best  # the agenda item(s) asked about
+            return parts, max(best, 0.5 if intent_match else 0.0)
+        # prose: a remark of ordinary length is cited whole; a long one by its best sentence(s)
+        if len(chunk.text) <= 200:
             return parts, max(scores)
         best = max(range(len(parts)), key=lambda i: (scores[i], -i))
-        lo, hi = best, best
-        if len(parts[best].text) < 50 and best + 1 < len(parts):
-            hi = best + 1
-        return parts[lo : hi + 1], scores[best]
+        hi = best + 1 if len(parts[best].text) < 80 and best + 1 < len(parts) else best
+        return parts[best : hi + 1], scores[best]
 
-    def _meeting(self, chunk: Chunk):
-        found = self.index.records.get(chunk.meeting_id)
+    def _meeting_by_id(self, meeting_id: str):
+        found = self.index.records.get(meeting_id)
         return found[0] if found else None
 
     # ------------------------------------------------------------ composing
@@ -207,7 +310,7 @@ class ExtractiveAnswerer:
         meetings = {c.chunk.meeting_id: c.chunk for c in citations}
         if len(meetings) == 1:
             chunk = citations[0].chunk
-            meeting = self._meeting(chunk)
+            meeting = self._meeting_by_id(chunk.meeting_id)
             original = f"{meeting.date_original}、" if meeting else ""
             lead = (
                 f"{chunk.meeting}（{original}{chunk.date}）の議事要旨には、次の記載があります。"
@@ -232,13 +335,10 @@ class ExtractiveAnswerer:
         return "\n".join(lines)
 
 
-def _coverage(text: str, weights: dict[str, float], lexical=None) -> float:
-    """IDF-weighted share of the question's terms that occur in ``text`` (normalised)."""
-    if not weights:
-        return 0.0
-    from .lexical import normalize
-
-    norm = normalize(text)
+def _coverage(text: str, weights: dict[str, float]) -> float:
+    """IDF-weighted share of the question's terms among ``text``'s tokens (same tokenizer as BM25)."""
     total = sum(weights.values())
-    found = sum(w for t, w in weights.items() if t in norm)
-    return found / total if total else 0.0
+    if not total:
+        return 0.0
+    tokens = set(tokenize(text))
+    return sum(w for t, w in weights.items() if t in tokens) / total
