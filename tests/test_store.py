@@ -1,0 +1,85 @@
+"""One contract, two stores: the in-memory fake and real embedded Chroma behave alike."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.chunking import chunk_meeting
+from rag.domain import Filters
+from rag.embeddings import HashEmbeddings
+from rag.store import ChromaStore, MemoryStore, chroma_where
+
+from conftest import make_settings
+
+
+@pytest.fixture(params=["memory", "chroma"])
+def store(request, tmp_path):
+    emb = HashEmbeddings()
+    if request.param == "memory":
+        return MemoryStore(emb.model_id)
+    return ChromaStore(make_settings(tmp_path / "d", RAG_EMBEDDING_BACKEND="hash"), emb)
+
+
+@pytest.fixture()
+def chunks(seed_meeting, seed_text):
+    return chunk_meeting(seed_meeting, seed_text)
+
+
+def _vectors(chunks):
+    return HashEmbeddings().embed_documents_array([c.text for c in chunks])
+
+
+def test_upsert_query_roundtrip(store, chunks):
+    store.upsert(chunks, _vectors(chunks))
+    assert store.count() == len(chunks)
+    target = next(c for c in chunks if c.remark_no == 30)
+    found = store.query(HashEmbeddings().embed_documents_array([target.text])[0], 3)
+    assert found[0][0] == target  # the whole Chunk survives the metadata round trip
+    assert found[0][1] == pytest.approx(1.0, abs=1e-4)
+    assert found[0][1] >= found[1][1]
+
+
+def test_upsert_is_idempotent_and_delete_removes(store, chunks):
+    store.upsert(chunks, _vectors(chunks))
+    store.upsert(chunks, _vectors(chunks))
+    assert store.count() == len(chunks)
+    ids = store.ids_for_source(chunks[0].source)
+    assert sorted(ids) == sorted(c.chunk_id for c in chunks)
+    store.delete(ids[:5])
+    assert store.count() == len(chunks) - 5
+    assert store.ids_for_source("other.txt") == []
+
+
+@pytest.mark.parametrize(
+    "filters, expect",
+    [
+        (Filters(organisations=("防衛省",)), {30}),
+        (Filters(organisations=("警察", "総務省")), {21, 22, 27}),
+        (Filters(sections=("政策会議決定",)), {None}),
+        (Filters(date_from="2007-10-04"), set()),
+        (Filters(date_from="2007-10-03", date_to="2007-10-03", organisations=("外務省",)), {29}),
+        (Filters(sources=("nope.txt",)), set()),
+    ],
+)
+def test_filters_restrict_results(store, chunks, filters, expect):
+    store.upsert(chunks, _vectors(chunks))
+    found = store.query(HashEmbeddings().embed_query_array("情報セキュリティ"), 50, filters)
+    assert {c.remark_no for c, _ in found} == expect
+    assert all(filters.matches(c.metadata()) for c, _ in found)
+
+
+def test_where_clause_shape():
+    assert chroma_where(Filters()) is None
+    assert chroma_where(Filters(organisations=("防衛省",))) == {"organisation": {"$in": ["防衛省"]}}
+    both = chroma_where(Filters(date_from="2007-01-01", sections=("出席者意見開陳",)))
+    assert both == {"$and": [{"section": {"$in": ["出席者意見開陳"]}}, {"date_int": {"$gte": 20070101}}]}
+
+
+def test_chroma_never_uses_its_default_embedding_function(tmp_path):
+    """Text-only calls embed with our model (the default one would try to download)."""
+    emb = HashEmbeddings()
+    store = ChromaStore(make_settings(tmp_path / "d", RAG_EMBEDDING_BACKEND="hash"), emb)
+    store.collection.add(ids=["x"], documents=["防衛省の概算要求"], metadatas=[{"source": "a"}])
+    stored = store.collection.get(ids=["x"], include=["embeddings"])["embeddings"][0]
+    assert np.allclose(stored, emb.embed_documents_array(["防衛省の概算要求"])[0])
+    assert store.collection.metadata["embedding_model"] == "hash:384"
