@@ -29,10 +29,11 @@ NOT_FOUND_EN = "The minutes contain nothing that answers this question. (議事�
 _INTENTS: dict[str, tuple[str, ...]] = {
     "date": ("いつ", "日時", "日付", "開催日", "何日", "何月", "何時", "時間", "曜日", "when", "date", "time", "what day"),
     "place": ("どこ", "場所", "会場", "where", "venue", "place", "location"),
-    "attendees": ("誰", "だれ", "出席した", "出席者は", "出席者を", "出席して", "代理", "代わり", "参加者", "メンバー",
-                  "有識者", "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at"),
+    "attendees": ("誰", "だれ", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
+                  "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at"),
     "agenda": ("議題", "議事次第", "案件", "agenda", "topics", "items"),
-    "decision": ("決定", "決まっ", "決議", "了承", "decid", "decision", "adopted"),
+    "decision": ("決定され", "決定事項", "決定した", "決定しま", "何が決定", "決まった", "決まりま", "決議", "了承",
+                 "decid", "decision", "adopted", "resolved"),
 }
 _INTENT_KIND = {"date": "header", "place": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
 # Date/place intents are about the meeting itself only when the question says so;
@@ -51,7 +52,7 @@ _DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
 _DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
 _DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
 _WHO_QUESTION = re.compile(r"誰|だれ|who\b|whom")
-_STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|say|said|state|remark|view|opinion|argue")
+_STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|say|said|state|remark|view|opinion|argue")
 _ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
 _GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
 # Attendance words that do not identify anyone: a "who" question needs more than these.
@@ -82,6 +83,9 @@ def detect_intents(question: str) -> list[str]:
     found = [name for name, keys in _INTENTS.items() if any(k in q for k in keys)]
     if "date" in found and not any(k in q for k in _ABOUT_MEETING):
         found.remove("date")
+    # 「出席者は…どう評価」 asks what attendees said, not who they were
+    if "attendees" in found and _STATEMENT_QUESTION.search(q) and not _WHO_QUESTION.search(q):
+        found.remove("attendees")
     return found
 
 
@@ -206,6 +210,8 @@ class ExtractiveAnswerer:
         coverage = max((_coverage(c.text, weights) for c in candidates[:3]), default=0.0)
         if intents and candidates and candidates[0].kind != "remark":
             return best_dense >= th.weak_dense or coverage >= th.min_coverage
+        if not any(h.dense_score is not None for h in hits):  # lexical-only retrieval (bm25 mode)
+            return coverage >= th.min_coverage
         if not japanese:  # no lexical overlap is possible with Japanese minutes: the cosine decides
             return best_dense >= th.min_dense_crosslingual
         if best_dense >= th.min_dense:

