@@ -1,0 +1,314 @@
+"""Streamlit glue shared by every page of the app.
+
+``get_assistant()`` is the entry point other pages use: the one ``Assistant``
+of this process (per configuration), with its index built from the corpus on
+first start behind a visible progress bar. The rest renders answers, sources,
+index status, and adds uploaded minutes files to the index.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Literal
+
+import streamlit as st
+
+from .presentation import (
+    Exchange,
+    answer_markdown_body,
+    context_html,
+    exchange_markdown,
+    explain_input_error,
+    md_escape,
+    one_line,
+    seireki,
+)
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .index import IngestReport
+    from .service import Assistant
+
+Progress = Callable[[int, int, str], None]
+UPLOADS = "uploads"  # folder under settings.data_dir where uploaded minutes are kept
+_INGEST_LOCK = threading.Lock()  # one upload is indexed at a time, whichever session sends it
+
+
+# ------------------------------------------------------------------ the cached assistant
+
+
+@dataclass
+class _Slot:
+    """The process-wide assistant and the state of its first-start index build."""
+
+    assistant: "Assistant"
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    built: bool = False
+    build_thread: threading.Thread | None = None
+    build_progress: tuple[int, int, str] = (0, 0, "")
+    build_report: "IngestReport | None" = None
+    build_error: BaseException | None = None
+
+
+@st.cache_resource(show_spinner="アシスタントを起動しています…")
+def _slot(key: str, _settings: "Settings") -> _Slot:
+    from .service import Assistant
+
+    return _Slot(Assistant.open(_settings))
+
+
+def _settings_key(settings: "Settings") -> str:
+    return json.dumps({k: str(v) for k, v in dataclasses.asdict(settings).items()}, sort_keys=True)
+
+
+def _current_slot() -> _Slot:
+    from .config import Settings
+
+    settings = Settings.from_env()
+    return _slot(_settings_key(settings), settings)
+
+
+def _start_build(slot: _Slot) -> threading.Thread:
+    """Build the index in a thread of its own, so a page reload cannot interrupt it half-way."""
+    with slot.lock:
+        if slot.build_thread is None or not (slot.build_thread.is_alive() or slot.built):
+            def work() -> None:
+                try:
+                    slot.build_report = slot.assistant.ensure_built(
+                        lambda done, total, msg: setattr(slot, "build_progress", (done, total, msg))
+                    )
+                    slot.built = True
+                except BaseException as exc:  # handed to the page that waits for it
+                    slot.build_error = exc
+
+            slot.build_error = None
+            slot.build_thread = threading.Thread(target=work, name="minutes-index-build", daemon=True)
+            slot.build_thread.start()
+        return slot.build_thread
+
+
+def get_assistant() -> "Assistant":
+    """The process-wide assistant, its index built (with a progress bar on first start).
+
+    Later starts reuse the index on disk. Raises ``RagError`` for problems the user
+    can fix (settings, unreachable Chroma server, empty corpus); see ``assistant_or_stop``.
+    """
+    slot = _current_slot()
+    if slot.built:
+        return slot.assistant
+    if slot.build_thread is None and not slot.assistant.index.is_empty():
+        slot.built = True  # a later start: the index on disk is reused
+        return slot.assistant
+    thread = _start_build(slot)
+    bar = st.progress(0.0, text="初回起動: 議事要旨の索引を作成しています…")
+    update = progress_bar(bar, "初回起動: 索引を作成中")
+    while thread.is_alive():
+        if slot.build_progress[1]:
+            update(*slot.build_progress)
+        thread.join(0.25)
+    bar.empty()
+    if slot.build_error is not None:
+        raise slot.build_error
+    return slot.assistant
+
+
+def assistant_or_stop() -> "Assistant":
+    """``get_assistant()``, or a clear error on the page and ``st.stop()``."""
+    from .errors import RagError
+
+    try:
+        return get_assistant()
+    except RagError as exc:
+        st.error(f"アシスタントを起動できませんでした: {exc}", icon=":material/error:")
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def progress_bar(bar, label: str) -> Progress:
+    """An ingest ``Progress`` callback that drives an ``st.progress`` element."""
+
+    def update(done: int, total: int, message: str) -> None:
+        name = Path(message).name if message and done else ""  # the first message is a count, not a file
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{label}… {done}/{total} チャンク {name}")
+
+    return update
+
+
+# ------------------------------------------------------------------ adding minutes
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    name: str
+    status: Literal["added", "updated", "unchanged", "duplicate", "error"]
+    message: str  # Japanese, for the user
+    detail: str = ""  # the original error text (names the file and the problem)
+    chunks: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "error"
+
+
+def safe_upload_name(name: str) -> str:
+    """The bare file name of an upload (no folders, no leading dots)."""
+    base = Path(name.replace("\\", "/")).name.strip().lstrip(".")
+    return base or "minutes.txt"
+
+
+def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: Progress | None = None) -> UploadOutcome:
+    """Check, save under ``data_dir/uploads`` and index one uploaded minutes file.
+
+    A file that cannot be used is rejected before anything is written, so the
+    index (and an earlier upload of the same name) stays as it was.
+    """
+    from .errors import InputError
+    from .parsing import decode_minutes, parse_minutes
+
+    name = safe_upload_name(name)
+    try:
+        meeting = parse_minutes(decode_minutes(data, name), name)
+    except InputError as exc:
+        return UploadOutcome(name, "error", f"「{name}」を追加できませんでした: {explain_input_error(exc)}", str(exc))
+
+    index = assistant.index
+    path = assistant.settings.data_dir / UPLOADS / name
+    source = index.source_name(path)
+    for other in index.meetings():
+        if other.content_hash == meeting.content_hash and other.source != source:
+            return UploadOutcome(
+                name, "duplicate",
+                f"「{name}」と同じ内容の議事要旨が「{Path(other.source).name}」として既に索引にあります。追加しませんでした。",
+            )
+
+    with _INGEST_LOCK:
+        previous = path.read_bytes() if path.exists() else None
+        _write_atomic(path, data)
+        report = index.ingest([path], progress)
+        if report.errors:
+            _restore(path, previous)
+    if report.errors:
+        exc = report.errors[0]
+        return UploadOutcome(name, "error", f"「{name}」を追加できませんでした: {explain_input_error(exc)}", str(exc))
+    label = f"{meeting.label}（{seireki(meeting.date)}）"
+    if source in report.unchanged:
+        return UploadOutcome(name, "unchanged", f"「{name}」（{label}）は索引済みで、内容に変更はありません。")
+    status: Literal["added", "updated"] = "updated" if previous is not None else "added"
+    verb = "更新しました" if status == "updated" else "追加しました"
+    return UploadOutcome(
+        name, status, f"「{name}」（{label}）を索引に{verb}（{report.chunks_written}チャンク）。",
+        chunks=report.chunks_written,
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def _restore(path: Path, previous: bytes | None) -> None:
+    if previous is None:
+        path.unlink(missing_ok=True)
+    else:
+        _write_atomic(path, previous)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def render_index_status(assistant: "Assistant") -> None:
+    """Meetings, chunks, embedding model and which Chroma the index lives in."""
+    status = assistant.index.status()
+    settings = assistant.settings
+    left, right = st.columns(2)
+    left.metric("会議", f"{status.meetings:,}")
+    right.metric("チャンク", f"{status.chunks:,}")
+    store = (
+        f"Chroma サーバー（{settings.chroma_host}:{settings.chroma_port}）"
+        if settings.uses_server
+        else "埋め込み型 Chroma（ローカル保存）"
+    )
+    st.markdown(f"**埋め込みモデル**: `{status.embedding_model}`  \n**ベクトルストア**: {store}")
+    st.caption(f"保存先: `{settings.data_dir}`" if not settings.uses_server else f"コレクション: `{settings.collection}`")
+    report = _current_slot().build_report
+    if report is not None and report.errors:
+        lines = "\n".join(f"- {md_escape(Path(e.source).name)}: {explain_input_error(e)}" for e in report.errors)
+        st.warning(f"初回の索引作成で読み込めなかったファイルがあります:\n{lines}", icon=":material/warning:")
+
+
+def render_sources(ex: Exchange, key: str) -> None:
+    """The numbered sources of an answer: excerpt, meeting, dates, section, and the minutes in context."""
+    if not ex.sources:
+        return
+    st.markdown("**出典**")
+    for s in ex.sources:
+        with st.container(border=True):
+            st.markdown(f"**[{s.n}]** {md_escape(s.meeting)} ／ {md_escape(s.date_label)}")
+            st.caption(f"{md_escape(s.where())} ／ {md_escape(s.file_name)}［{s.start}–{s.end}文字目］")
+            st.markdown("> " + md_escape(one_line(s.excerpt)))
+            with st.expander("議事要旨の該当箇所を前後の文脈とともに表示", icon=":material/description:"):
+                if s.context_html:
+                    st.markdown(s.context_html, unsafe_allow_html=True)
+                    if st.toggle("全文を表示", key=f"{key}-full-{s.n}"):
+                        text = _source_text(s.meeting_id)
+                        if text is not None and text[s.start : s.end] == s.excerpt:
+                            st.markdown(context_html(text, s.start, s.end, window=None), unsafe_allow_html=True)
+                        else:
+                            st.warning("この議事要旨は回答後に更新されたため、全文の該当箇所を表示できません。")
+                else:
+                    st.warning("この議事要旨の原文は索引にありません（削除または更新された可能性があります）。")
+
+
+def _source_text(meeting_id: str) -> str | None:
+    return _current_slot().assistant.index.records.text(meeting_id)
+
+
+def render_exchange(ex: Exchange, key: str, on_literal: Callable[[str], None] | None = None) -> None:
+    """One assistant turn: how the question was read, the answer, its sources, and export."""
+    if ex.note:
+        st.caption(f":material/manage_search: {md_escape(ex.note)}")
+        if on_literal is not None:
+            st.button(
+                "補わずに元の質問のまま検索する", key=f"{key}-literal", icon=":material/undo:",
+                on_click=on_literal, args=(ex.question,), type="tertiary",
+            )
+    if ex.filters_text:
+        st.caption(f":material/filter_alt: 絞り込み: {md_escape(ex.filters_text)}")
+    if ex.answer.abstained:
+        st.warning(md_escape(ex.answer.text), icon=":material/search_off:")
+        hint = "絞り込みを外すか、" if ex.filters_text else ""
+        st.caption(f"{hint}言い回しを変えて質問してみてください。議事要旨にない事柄には答えません。")
+    else:
+        st.markdown(answer_markdown_body(ex.answer.text))
+        render_sources(ex, key)
+    markdown = exchange_markdown(ex)
+    with st.container(horizontal=True):
+        st.download_button(
+            "Markdownで保存", data=markdown.encode("utf-8"), file_name=f"回答_{key}.md", mime="text/markdown",
+            key=f"{key}-download", icon=":material/download:", on_click="ignore",
+        )
+        with st.popover("Markdownをコピー", icon=":material/content_copy:"):
+            st.caption("右上のボタンでコピーできます。")
+            st.code(markdown, language="markdown")
+
+
+__all__ = [
+    "UploadOutcome",
+    "add_minutes_file",
+    "assistant_or_stop",
+    "context_html",
+    "get_assistant",
+    "progress_bar",
+    "render_exchange",
+    "render_index_status",
+    "render_sources",
+    "safe_upload_name",
+]
