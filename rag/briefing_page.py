@@ -1,0 +1,115 @@
+"""The ブリーフィング page: a sourced memo on one meeting or a topic, previewed and downloaded.
+
+All choosing and rendering lives in ``rag.briefing`` (the same code as
+``python -m rag brief``); this module only lays out the options and the result.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import streamlit as st
+
+from . import briefing as bf
+from .errors import RagError
+from .presentation import md_escape, meeting_option
+from .ui import assistant_or_stop
+
+RESULT = "briefing_result"  # (request key, Briefing) of the last memo made in this session
+MIME = {
+    "md": "text/markdown",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json",
+}
+LABEL = {"md": "Markdown", "docx": "Word（DOCX）", "json": "JSON"}
+
+
+def _options() -> bf.BriefingOptions:
+    with st.expander("分量", icon=":material/tune:"):
+        one_page = st.toggle("1ページに収める", key="brief-one-page",
+                             help=f"論点{bf.ONE_PAGE.max_points}件・抜粋計{bf.ONE_PAGE.max_chars}字まで")
+        base = bf.ONE_PAGE if one_page else bf.BriefingOptions()
+        points = st.number_input("論点の最大件数（0 = 既定）", min_value=0, max_value=50, value=0, step=1, key="brief-points")
+        chars = st.number_input("抜粋の合計字数の上限（0 = 上限なし）", min_value=0, max_value=20000, value=0, step=100,
+                                key="brief-chars")
+        excerpt = st.number_input("抜粋1件の目安字数", min_value=40, max_value=1000, value=base.excerpt_chars, step=10,
+                                  key="brief-excerpt", help="文の途中では切りません。")
+    return bf.BriefingOptions(
+        max_points=int(points) or base.max_points,
+        max_chars=int(chars) or base.max_chars,
+        excerpt_chars=int(excerpt),
+    )
+
+
+def _request(assistant) -> tuple | None:
+    """The user's choice as a hashable request, or None until it is complete."""
+    kind = st.radio("対象", ["会議", "テーマ"], horizontal=True, key="brief-kind")
+    if kind == "会議":
+        meetings = assistant.index.meetings()
+        if not meetings:
+            st.info("索引に議事要旨がありません。")
+            return None
+        meeting = st.selectbox("会議", meetings, index=len(meetings) - 1, format_func=meeting_option, key="brief-meeting")
+        return ("meeting", meeting.meeting_id)
+    topic = st.text_input("テーマ", placeholder="例: サイバー犯罪への対応", key="brief-topic", max_chars=200)
+    period: tuple[str | None, str | None] = (None, None)
+    if st.checkbox("期間で絞り込む", key="brief-use-period"):
+        left, right = st.columns(2)
+        start = left.date_input("開始日", value=dt.date(2007, 1, 1), key="brief-from", min_value=dt.date(1945, 1, 1))
+        end = right.date_input("終了日", value=dt.date.today(), key="brief-to", min_value=dt.date(1945, 1, 1))
+        period = (start.isoformat(), end.isoformat())
+    return ("topic", topic.strip(), *period) if topic.strip() else None
+
+
+def _build(assistant, request: tuple, options: bf.BriefingOptions) -> bf.Briefing:
+    if request[0] == "meeting":
+        return bf.build_meeting_briefing(assistant.index, request[1], options)
+    return bf.build_topic_briefing(assistant, request[1], request[2], request[3], options)
+
+
+def _downloads(b: bf.Briefing) -> None:
+    columns = st.columns(len(bf.FORMATS))
+    for column, fmt in zip(columns, bf.FORMATS):
+        with column:
+            try:
+                data = bf.render(b, fmt)
+            except Exception as exc:  # a renderer bug must not hide the other formats
+                st.error(f"{LABEL[fmt]}を作成できませんでした: {exc}")
+                continue
+            st.download_button(
+                LABEL[fmt], data=data, file_name=bf.briefing_filename(b, fmt), mime=MIME[fmt],
+                key=f"brief-dl-{fmt}", icon=":material/download:", on_click="ignore", use_container_width=True,
+            )
+
+
+def render() -> None:
+    """The whole briefing page."""
+    assistant = assistant_or_stop()
+    st.title("ブリーフィング・メモ")
+    st.caption("会議1回分、またはテーマについて、議事要旨の原文の抜粋だけで作るメモです。各抜粋に出典番号［n］が付きます。")
+    request = _request(assistant)
+    options = _options()
+    if st.button("メモを作成", type="primary", disabled=request is None, icon=":material/description:", key="brief-make"):
+        try:
+            with st.spinner("議事要旨から抜粋しています…"):
+                st.session_state[RESULT] = ((request, options), _build(assistant, request, options))
+        except RagError as exc:
+            st.session_state.pop(RESULT, None)
+            st.error(f"メモを作成できませんでした: {exc}", icon=":material/error:")
+    result = st.session_state.get(RESULT)
+    if not result:
+        return
+    (made_for, made_with), b = result
+    if made_for != request or made_with != options:
+        st.caption("※ 表示中のメモは以前の指定で作成したものです。「メモを作成」で更新できます。")
+    if not b.found:
+        st.warning(md_escape(b.notice or "該当する記載が見つかりませんでした。"), icon=":material/search_off:")
+    st.markdown(f"**保存**（出典 {len(b.sources)}件）")
+    _downloads(b)
+    with st.container(border=True):
+        st.markdown(preview_markdown(b))
+
+
+def preview_markdown(b: bf.Briefing) -> str:
+    """The Markdown memo with headings two levels smaller, so it sits under the page's own title."""
+    return re.sub(r"(?m)^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", bf.render_markdown(b))
