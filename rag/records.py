@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from .domain import AgendaItem, Attendee, Decision, Meeting, Remark, Span
+from .domain import AgendaItem, Attendee, Decision, Meeting, Remark, Span, content_id
 
 
 def meeting_to_dict(meeting: Meeting) -> dict:
@@ -93,6 +93,11 @@ class RecordStore:
         direct = self.get(ref) if ref and "/" not in ref else None
         if direct:
             return direct[0]
+        # The id is a hash of the source name (parsing.parse_minutes), so a source is
+        # found without reading every record (seconds at thousands of meetings).
+        by_source = self.get(content_id("meeting", ref, length=12)) if ref else None
+        if by_source and by_source[0].source == ref:
+            return by_source[0]
         for m in self.meetings():
             if ref in (m.source, Path(m.source).name):
                 return m
