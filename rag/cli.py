@@ -12,15 +12,23 @@ from .domain import Filters
 from .errors import DatasetError, RagError
 
 
-def _progress(done: int, total: int, message: str) -> None:
-    if not sys.stderr.isatty() and done not in (0, total):
-        return
-    width = 30
-    filled = int(width * done / total) if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} chunks  {message[:50]:<50}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+def progress_bar(unit: str = "chunks", only_tty: bool = False):
+    """A one-line stderr progress bar for long commands; off a terminal, only start and end."""
+
+    def show(done: int, total: int, message: str) -> None:
+        if not sys.stderr.isatty() and (only_tty or done not in (0, total)):
+            return
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {unit}  {message[:50]:<50}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+_progress = progress_bar()
 
 
 def add_filter_args(p: argparse.ArgumentParser) -> None:

@@ -128,6 +128,21 @@ class Chunk:
             meta["organisation"] = self.organisation
         return meta
 
+    def to_dict(self) -> dict:
+        """The chunk as the JSON outputs show it (``ask --json`` contexts and citations)."""
+        return {
+            "chunk_id": self.chunk_id,
+            "text": self.text,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "meeting": self.meeting,
+            "date": self.date,
+            "section": self.section,
+            "remark_no": self.remark_no,
+            "organisation": self.organisation,
+        }
+
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
         return cls(
@@ -168,20 +183,8 @@ class Citation:
     end: int
 
     def to_dict(self) -> dict:
-        c = self.chunk
-        return {
-            "n": self.n,
-            "chunk_id": c.chunk_id,
-            "text": self.text,
-            "source": c.source,
-            "start": self.start,
-            "end": self.end,
-            "meeting": c.meeting,
-            "date": c.date,
-            "section": c.section,
-            "remark_no": c.remark_no,
-            "organisation": c.organisation,
-        }
+        """The ``ask --json`` citation: the chunk's fields, narrowed to the cited span."""
+        return {"n": self.n, **self.chunk.to_dict(), "text": self.text, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)

@@ -846,19 +846,8 @@ def write_outputs(report: EvalReport, out_dir: Path) -> dict[str, Path]:
 # ============================================================================ CLI
 
 
-def _progress_to_stderr(done: int, total: int, message: str) -> None:
-    if not sys.stderr.isatty():
-        return
-    width = 30
-    filled = int(width * done / total) if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {message[:40]:<40}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
 def cmd_eval(args: argparse.Namespace, settings) -> int:
-    from .cli import filters_from_args
+    from .cli import filters_from_args, progress_bar
     from .service import Assistant
 
     if args.k <= 0:
@@ -869,7 +858,7 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     if built is not None:
         print(f"(built the index from {settings.corpus_dir}: {len(built.added)} file(s))", file=sys.stderr)
     dataset = parse_dataset(text, args.dataset, corpus_texts(assistant))  # every bad line at once
-    report = run_eval(assistant, dataset, modes_for(args.mode), k=args.k, progress=_progress_to_stderr,
+    report = run_eval(assistant, dataset, modes_for(args.mode), k=args.k, progress=progress_bar("questions", only_tty=True),
                       filters=filters_from_args(args))
     if args.out:
         paths = write_outputs(report, Path(args.out))

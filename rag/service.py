@@ -36,20 +36,7 @@ class Assistant:
 
 
 def hit_to_dict(hit: Hit) -> dict:
-    c = hit.chunk
-    return {
-        "chunk_id": c.chunk_id,
-        "text": c.text,
-        "source": c.source,
-        "start": c.start,
-        "end": c.end,
-        "meeting": c.meeting,
-        "date": c.date,
-        "section": c.section,
-        "remark_no": c.remark_no,
-        "organisation": c.organisation,
-        "score": round(hit.score, 6),
-    }
+    return {**hit.chunk.to_dict(), "score": round(hit.score, 6)}
 
 
 def answer_to_dict(answer: Answer, qid: str | None = None) -> dict:
