@@ -243,9 +243,14 @@ class ExtractiveAnswerer:
             return []
         top = scored[0]  # the best-ranked chunk always leads: retrieval (or routing) put it first
         chosen = [top]
+        # A question about 外務省 is not answered with what 総務省 said, however similar.
+        q = normalize(question)
+        named = {c.organisation for c in candidates if c.organisation and normalize(c.organisation) in q}
         for item in sorted(scored[1:], key=lambda x: -x[0]):
             if len(chosen) >= self.max_citations:
                 break
+            if named and item[2].organisation and item[2].organisation not in named:
+                continue
             if item[0] > 0 and item[0] >= 0.6 * max(top[0], 1e-9):
                 chosen.append(item)
         chosen.sort(key=lambda x: x[1])

@@ -42,6 +42,13 @@ def test_answers_cite_the_evidence(assistant, question, expected):
     _check_grounded(assistant, answer)
 
 
+def test_named_ministry_is_not_answered_with_another_ministrys_remark(assistant):
+    answer = assistant.ask("外務省は国際協調についてどう述べましたか")
+    assert not answer.abstained
+    orgs = [c.chunk.organisation for c in answer.citations]
+    assert orgs[0] == "外務省" and not ({"総務省", "経済産業省", "警察", "防衛省"} & set(orgs))
+
+
 def test_lead_names_meeting_and_date(assistant):
     answer = assistant.ask("防衛省は概算要求で何を求めましたか")
     first = answer.text.splitlines()[0]
