@@ -172,12 +172,12 @@ class ExtractiveAnswerer:
             topic = {t: w for t, w in weights.items() if t not in _DATE_WORDS and not t.isdigit()}
             # the meeting's own date line does not date anything else
             dated = [u.text for c in candidates if c.kind != "header" for u in units(c) if _DATE_TEXT.search(normalize(u.text))]
-            if not any(_coverage(u, topic) >= 0.5 for u in dated):
+            if not any(term_coverage(u, topic) >= 0.5 for u in dated):
                 return "該当する日付の記載はありません"
         if _WHO_QUESTION.search(q):
             specific = {t: w for t, w in weights.items() if t not in _GENERIC_ATTENDANCE and not t.isdigit()}
             people = [c for c in candidates if c.kind in ("attendees", "agenda")]  # 出席者, 事務局より説明
-            if specific and not any(_coverage(line.text, specific) > 0 for c in people for line in units(c)):
+            if specific and not any(term_coverage(line.text, specific) > 0 for c in people for line in units(c)):
                 return "該当する出席者の記載はありません"
         return None
 
@@ -207,7 +207,7 @@ class ExtractiveAnswerer:
     ) -> bool:
         th = self.thresholds
         best_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
-        coverage = max((_coverage(c.text, weights) for c in candidates[:3]), default=0.0)
+        coverage = max((term_coverage(c.text, weights) for c in candidates[:3]), default=0.0)
         if intents and candidates and candidates[0].kind != "remark":
             return best_dense >= th.weak_dense or coverage >= th.min_coverage
         if not any(h.dense_score is not None for h in hits):  # lexical-only retrieval (bm25 mode)
@@ -267,7 +267,7 @@ class ExtractiveAnswerer:
         parts = units(chunk)
         if not parts:
             return [], 0.0
-        scores = [_coverage(p.text, weights) for p in parts]
+        scores = [term_coverage(p.text, weights) for p in parts]
         if chunk.kind == "header":
             meeting = self._meeting_by_id(chunk.meeting_id)
             wanted = []
@@ -281,7 +281,7 @@ class ExtractiveAnswerer:
             # 「出席」「代理」 are on many lines; the name or title asked about decides
             specific = {t: w for t, w in weights.items() if t not in _GENERIC_ATTENDANCE}
             if specific:
-                scores = [_coverage(p.text, specific) for p in parts]
+                scores = [term_coverage(p.text, specific) for p in parts]
             best = max(scores)
             if best == 0:
                 return (parts, 0.5) if "attendees" in intents else ([], 0.0)  # "who attended?": the list
@@ -346,7 +346,7 @@ class ExtractiveAnswerer:
         return "\n".join(lines)
 
 
-def _coverage(text: str, weights: dict[str, float]) -> float:
+def term_coverage(text: str, weights: dict[str, float]) -> float:
     """IDF-weighted share of the question's terms among ``text``'s tokens (same tokenizer as BM25)."""
     total = sum(weights.values())
     if not total:

@@ -68,6 +68,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .answering import term_coverage
 from .chunking import split_sentences
 from .domain import Filters, Meeting, parse_iso_date
 from .errors import ConfigError, InputError, RagError
@@ -478,7 +479,7 @@ class _Excerpter:
         similarity = _scale((vectors @ target).astype(np.float64))
         points = _scale(np.array([substance(s.text) for s in sentences], dtype=np.float64))
         if weights:  # topic: the sentence that matches the topic (terms and meaning) and makes a point
-            terms = np.array([coverage(s.text, weights) for s in sentences])
+            terms = np.array([term_coverage(s.text, weights) for s in sentences])
             scores = (0.4 * similarity + 0.4 * terms + 0.2 * points).tolist()
         else:  # meeting: the sentence that stands for the remark and carries its point
             scores = (0.5 * similarity + 0.5 * points).tolist()
@@ -488,13 +489,6 @@ class _Excerpter:
         if hi > lo:
             ex.short = _Excerpt(meeting, sentences[best].start, sentences[best].end, trimmed=True, **meta)
         return ex
-
-
-def coverage(text: str, weights: dict[str, float]) -> float:
-    """IDF-weighted share of the query's terms found in ``text`` (the answerer's measure)."""
-    from .answering import _coverage
-
-    return _coverage(text, weights)
 
 
 def _meeting_info(meeting: Meeting, cites: _Citations, full: bool, secretariat: bool = True) -> MeetingInfo:
@@ -715,7 +709,7 @@ def build_topic_briefing(
     weights = {t: math.log(1 + n_docs / (df + 1)) for t, df in terms}
 
     content = [h for h in hits if h.chunk.kind in ("remark", "decision")]
-    cover = {h.chunk.chunk_id: coverage(h.chunk.text, weights) for h in content}
+    cover = {h.chunk.chunk_id: term_coverage(h.chunk.text, weights) for h in content}
     dense = {h.chunk.chunk_id: h.dense_score if h.dense_score is not None else 0.0 for h in content}
     best_cover = max(cover.values(), default=0.0)
     best_dense = max(dense.values(), default=0.0)
@@ -770,7 +764,7 @@ def build_topic_briefing(
         candidates.append(excerpter.excerpt(meeting, start, end, query_vec, weights, kind=kind, section=section,
                                             remark_no=remark_no, organisation=org))
     vectors = cache.of([display_text(texts[c.meeting.meeting_id][c.start : c.end]) for c in candidates])
-    relevance = [float(v @ query_vec) + coverage(texts[c.meeting.meeting_id][c.start : c.end], weights)
+    relevance = [float(v @ query_vec) + term_coverage(texts[c.meeting.meeting_id][c.start : c.end], weights)
                  for v, c in zip(vectors, candidates)]
     budget = _Budget(options.max_chars)
     chosen: list[_Excerpt] = []

@@ -192,15 +192,25 @@ class MinutesIndex:
         return len(ids)
 
     def ensure_built(self, progress: Progress | None = None) -> IngestReport | None:
-        """Build from the corpus folder when the index is empty (first start)."""
-        if not self.is_empty():
+        """Build from the corpus folder on first start, or finish a first build that was cut off.
+
+        A marker file exists while the first build runs, so a process killed
+        half-way resumes (ingest skips what is already indexed) instead of
+        serving a partial index as if it were complete.
+        """
+        marker = self.settings.data_dir / "first-build.incomplete"
+        if not self.is_empty() and not marker.exists():
             return None
         if not self.settings.corpus_dir.is_dir() or not any(self._minutes_in(self.settings.corpus_dir)):
             raise EmptyIndexError(
                 f"the index is empty and there are no minutes in {self.settings.corpus_dir}; "
                 "add .txt minutes there or run `python -m rag ingest PATH`"
             )
-        return self.ingest([self.settings.corpus_dir], progress)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        report = self.ingest([self.settings.corpus_dir], progress)
+        marker.unlink(missing_ok=True)
+        return report
 
     # ------------------------------------------------------------ helpers
 

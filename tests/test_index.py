@@ -135,3 +135,21 @@ def test_ensure_built_builds_once(hash_settings):
     assert report is not None and report.added == [SEED_NAME]
     assert calls[-1] == (35, 35)
     assert index.ensure_built() is None
+
+
+def test_first_build_cut_off_is_resumed(hash_settings, tmp_path):
+    """A first build killed half-way is finished on the next start, not served as complete."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED_NAME)
+    second = SEED.read_text(encoding="utf-8").replace("第14回", "第15回").replace("平成19年10月3日", "平成19年12月5日")
+    (corpus / "z-15.txt").write_text(second, encoding="utf-8")
+    settings = hash_settings.with_(corpus_dir=corpus)
+    index = MinutesIndex(settings)
+    (settings.data_dir / "first-build.incomplete").parent.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "first-build.incomplete").touch()
+    index.ingest([corpus / SEED_NAME])  # what the cut-off build had managed
+    report = MinutesIndex(settings).ensure_built()
+    assert report is not None and report.added == ["z-15.txt"] and report.unchanged == [SEED_NAME]
+    assert not (settings.data_dir / "first-build.incomplete").exists()
+    assert MinutesIndex(settings).ensure_built() is None
