@@ -278,9 +278,12 @@ class SentenceTransformerEmbeddings(MinutesEmbeddings):
             raise ValueError("batch_size must be positive")
         guessed_query, guessed_passage = guess_prefixes(model)
         self.model_name = model
-        self.model_id = f"sentence-transformers:{model}"
         self.query_prefix = guessed_query if query_prefix is None else query_prefix
         self.passage_prefix = guessed_passage if passage_prefix is None else passage_prefix
+        # Prefixes change the vectors, so an index built with other prefixes must be refused too.
+        self.model_id = f"sentence-transformers:{model}"
+        if (self.query_prefix, self.passage_prefix) != (guessed_query, guessed_passage):
+            self.model_id += f"|query_prefix={self.query_prefix!r}|passage_prefix={self.passage_prefix!r}"
         self.batch_size = batch_size
         self._model = _load_sentence_transformer(model)
         self._dim = self._find_dim()

