@@ -191,6 +191,14 @@ class MinutesIndex:
             self.records.delete(meeting.meeting_id)
         return len(ids)
 
+    @property
+    def _first_build_marker(self) -> Path:
+        return self.settings.data_dir / "first-build.incomplete"
+
+    def needs_build(self) -> bool:
+        """True on first start, and after a first build that did not finish."""
+        return self.is_empty() or self._first_build_marker.exists()
+
     def ensure_built(self, progress: Progress | None = None) -> IngestReport | None:
         """Build from the corpus folder on first start, or finish a first build that was cut off.
 
@@ -198,9 +206,9 @@ class MinutesIndex:
         half-way resumes (ingest skips what is already indexed) instead of
         serving a partial index as if it were complete.
         """
-        marker = self.settings.data_dir / "first-build.incomplete"
-        if not self.is_empty() and not marker.exists():
+        if not self.needs_build():
             return None
+        marker = self._first_build_marker
         if not self.settings.corpus_dir.is_dir() or not any(self._minutes_in(self.settings.corpus_dir)):
             raise EmptyIndexError(
                 f"the index is empty and there are no minutes in {self.settings.corpus_dir}; "

@@ -101,7 +101,7 @@ def get_assistant() -> "Assistant":
     slot = _current_slot()
     if slot.built:
         return slot.assistant
-    if slot.build_thread is None and not slot.assistant.index.is_empty():
+    if slot.build_thread is None and not slot.assistant.index.needs_build():
         slot.built = True  # a later start: the index on disk is reused
         return slot.assistant
     thread = _start_build(slot)
