@@ -350,17 +350,15 @@ class QuestionResult:
 
     @property
     def failure(self) -> str | None:
-        """Where a wrong answer went wrong (None when correct)."""
-        if self.correct:
-            return None
-        if not self.answerable:
-            return "answered an unanswerable question"
-        if self.abstained:
-            return (f"false abstention (evidence was retrieved at rank {self.hit_rank})" if self.retrieved
-                    else "retrieval miss, then abstained")
-        if self.retrieved:
-            return f"selection: evidence retrieved at rank {self.hit_rank} but not cited"
-        return "retrieval miss: answered from other chunks"
+        """Where a wrong answer went wrong, in words (None when correct)."""
+        kind = self.failure_kind
+        return None if kind is None else {
+            "answered_unanswerable": "answered an unanswerable question",
+            "false_abstention": f"false abstention (evidence was retrieved at rank {self.hit_rank})",
+            "miss_abstained": "retrieval miss, then abstained",
+            "selection": f"selection: evidence retrieved at rank {self.hit_rank} but not cited",
+            "retrieval_miss": "retrieval miss: answered from other chunks",
+        }[kind]
 
     def to_row(self) -> dict:
         return {
