@@ -50,6 +50,8 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
 )
 _DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
 _DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
+# 「第20回会合」 / "the 20th meeting": a meeting the question names by its number
+_MEETING_NUMBER = re.compile(r"第\s*(\d+)\s*回|(?<!\d)(\d+)(?:st|nd|rd|th)\s+(?:meeting|session)")
 _DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
 _WHO_QUESTION = re.compile(r"誰|だれ|who\b|whom")
 _STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|say|said|state|remark|view|opinion|argue")
@@ -153,6 +155,12 @@ class ExtractiveAnswerer:
         for term, df in terms:
             if df == 0 and _specific(term) and (japanese or term.isdigit()) and not self._known_year(term):
                 return f"「{term}」はどの議事要旨にも出てきません"
+        asked = {int(a or b) for a, b in _MEETING_NUMBER.findall(q)}
+        if asked:
+            have = {m.number for m in map(self._meeting_by_id, {c.meeting_id for c in candidates}) if m}
+            missing = sorted(asked - have)
+            if missing:
+                return f"第{missing[0]}回会合の議事要旨は索引にありません"
         texts = [normalize(c.text) for c in candidates]
         for org in _ORG_IN_QUESTION.findall(q):
             org = re.sub(r"^[他各両同全諸]+", "", org)

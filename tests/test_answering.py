@@ -59,6 +59,7 @@ def test_lead_names_meeting_and_date(assistant):
     "question",
     [
         "第15回会合はいつ開催されましたか",  # another meeting
+        "第20回会合の出席者は誰ですか",  # another meeting, though 「20」 occurs (平成20年度)
         "ブロックチェーンについてどのような議論がありましたか",  # never mentioned
         "防衛省の概算要求額は何億円ですか",  # no amounts in the minutes
         "村井純教授はどのような意見を述べましたか",  # remarks are not attributed to names
