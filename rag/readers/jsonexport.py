@@ -1,0 +1,156 @@
+"""Vendor JSON exports of minutes whose items carry HTML (or plain-text) bodies.
+
+DiscussNet SSP, for one, publishes a meeting as ``{"tenant_minutes": [item, …]}``
+where each item has ``minute_id``, ``title``, ``minute_type`` (名簿, ○議長,
+◎答弁, ◆質問 …) and a ``body`` of HTML (a ``<pre>`` block) that already
+starts with the speaker label 「○議長（佐藤篤）　…」. ``read_vendor_json``
+renders the items, in order, into one stored text, so the layout parser finds
+the speakers in it just as it does in a plain-text record; it builds no turns.
+
+The item list is found by shape rather than by a vendor's key names: a
+top-level list of objects with a body field (``body``, ``html``, ``content``
+or ``text``), or such a list under a key of the top-level object (searched a
+few levels down), so other vendors' exports read too.
+"""
+from __future__ import annotations
+
+import lxml.etree as etree
+import lxml.html
+
+from rag.errors import InputError
+from rag.readers.base import SourceDoc
+from rag.readers.html import html_to_text
+
+BODY_FIELDS = ("body", "html", "content", "text")
+ORDER_FIELD = "minute_id"
+MAX_DEPTH = 3  # how far under the top-level object the item list may sit
+EXPECTED = (
+    "expected a list of items (objects) each with an HTML or text body in one of the fields "
+    + "/".join(BODY_FIELDS)
+    + ", either as the top-level value or under a key of the top-level object "
+    + '(DiscussNet SSP: {"tenant_minutes": [{"minute_id", "title", "minute_type", "body", …}]})'
+)
+
+
+def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
+    """One ``SourceDoc`` (``file_type="json"``) holding the text of every item of the export.
+
+    Items are taken in ``minute_id`` order when every item has one, else in
+    file order; a roster item (``minute_type`` 名簿, the header with 期日,
+    場所, 出席議員 …) is kept as text where it stands, first in the exports
+    seen. Each body goes through ``html_to_text`` (a plain-text body is kept
+    as written) and items are separated by a blank line.
+    """
+    found = _find_items(obj, path="", depth=0)
+    if not found:
+        raise InputError(source, f"is JSON but not a minutes export this reader knows: {EXPECTED}")
+    # several candidate lists: the one carrying the most body text is the minutes
+    path, items = max(found, key=lambda pair: sum(len(_body_of(item) or "") for item in pair[1]))
+    warnings: list[str] = []
+    if len(found) > 1:
+        others = ", ".join(p or "(top level)" for p, _ in found if p != path)
+        warnings.append(f"read the items under {path or '(top level)'}; also item-like lists under {others}")
+
+    parts: list[str] = []
+    skipped: list[str] = []
+    for position, item in _in_order(items):
+        body = _body_of(item)
+        text = _item_text(body) if body else ""
+        if text:
+            parts.append(text)
+        else:
+            skipped.append(str(item.get(ORDER_FIELD, f"#{position + 1}")))
+    if skipped:
+        warnings.append(f"{len(skipped)} item(s) with an empty body left out: {', '.join(skipped[:10])}")
+    if not parts:
+        raise InputError(source, f"is a minutes export whose {len(items)} item(s) all have empty bodies")
+    return [
+        SourceDoc(
+            source=source,
+            text="\n\n".join(parts),
+            file_type="json",
+            warnings=tuple(warnings),
+        )
+    ]
+
+
+def _body_of(item: dict) -> str | None:
+    for name in BODY_FIELDS:
+        value = item.get(name)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _is_item_list(value) -> bool:
+    if not isinstance(value, list) or not value:
+        return False
+    if not all(isinstance(item, dict) for item in value):
+        return False
+    with_body = sum(1 for item in value if _body_of(item) is not None)
+    return with_body > 0 and with_body * 2 >= len(value)
+
+
+def _find_items(value, path: str, depth: int) -> list[tuple[str, list]]:
+    """Every list of body-carrying items in the export, with the key path that holds it."""
+    if _is_item_list(value):
+        return [(path, value)]
+    found: list[tuple[str, list]] = []
+    if isinstance(value, dict) and depth < MAX_DEPTH:
+        for key, child in value.items():
+            found.extend(_find_items(child, f"{path}.{key}" if path else str(key), depth + 1))
+    return found
+
+
+def _in_order(items: list[dict]) -> list[tuple[int, dict]]:
+    """Items with their file positions, by minute_id when every item has a numeric one."""
+    numbered = list(enumerate(items))
+    keys = [_number(item.get(ORDER_FIELD)) for item in items]
+    if all(key is not None for key in keys):
+        numbered.sort(key=lambda pair: keys[pair[0]])  # stable: equal ids keep file order
+    return numbered
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _item_text(body: str) -> str:
+    if _looks_like_html(body):
+        return html_to_text(body)
+    return _plain_text(body)
+
+
+def _looks_like_html(body: str) -> bool:
+    """Whether the HTML parser finds markup in the body: an element, or a character reference it decodes."""
+    if not body.strip():
+        return False
+    try:
+        fragments = lxml.html.fragments_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return False
+    if any(not isinstance(fragment, str) for fragment in fragments):
+        return True
+    parsed = "".join(fragments)
+    return "".join(parsed.split()) != "".join(body.split())  # a character reference was decoded
+
+
+def _plain_text(body: str) -> str:
+    lines = [line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    result: list[str] = []
+    for line in lines:
+        if not line and (not result or not result[-1]):
+            continue
+        result.append(line)
+    while result and not result[-1]:
+        result.pop()
+    return "\n".join(result)

@@ -1,0 +1,152 @@
+"""Vendor JSON exports (DiscussNet SSP and look-alikes): items' HTML bodies rendered in order into one text."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from rag.errors import InputError
+from rag.readers.jsonexport import read_vendor_json
+
+CORPUS_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "corpus-dev"
+needs_corpus = pytest.mark.skipif(not CORPUS_DEV.is_dir(), reason=f"{CORPUS_DEV} not present")
+SPEAKER_MARKS = ("○", "◎", "◆")
+
+
+def _load(name: str) -> dict:
+    return json.loads((CORPUS_DEV / name).read_text(encoding="utf-8"))
+
+
+def _speaker_lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.startswith(SPEAKER_MARKS)]
+
+
+def _speech_items(obj: dict) -> list[dict]:
+    return [item for item in obj["tenant_minutes"] if item["minute_type"].startswith(SPEAKER_MARKS)]
+
+
+def _visible(body: str) -> str:
+    """What a browser shows of a <pre> body, with trailing spaces and edge blank lines removed."""
+    lines = [line.rstrip() for line in lxml.html.fragment_fromstring(body).text_content().split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _check_export(obj: dict, source: str) -> str:
+    docs = read_vendor_json(obj, source)
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc.source == source
+    assert doc.file_type == "json"
+    assert doc.turns is None  # speakers are left to the layout parser
+    assert doc.warnings == ()
+    items = sorted(obj["tenant_minutes"], key=lambda item: item["minute_id"])
+    # every item, in minute_id order, exactly as its <pre> shows it, separated by blank lines
+    assert doc.text == "\n\n".join(_visible(item["body"]) for item in items)
+    # the roster comes first, as text
+    assert items[0]["minute_type"] == "名簿"
+    assert doc.text.startswith(_visible(items[0]["body"]).split("\n", 1)[0])
+    # one speaker line per speech item (○議長, ◎答弁, ◆質問), each opening its item
+    speakers = _speaker_lines(doc.text)
+    assert len(speakers) == len(_speech_items(obj))
+    for item, line in zip([i for i in items if i["minute_type"].startswith(SPEAKER_MARKS)], speakers):
+        assert line.startswith(item["minute_type"][0] + item["title"])
+    return doc.text
+
+
+@needs_corpus
+def test_sumida_export():
+    obj = _load("discussnet_sumida_20241227.json")
+    text = _check_export(obj, "discussnet_sumida_20241227.json")
+    assert text.startswith("令和　６年　定例会緊急議会（１２月）\n\n")
+    assert "\n１　期日　　令和６年１２月２７日\n２　場所　　墨田区議会議事堂\n３　出席議員（３２人）\n" in text
+    assert "\n\n○議長（佐藤篤）　ただいまから令和６年度墨田区議会定例会１２月緊急議会を開会いたします。\n" in text
+    assert "\n　　　〔「異議なし」と呼ぶ者あり〕\n" in text
+    assert len(_speaker_lines(text)) == 23  # 19 ○議長 + 4 ◎答弁 items
+    assert text.endswith("議員　　村本ひろや")  # the signature block closes the file
+    assert "<pre>" not in text
+
+
+@needs_corpus
+def test_items_are_ordered_by_minute_id_not_file_order():
+    obj = _load("discussnet_sumida_20241227.json")
+    shuffled = copy.deepcopy(obj)
+    shuffled["tenant_minutes"].reverse()
+    assert read_vendor_json(shuffled, "s.json")[0].text == read_vendor_json(obj, "s.json")[0].text
+
+
+# held-out check: a second tenant, read by the same code
+@needs_corpus
+def test_hakodate_heldout_export():
+    obj = _load("discussnet_hakodate_20240222.json")
+    text = _check_export(obj, "discussnet_hakodate_20240222.json")
+    assert text.startswith("令和　６年第１回　２月定例会\n")
+    assert "\n〇議事日程\n" in text  # the roster's 〇 (U+3007) heads stay as written, and are no speaker lines
+    assert len(_speaker_lines(text)) == 20  # 15 ○議長 + 3 ◆質問 + 2 ◎答弁
+    assert "\n\n◎市長（大泉潤）　令和６年第１回市議会定例会の開会に当たり、" in text
+    assert text.endswith("午前１１時０４分散会")
+
+
+# ---------------------------------------------------------------------------
+# other shapes
+
+
+def test_top_level_list_and_nested_key_with_other_body_fields():
+    items = [
+        {"html": "<p>○議長（山田君）<br>\n　開会します。</p>"},
+        {"html": "<div>◎市長（鈴木君）　<span>お答え</span>します。</div>"},
+    ]
+    expected = "○議長（山田君）\n　開会します。\n\n◎市長（鈴木君）　お答えします。"
+    assert read_vendor_json(items, "list.json")[0].text == expected
+    nested = {"status": "ok", "count": 2, "data": {"meeting": {"name": "本会議"}, "records": items}}
+    assert read_vendor_json(nested, "nested.json")[0].text == expected
+
+
+def test_plain_text_bodies_keep_their_lines_and_file_order_without_ids():
+    obj = {
+        "speeches": [
+            {"speaker": "議長", "text": "○議長（山田君）　開会します。\r\n　本日の会議を開きます。  \n"},
+            {"speaker": "市長", "text": "◎市長（鈴木君）　R&D について a < b"},
+        ]
+    }
+    text = read_vendor_json(obj, "plain.json")[0].text
+    assert text == "○議長（山田君）　開会します。\n　本日の会議を開きます。\n\n◎市長（鈴木君）　R&D について a < b"
+
+
+def test_partial_ids_keep_file_order_and_empty_bodies_are_reported():
+    obj = {
+        "minutes": [
+            {"minute_id": 9, "body": "<pre>○議長（山田君）　一</pre>"},
+            {"body": "<pre>○議長（山田君）　二</pre>"},
+            {"minute_id": 3, "body": ""},
+        ]
+    }
+    doc = read_vendor_json(obj, "partial.json")[0]
+    assert doc.text == "○議長（山田君）　一\n\n○議長（山田君）　二"
+    assert any("empty body" in w for w in doc.warnings)
+
+
+def test_json_without_an_item_list_raises_input_error_naming_the_file():
+    for obj in (
+        {"meetingRecord": [{"speechRecord": [{"speech": "○議長　開会"}]}]},  # NDL-like: not this reader's
+        {"tenant_minutes": []},
+        {"title": "本会議", "body": "<p>一件だけ</p>"},
+        [1, 2, 3],
+    ):
+        with pytest.raises(InputError) as err:
+            read_vendor_json(obj, "unknown.json")
+        assert err.value.source == "unknown.json"
+        assert "unknown.json" in str(err.value)
+        assert "not a minutes export this reader knows" in err.value.problem
+        assert "body/html/content/text" in err.value.problem
+
+
+def test_export_whose_bodies_are_all_empty_raises():
+    with pytest.raises(InputError, match="empty.json"):
+        read_vendor_json({"tenant_minutes": [{"minute_id": 1, "body": "<pre>\n</pre>"}]}, "empty.json")
