@@ -72,23 +72,30 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
                 end=end,
                 meeting_id=meeting.meeting_id,
                 meeting=meeting.label,
-                date=meeting.date,
+                date=meeting.date or "",
                 section=section,
                 kind=kind,
                 **extra,  # type: ignore[arg-type]
             )
         )
 
-    header_end = max(
-        s.end for s in (meeting.title_span, meeting.date_span, meeting.place_span) if s is not None
-    )
-    add(meeting.title_span.start, header_end, "header", "日時・場所")
+    header_spans = [s for s in (meeting.title_span, meeting.date_span, meeting.place_span) if s is not None]
+    header_start = min(s.start for s in header_spans)
+    header_end = max(s.end for s in header_spans)
+    if header_end - header_start > 4 * max_chars:  # title and date far apart (a transcript's header block)
+        header_end = meeting.title_span.end
+        add(meeting.title_span.start, header_end, "header", "日時・場所")
+        for extra in (meeting.date_span, meeting.place_span):
+            if extra is not None and not (header_start <= extra.start and extra.end <= header_end):
+                add(extra.start, extra.end, "header", "日時・場所")
+    else:
+        add(header_start, header_end, "header", "日時・場所")
     if meeting.attendees_span is not None:
         add(meeting.attendees_span.start, meeting.attendees_span.end, "attendees", "出席者")
     if meeting.agenda_span is not None:
         add(meeting.agenda_span.start, meeting.agenda_span.end, "agenda", "議事概要")
     for remark in meeting.remarks:
-        pieces = _pack(split_sentences(remark.text, remark.start), max_chars) if len(remark.text) > max_chars else [
+        pieces = _pack(_paragraph_units(remark.text, remark.start, meeting.layout == "transcript"), max_chars) if len(remark.text) > max_chars else [
             (remark.start, remark.end)
         ]
         for start, end in pieces:
@@ -100,10 +107,28 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
                 agenda_item=remark.agenda_ref,
                 remark_no=remark.number,
                 organisation=remark.organisation,
+                speaker=remark.speaker,
+                role=remark.role,
+                page=meeting.page_at(start) if meeting.pages else None,
             )
     for decision in meeting.decisions:
         add(decision.start, decision.end, "decision", decision.section)
     return chunks
+
+
+def _paragraph_units(text: str, offset: int, by_line: bool) -> list[Span]:
+    """The units a long remark is packed from: in a verbatim transcript its paragraphs
+    (each line, 「　…」), a paragraph longer than a chunk by its sentences; elsewhere
+    (PDF dumps wrap lines mid-sentence) its sentences."""
+    if not by_line:
+        return split_sentences(text, offset)
+    units: list[Span] = []
+    for para in split_lines(text, offset):
+        if len(para.text) > MAX_CHUNK_CHARS:
+            units += split_sentences(para.text, para.start)
+        else:
+            units.append(para)
+    return units
 
 
 def _pack(sentences: list[Span], max_chars: int) -> list[tuple[int, int]]:

@@ -46,6 +46,9 @@ class Remark:
     section: str  # heading under which it appears, e.g. "出席者意見開陳"
     organisation: str | None = None  # only when the remark names it (「防衛省としては」)
     agenda_ref: str | None = None  # e.g. "(1)~(7)" from 「上記(1)～(7)について…意見が述べられた」
+    speaker: str | None = None  # as the minutes (or the source's speaker field) give it; never guessed
+    role: str | None = None  # 「議長」「国務大臣」「１０番」 as printed
+    page: int | None = None  # page of the remark's start, where the source has pages
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class Meeting:
-    """A parsed minutes file."""
+    """One meeting's parsed record (a file may hold several meetings)."""
 
     meeting_id: str
     source: str  # file name under corpus/, or the path given to ingest
@@ -66,9 +69,9 @@ class Meeting:
     body: str  # e.g. "高度情報通信ネットワーク社会推進戦略本部"
     name: str  # e.g. "情報セキュリティ政策会議"
     number: int | None  # 第14回 -> 14
-    kind: str  # e.g. "議事要旨"
-    date: str  # ISO "2007-10-03"
-    date_original: str  # as written: "平成19年10月3日(水)"
+    kind: str  # e.g. "議事要旨", "会議録"
+    date: str | None  # ISO "2007-10-03"; None only when the minutes state no date
+    date_original: str | None  # as written: "平成19年10月3日(水)"
     time: str | None  # "17:20~18:20" as written
     place: str | None
     attendees: tuple[Attendee, ...]
@@ -77,16 +80,43 @@ class Meeting:
     remarks: tuple[Remark, ...]
     decisions: tuple[Decision, ...]
     title_span: Span
-    date_span: Span
+    date_span: Span | None
     place_span: Span | None
     attendees_span: Span | None
     agenda_span: Span | None
-    content_hash: str  # sha256 of the decoded text
+    content_hash: str  # sha256 of the stored text
+    layout: str = "numbered-summary"  # which parser read it: numbered-summary, transcript, summary, generic
+    file_type: str = "text"  # text, pdf, html, json, ndl-xml, ndl-json, tei
+    number_unit: str = "回"  # 第N回 / 第N号 / 第N日
+    display_name: str = ""  # the label users see; empty = derived from name and number
+    warnings: tuple[str, ...] = ()  # what the parser looked for and did not find
+    pages: tuple[tuple[int, int], ...] = ()  # (offset, page number) where pages begin
+    url: str | None = None  # where a structured source says the minutes are published
+    ordinal: int = 0  # position of this meeting in its file
 
     @property
     def label(self) -> str:
-        """Human label: 「情報セキュリティ政策会議 第14回会合」."""
+        """Human label: 「情報セキュリティ政策会議 第14回会合」「参議院 本会議 第9号」."""
+        if self.display_name:
+            return self.display_name
         return f"{self.name} 第{self.number}回会合" if self.number is not None else self.name
+
+    def page_at(self, offset: int) -> int | None:
+        number = None
+        for start, page in self.pages:
+            if start > offset:
+                break
+            number = page
+        return number
+
+    def speakers(self) -> list[tuple[str, str | None, int]]:
+        """(speaker, role, remarks) in order of first appearance; the role is the first one printed."""
+        seen: dict[str, list] = {}
+        for r in self.remarks:
+            if r.speaker:
+                entry = seen.setdefault(r.speaker, [r.speaker, r.role, 0])
+                entry[2] += 1
+        return [tuple(v) for v in seen.values()]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -106,6 +136,9 @@ class Chunk:
     agenda_item: str | None = None
     remark_no: int | None = None
     organisation: str | None = None
+    speaker: str | None = None
+    role: str | None = None
+    page: int | None = None
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata for stores (Chroma rejects None values)."""
@@ -116,10 +149,14 @@ class Chunk:
             "meeting_id": self.meeting_id,
             "meeting": self.meeting,
             "date": self.date,
-            "date_int": int(self.date.replace("-", "")),
+            "date_int": int(self.date.replace("-", "")) if self.date else 0,
             "section": self.section,
             "kind": self.kind,
         }
+        for key in ("speaker", "role", "page"):
+            value = getattr(self, key)
+            if value is not None:
+                meta[key] = value
         if self.agenda_item is not None:
             meta["agenda_item"] = self.agenda_item
         if self.remark_no is not None:
@@ -141,6 +178,9 @@ class Chunk:
             "section": self.section,
             "remark_no": self.remark_no,
             "organisation": self.organisation,
+            "speaker": self.speaker,
+            "role": self.role,
+            "page": self.page,
         }
 
     @classmethod
@@ -159,6 +199,9 @@ class Chunk:
             agenda_item=meta.get("agenda_item"),
             remark_no=int(meta["remark_no"]) if meta.get("remark_no") is not None else None,
             organisation=meta.get("organisation"),
+            speaker=meta.get("speaker"),
+            role=meta.get("role"),
+            page=int(meta["page"]) if meta.get("page") is not None else None,
         )
 
 
@@ -206,10 +249,12 @@ class Filters:
     date_to: str | None = None  # ISO, inclusive
     sections: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # matched with whitespace removed: 「月嶹真」 finds 「月嶹　真」
+    roles: tuple[str, ...] = ()  # a role word matches roles containing it: 「大臣」 finds 「国務大臣」
 
     def is_empty(self) -> bool:
         return not (self.sources or self.meeting_ids or self.date_from or self.date_to
-                    or self.sections or self.organisations)
+                    or self.sections or self.organisations or self.speakers or self.roles)
 
     def matches(self, meta: dict) -> bool:
         """The same predicate applied in Python (lexical side) as in Chroma's where clause."""
@@ -225,7 +270,18 @@ class Filters:
             return False
         if self.organisations and meta.get("organisation") not in self.organisations:
             return False
+        if self.speakers and fold(str(meta.get("speaker") or "")) not in {fold(s) for s in self.speakers}:
+            return False
+        if self.roles and not any(fold(r) in fold(str(meta.get("role") or "")) for r in self.roles):
+            return False
         return True
+
+
+def fold(name: str) -> str:
+    """A name or role for matching: NFKC, whitespace removed (「月嶹　真」 == 「月嶹真」)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def parse_iso_date(value: str, field_name: str) -> str:

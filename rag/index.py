@@ -21,7 +21,8 @@ from .domain import Chunk, Filters, Meeting
 from .embeddings import MinutesEmbeddings, make_embeddings
 from .errors import EmptyIndexError, InputError
 from .lexical import LexicalIndex
-from .parsing import parse_minutes, read_minutes
+from .parsing import load_meetings
+from .readers import SUFFIXES
 from .records import RecordStore
 from .store import ChromaStore, VectorStore, make_client
 
@@ -29,12 +30,38 @@ Progress = Callable[[int, int, str], None]  # (done, total, message)
 
 EMBED_BATCH = 64
 WRITE_BATCH = 1000  # chunks per store/BM25 write during ingest
-MINUTES_SUFFIXES = (".txt", ".text", ".md")
+MINUTES_SUFFIXES = SUFFIXES
+_NOT_MINUTES_NAMES = re.compile(r"^(readme|license|licence|copying|changelog)(\.|$)", re.IGNORECASE)
+
+
+def speaker_prefix(chunk: Chunk) -> str:
+    """「〔盛山正仁 文部科学大臣〕」: who speaks, put before a remark's words in what is embedded
+    and what BM25 indexes (not in the stored text), so 「盛山大臣は…」 finds the speech."""
+    if not chunk.speaker and not chunk.role:
+        return ""
+    return "〔" + " ".join(x for x in (chunk.speaker, chunk.role) if x) + "〕"
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What the model reads: the verbatim chunk with PDF line breaks folded."""
-    return re.sub(r"\s+", " ", chunk.text).strip()
+    """What the model reads: the speaker (if any) and the verbatim chunk with line breaks folded."""
+    return (speaker_prefix(chunk) + re.sub(r"\s+", " ", chunk.text)).strip()
+
+
+def lexical_text(chunk: Chunk) -> str:
+    return speaker_prefix(chunk) + chunk.text
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What ingest made of one file: shown per file by the CLI and the app."""
+
+    source: str
+    layout: str
+    file_type: str
+    meetings: int
+    remarks: int
+    speakers: int
+    warnings: tuple[str, ...]
 
 
 @dataclass
@@ -42,6 +69,8 @@ class IngestReport:
     added: list[str] = field(default_factory=list)  # sources indexed (new or changed)
     unchanged: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) not read at all
+    files: list[FileReport] = field(default_factory=list)
     chunks_written: int = 0
     chunks_deleted: int = 0
 
@@ -122,15 +151,16 @@ class MinutesIndex:
                 continue
             seen.add(source)
             try:
-                text = read_minutes(path, source)
-                meeting = parse_minutes(text, source)
+                meetings = load_meetings(path, source)
             except InputError as exc:
                 report.errors.append(exc)
                 continue
-            if self._unchanged(meeting):
+            report.files.append(_file_report(source, meetings))
+            if self._unchanged(source, [m for m, _ in meetings]):
                 report.unchanged.append(source)
                 continue
-            parsed.append((meeting, text, chunk_meeting(meeting, text)))
+            for meeting, text in meetings:
+                parsed.append((meeting, text, chunk_meeting(meeting, text)))
 
         total = sum(len(chunks) for _, _, chunks in parsed)
         done = 0
@@ -168,15 +198,22 @@ class MinutesIndex:
         """Write several meetings at once: upsert new chunks, then drop stale ones, then the records."""
         chunks = [c for _, _, cs, _ in items for c in cs]
         new_ids = {c.chunk_id for c in chunks}
-        stale = [cid for m, _, _, _ in items for cid in self.store.ids_for_source(m.source) if cid not in new_ids]
+        sources = list(dict.fromkeys(m.source for m, _, _, _ in items))
+        stale = [cid for src in sources for cid in self.store.ids_for_source(src) if cid not in new_ids]
         self.store.upsert(chunks, np.vstack([v for _, _, _, v in items]))
-        self.lexical.upsert([c.chunk_id for c in chunks], [c.text for c in chunks], [c.metadata() for c in chunks])
+        self.lexical.upsert([c.chunk_id for c in chunks], [c.text for c in chunks], [c.metadata() for c in chunks],
+                            index_texts=[lexical_text(c) for c in chunks])
         if stale:
             self.store.delete(stale)
             self.lexical.delete(stale)
+        new_meetings = {m.meeting_id for m, _, _, _ in items}
         for meeting, text, _, _ in items:
             self.records.save(meeting, text)
-            report.added.append(meeting.source)
+        for src in sources:
+            for old in self.records.ids_for_source(src):  # a meeting the file no longer holds
+                if old not in new_meetings:
+                    self.records.delete(old)
+            report.added.append(src)
         report.chunks_written += len(chunks)
         report.chunks_deleted += len(stale)
 
@@ -186,9 +223,8 @@ class MinutesIndex:
         self.store.delete(ids)
         self.lexical.delete(ids)
         self.lexical.save()
-        meeting = self.records.find(source)
-        if meeting:
-            self.records.delete(meeting.meeting_id)
+        for meeting_id in self.records.ids_for_source(source):
+            self.records.delete(meeting_id)
         return len(ids)
 
     @property
@@ -229,27 +265,55 @@ class MinutesIndex:
         except ValueError:
             return str(path)
 
-    def _unchanged(self, meeting: Meeting) -> bool:
-        stored = self.records.get(meeting.meeting_id)
-        return bool(stored and stored[0].content_hash == meeting.content_hash and self.store.ids_for_source(meeting.source))
+    def _unchanged(self, source: str, meetings: list[Meeting]) -> bool:
+        """Every meeting of the file is stored with the same content, and nothing else is."""
+        if set(self.records.ids_for_source(source)) != {m.meeting_id for m in meetings}:
+            return False
+        for m in meetings:
+            stored = self.records.get(m.meeting_id)
+            if not stored or stored[0].content_hash != m.content_hash or stored[0] != m:
+                return False
+        return bool(self.store.ids_for_source(source))
 
     @staticmethod
-    def _minutes_in(folder: Path) -> list[Path]:
-        return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in MINUTES_SUFFIXES)
+    def _minutes_in(folder: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
+        """Files of a supported type under ``folder``; others go to ``skipped`` with the reason."""
+        found = []
+        for p in sorted(folder.rglob("*")):
+            if not p.is_file() or any(part.startswith(".") for part in p.relative_to(folder).parts):
+                continue
+            if p.suffix.lower() not in MINUTES_SUFFIXES:
+                if skipped is not None:
+                    skipped.append((str(p), f"not a minutes file type ({p.suffix or 'no suffix'}); "
+                                            f"read: {', '.join(MINUTES_SUFFIXES)}"))
+            elif _NOT_MINUTES_NAMES.match(p.name):
+                if skipped is not None:
+                    skipped.append((str(p), "a README/LICENSE file, not minutes (ingest it by name to index it)"))
+            else:
+                found.append(p)
+        return found
 
     def _expand(self, paths: Iterable[Path], report: IngestReport) -> list[Path]:
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
-                found = self._minutes_in(path)
+                found = self._minutes_in(path, report.skipped)
                 if not found:
-                    report.errors.append(InputError(str(path), "folder contains no .txt minutes files"))
+                    report.errors.append(InputError(str(path), f"folder contains no minutes files ({', '.join(MINUTES_SUFFIXES)})"))
                 files.extend(found)
             elif path.exists():
                 files.append(path)
             else:
                 report.errors.append(InputError(str(path), "no such file or folder"))
         return files
+
+
+def _file_report(source: str, meetings: list[tuple[Meeting, str]]) -> FileReport:
+    ms = [m for m, _ in meetings]
+    layouts = "+".join(dict.fromkeys(m.layout for m in ms))
+    speakers = {s for m in ms for s, _, _ in m.speakers()}
+    warnings = tuple(dict.fromkeys(w for m in ms for w in m.warnings))
+    return FileReport(source, layouts, ms[0].file_type if ms else "", len(ms), sum(len(m.remarks) for m in ms), len(speakers), warnings)
 
 
 def drop_index(settings: Settings) -> None:

@@ -262,6 +262,8 @@ _FILTER_KEYS = {
     "date_to": "date",
     "sections": "section",
     "organisations": "organisation",
+    "speakers": "speaker",
+    "roles": "role",
 }
 _META_TYPES = (str, int, float, bool)
 _EMPTY_I32 = np.zeros(0, dtype=np.int32)
@@ -616,8 +618,11 @@ class LexicalIndex:
 
     # -- changes ------------------------------------------------------------
 
-    def upsert(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict]) -> None:
-        """Add chunks, replacing any chunk with the same id."""
+    def upsert(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict],
+               index_texts: Sequence[str] | None = None) -> None:
+        """Add chunks, replacing any chunk with the same id. ``index_texts`` (default: the
+        texts) is what is tokenized, e.g. the text with its speaker before it; ``texts``
+        is what is stored and shown."""
         if not (len(ids) == len(texts) == len(metadatas)):
             raise ValueError(
                 f"upsert needs as many texts and metadatas as ids "
@@ -634,7 +639,9 @@ class LexicalIndex:
         if not ids:
             return
         metas = [_check_meta(doc_id, m) for doc_id, m in zip(ids, metadatas)]
-        token_lists = [tokenize(t) for t in texts]  # outside the lock: the slow part
+        if index_texts is not None and len(index_texts) != len(texts):
+            raise ValueError("upsert needs one index text per text")
+        token_lists = [tokenize(t) for t in (index_texts if index_texts is not None else texts)]  # outside the lock
         with self._lock:
             docs = self._mutable_docs()
             for doc_id, text, meta, tokens in zip(ids, texts, metas, token_lists):

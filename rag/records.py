@@ -1,15 +1,22 @@
-"""Parsed meetings and their decoded source text, kept beside the indexes.
+"""Parsed meetings and their stored text, kept beside the indexes, plus a meetings catalog.
 
 Citations are checked against, and the UI highlights within, the text that was
-indexed — not whatever the file says today — so the decoded text is stored
-with the record. One JSON file per meeting keeps writes small and atomic.
+indexed — not whatever the file says today — so the stored text is kept with
+the record. One JSON file per meeting keeps writes small and atomic.
+
+The catalog (SQLite, ``catalog.sqlite`` in the same folder) holds one small row
+per meeting (id, source, body, name, number, date, speakers …), so listing
+meetings and resolving 「第25回」「文部科学委員会」 in a question never reads
+every record.
 """
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import tempfile
-from dataclasses import asdict
+import threading
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .domain import AgendaItem, Attendee, Decision, Meeting, Remark, Span, content_id
@@ -32,23 +39,128 @@ def meeting_from_dict(d: dict) -> Meeting:
             "remarks": tuple(Remark(**r) for r in d["remarks"]),
             "decisions": tuple(Decision(**x) for x in d["decisions"]),
             "title_span": Span(**d["title_span"]),
-            "date_span": Span(**d["date_span"]),
+            "date_span": span(d["date_span"]),
             "place_span": span(d["place_span"]),
             "attendees_span": span(d["attendees_span"]),
             "agenda_span": span(d["agenda_span"]),
+            "warnings": tuple(d.get("warnings", ())),
+            "pages": tuple(tuple(p) for p in d.get("pages", ())),
         }
     )
 
 
+@dataclass(frozen=True)
+class CatalogEntry:
+    """What the catalog knows of a meeting without reading its record."""
+
+    meeting_id: str
+    source: str
+    ordinal: int
+    label: str
+    body: str
+    name: str
+    number: int | None
+    number_unit: str
+    kind: str
+    layout: str
+    file_type: str
+    date: str | None
+    date_original: str | None
+    remarks: int
+    speakers: tuple[tuple[str, str | None, int], ...]  # (name, role, remarks)
+    content_hash: str
+    warnings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, m: Meeting) -> "CatalogEntry":
+        return cls(m.meeting_id, m.source, m.ordinal, m.label, m.body, m.name, m.number, m.number_unit, m.kind,
+                   m.layout, m.file_type, m.date, m.date_original, len(m.remarks), tuple(m.speakers()),
+                   m.content_hash, tuple(m.warnings))
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["speakers"] = [{"name": n, "role": r, "remarks": c} for n, r, c in self.speakers]
+        d["id"] = d.pop("meeting_id")
+        return d
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meetings (
+  meeting_id TEXT PRIMARY KEY, source TEXT NOT NULL, ordinal INTEGER NOT NULL, label TEXT NOT NULL,
+  body TEXT NOT NULL, name TEXT NOT NULL, number INTEGER, number_unit TEXT NOT NULL, kind TEXT NOT NULL,
+  layout TEXT NOT NULL, file_type TEXT NOT NULL, date TEXT, date_original TEXT, remarks INTEGER NOT NULL,
+  speakers TEXT NOT NULL, content_hash TEXT NOT NULL, warnings TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS meetings_source ON meetings(source);
+"""
+_COLUMNS = ("meeting_id", "source", "ordinal", "label", "body", "name", "number", "number_unit", "kind", "layout",
+            "file_type", "date", "date_original", "remarks", "speakers", "content_hash", "warnings")
+
+
 class RecordStore:
-    """Meeting records on disk: ``<dir>/<meeting_id>.json`` = {"meeting": …, "text": …}."""
+    """Meeting records on disk: ``<dir>/<meeting_id>.json`` = {"meeting": …, "text": …}, and the catalog."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._cache: dict[str, tuple[Meeting, str]] = {}
+        self._lock = threading.Lock()
+        self._catalog_ready = False
 
     def _path(self, meeting_id: str) -> Path:
         return self.directory / f"{meeting_id}.json"
+
+    # ------------------------------------------------------------ catalog
+
+    def _db(self) -> sqlite3.Connection:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.directory / "catalog.sqlite", timeout=30)
+        db.executescript(_SCHEMA)
+        if not self._catalog_ready:
+            self._catalog_ready = True
+            if db.execute("SELECT COUNT(*) FROM meetings").fetchone()[0] == 0:
+                self._backfill(db)  # a data dir written before the catalog existed
+        return db
+
+    def _backfill(self, db: sqlite3.Connection) -> None:
+        for path in sorted(self.directory.glob("*.json")):
+            item = self.get(path.stem)
+            if item:
+                self._write_row(db, item[0])
+        db.commit()
+
+    @staticmethod
+    def _write_row(db: sqlite3.Connection, m: Meeting) -> None:
+        e = CatalogEntry.of(m)
+        row = [getattr(e, c) for c in _COLUMNS]
+        row[_COLUMNS.index("speakers")] = json.dumps(e.speakers, ensure_ascii=False)
+        row[_COLUMNS.index("warnings")] = json.dumps(e.warnings, ensure_ascii=False)
+        db.execute(f"INSERT OR REPLACE INTO meetings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", row)
+
+    def catalog(self) -> list[CatalogEntry]:
+        """Every meeting, oldest first (undated last)."""
+        with self._lock:
+            db = self._db()
+            try:
+                rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM meetings").fetchall()
+            finally:
+                db.close()
+        out = []
+        for row in rows:
+            d = dict(zip(_COLUMNS, row))
+            d["speakers"] = tuple(tuple(s) for s in json.loads(d["speakers"]))
+            d["warnings"] = tuple(json.loads(d["warnings"]))
+            out.append(CatalogEntry(**d))
+        return sorted(out, key=lambda e: (e.date is None, e.date or "", e.source, e.ordinal))
+
+    def ids_for_source(self, source: str) -> list[str]:
+        with self._lock:
+            db = self._db()
+            try:
+                return [r[0] for r in db.execute("SELECT meeting_id FROM meetings WHERE source = ? ORDER BY ordinal", (source,))]
+            finally:
+                db.close()
+
+    # ------------------------------------------------------------ records
 
     def save(self, meeting: Meeting, text: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -58,10 +170,24 @@ class RecordStore:
             fh.write(payload)
         os.replace(tmp, self._path(meeting.meeting_id))
         self._cache[meeting.meeting_id] = (meeting, text)
+        with self._lock:
+            db = self._db()
+            try:
+                self._write_row(db, meeting)
+                db.commit()
+            finally:
+                db.close()
 
     def delete(self, meeting_id: str) -> None:
         self._cache.pop(meeting_id, None)
         self._path(meeting_id).unlink(missing_ok=True)
+        with self._lock:
+            db = self._db()
+            try:
+                db.execute("DELETE FROM meetings WHERE meeting_id = ?", (meeting_id,))
+                db.commit()
+            finally:
+                db.close()
 
     def get(self, meeting_id: str) -> tuple[Meeting, str] | None:
         if meeting_id in self._cache:
@@ -79,26 +205,23 @@ class RecordStore:
         return item[1] if item else None
 
     def ids(self) -> list[str]:
-        if not self.directory.exists():
-            return []
-        return sorted(p.stem for p in self.directory.glob("*.json"))
+        return [e.meeting_id for e in self.catalog()] if self.directory.exists() else []
 
     def meetings(self) -> list[Meeting]:
         """All meetings, oldest first."""
-        found = [self.get(i) for i in self.ids()]
-        return sorted((m for m, _ in filter(None, found)), key=lambda m: (m.date, m.source))
+        found = [self.get(e.meeting_id) for e in self.catalog()] if self.directory.exists() else []
+        return [m for m, _ in filter(None, found)]
 
     def find(self, ref: str) -> Meeting | None:
-        """A meeting by id, source name, or file name."""
+        """A meeting by id, source name, or file name (a file's first meeting)."""
         direct = self.get(ref) if ref and "/" not in ref else None
         if direct:
             return direct[0]
-        # The id is a hash of the source name (parsing.parse_minutes), so a source is
-        # found without reading every record (seconds at thousands of meetings).
         by_source = self.get(content_id("meeting", ref, length=12)) if ref else None
         if by_source and by_source[0].source == ref:
             return by_source[0]
-        for m in self.meetings():
-            if ref in (m.source, Path(m.source).name):
-                return m
+        for e in self.catalog():
+            if ref in (e.source, Path(e.source).name):
+                found = self.get(e.meeting_id)
+                return found[0] if found else None
         return None

@@ -55,6 +55,8 @@ def chroma_where(filters: Filters | None) -> dict | None:
         ("meeting_id", filters.meeting_ids),
         ("section", filters.sections),
         ("organisation", filters.organisations),
+        ("speaker", filters.speakers),  # exact here; the id path (Filters.matches) also folds spaces
+        ("role", filters.roles),
     ):
         if values:
             clauses.append({key: {"$in": list(values)}})

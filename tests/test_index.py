@@ -74,7 +74,7 @@ def test_changed_file_replaces_its_old_chunks(hash_settings, tmp_path):
     [
         ("empty.txt", b"", "empty"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
-        ("memo.txt", "会議のメモ。\n特に決まったことはない。\n".encode("utf-8"), "does not look like meeting minutes"),
+        ("memo.txt", "Meeting notes.\nNothing decided.\n".encode("utf-8"), "no Japanese text"),
     ],
 )
 def test_bad_file_is_reported_and_nothing_is_lost(hash_settings, tmp_path, name, data, problem):

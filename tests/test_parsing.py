@@ -134,21 +134,33 @@ def test_bad_bytes_are_named(data, problem):
     assert problem in str(err.value) or problem == "decode" and "cannot decode" in str(err.value)
 
 
-def test_text_that_is_not_minutes():
+def test_readable_text_in_no_known_layout_is_indexed_as_generic_with_a_warning():
+    # Issue 9: never refuse readable minutes for their layout
+    m = parse_minutes("会議のメモ。\n今日は晴れです。\n", "note.txt")
+    assert m.layout == "generic" and m.date is None
+    assert any("layout not recognised" in w for w in m.warnings)
+    assert any("no meeting date" in w for w in m.warnings)
+    assert "".join(r.text for r in m.remarks).replace("\n", "") in "会議のメモ。今日は晴れです。"
+    assert m.remarks
+
+
+def test_text_with_no_japanese_is_refused():
     with pytest.raises(InputError) as err:
-        parse_minutes("これは議事要旨ではありません。\n今日は晴れです。\n", "note.txt")
-    assert "note.txt" in str(err.value) and "does not look like meeting minutes" in str(err.value)
+        parse_minutes("Just an English shopping list.\nMilk\n", "list.txt")
+    assert "list.txt" in str(err.value) and "no Japanese text" in str(err.value)
 
 
-def test_minutes_without_a_date_are_rejected(seed_text):
+def test_minutes_without_a_date_are_kept_with_a_warning(seed_text):
     broken = seed_text.replace("平成19年10月3日(水)", "日付未定")
-    with pytest.raises(InputError, match="no meeting date"):
-        parse_minutes(broken, "nodate.txt")
+    m = parse_minutes(broken, "nodate.txt")
+    assert m.date is None and m.date_span is None
+    assert any("no meeting date" in w for w in m.warnings)
+    assert len(m.remarks) >= 31  # read as summary minutes: nothing is lost
 
 
-def test_impossible_date_is_rejected(seed_text):
-    with pytest.raises(InputError, match="not a valid calendar date"):
-        parse_minutes(seed_text.replace("平成19年10月3日", "平成19年2月30日"), "feb30.txt")
+def test_impossible_date_is_not_taken_as_the_date(seed_text):
+    m = parse_minutes(seed_text.replace("平成19年10月3日", "平成19年2月30日"), "feb30.txt")
+    assert m.date is None and any("no meeting date" in w for w in m.warnings)
 
 
 def test_reiwa_gannen_and_fullwidth_digits(seed_text):

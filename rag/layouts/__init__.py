@@ -1,0 +1,240 @@
+"""SourceDoc -> Meeting: one record shape for every layout.
+
+Order of trial: the numbered 議事要旨 layout (strict, the seed's); speaker turns
+(stated by the source, or found as labels in the text) make a 会議録; otherwise
+the text is read as summary minutes (headings and bullets) or, failing that,
+as a generic document of paragraphs, with a warning naming what was not found.
+Readable minutes are never refused for their layout.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+from ..domain import AgendaItem, Attendee, Meeting, Remark, Span, content_id
+from ..errors import InputError
+from ..readers.base import SourceDoc
+from .generic import items
+from .header import FieldLine, agenda_items, attendees_in, date_in, find_fields, time_in
+from .japanese import find_date
+from .lines import Line, is_rule, split_lines
+from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, display_name, parse_title
+from .summary import LayoutMismatch, parse_numbered_summary
+from .transcript import remarks_from_turns, text_turns
+
+LAYOUTS = ("numbered-summary", "transcript", "summary", "generic")
+_HAS_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def meeting_id_for(source: str, ordinal: int = 0) -> str:
+    """Content-addressed by source (and position, for files holding several meetings)."""
+    return content_id("meeting", source, length=12) if ordinal == 0 else content_id("meeting", source, ordinal, length=12)
+
+
+def parse_document(doc: SourceDoc) -> Meeting:
+    if not _HAS_JAPANESE.search(doc.text):
+        raise InputError(doc.source, "contains no Japanese text, so it is not Japanese meeting minutes")
+    meeting_id = meeting_id_for(doc.source, doc.ordinal)
+    if doc.turns is None:
+        try:
+            meeting = parse_numbered_summary(doc.text, doc.source, meeting_id)
+        except LayoutMismatch:
+            pass
+        else:
+            remarks = tuple(replace(r, page=doc.page_at(r.start)) for r in meeting.remarks) if doc.pages else meeting.remarks
+            return replace(meeting, remarks=remarks, file_type=doc.file_type, pages=doc.pages,
+                           warnings=doc.warnings, ordinal=doc.ordinal, url=doc.hints.url)
+    return _parse_open_layout(doc, meeting_id)
+
+
+def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
+    text = doc.text
+    lines = split_lines(text)
+    warnings = list(doc.warnings)
+    structured = doc.turns is not None
+    turns = doc.turns if structured else text_turns(doc, lines)
+    transcript = len(turns) >= 2 or (structured and len(turns) >= 1)
+
+    if doc.header is not None:
+        header_start, header_end = doc.header
+    else:
+        header_start = 0
+        header_end = text.rfind("\n", 0, turns[0].start) + 1 if transcript else len(text)
+    head_idx = [i for i, ln in enumerate(lines) if ln is not None and header_start <= ln.start < header_end]
+    lo, hi = (head_idx[0], head_idx[-1] + 1) if head_idx else (0, 0)
+    fields = [f for f in find_fields(lines, hi) if f.index >= lo]
+    blocks = _blocks(lines, fields, hi, paragraph_ends=not transcript)
+    by_field: dict[str, list[tuple[FieldLine, list[Line]]]] = {}
+    for f, block in blocks:
+        by_field.setdefault(f.field, []).append((f, block))
+
+    # title
+    first_lines = [ln for ln in lines[lo:hi] if ln is not None and not is_rule(ln.norm)] or [ln for ln in lines if ln is not None]
+    title_field = by_field.get("title", [(None, [])])[0][1]
+    pre_field = [ln for ln in lines[lo : (fields[0].index if fields else hi)] if ln is not None and not is_rule(ln.norm)]
+    named = [ln for ln in pre_field if KIND_RE.search(ln.norm) or ASSEMBLY_RE.search(ln.norm)]
+    title_line = (title_field[:1] or named[:1] or pre_field[:1] or first_lines[:1])[0]
+    title = doc.hints.title or title_line.text
+    title_span = title_line.span
+    parts = parse_title(title)
+
+    # date: a stated field first, then the header, then the opening of the text
+    date_lines = [ln for _, b in by_field.get("date", []) for ln in b]
+    header_lines = [ln for ln in lines[lo:hi] if ln is not None]
+    found = date_in(date_lines) or date_in([title_line]) or date_in(header_lines) or date_in(
+        [ln for ln in lines[:80] if ln is not None])
+    date_span, iso, time = (found if found else (None, None, None))
+    if doc.hints.date:
+        if iso != doc.hints.date:
+            # the source's date field decides; the text's date is kept only when it agrees
+            date_span = _date_span_matching(header_lines, doc.hints.date)
+        iso = doc.hints.date
+    if iso is None:
+        warnings.append("no meeting date found: the record has no date, so date filters and date questions cannot find it")
+    time = time or time_in(date_lines) or time_in(header_lines)
+
+    place_block = by_field.get("place", [(None, [])])[0][1]
+    place_span = place_block[0].span if place_block else _unlabelled_place(header_lines, date_span)
+    place = doc.hints.place or (place_span.text if place_span else None)
+
+    attendees: list[Attendee] = []
+    att_lines: list[Line] = []
+    for f, block in by_field.get("attendees", []):
+        attendees += attendees_in(block, f.key)
+        att_lines += block
+    attendees_span = Span(text[att_lines[0].start : att_lines[-1].end], att_lines[0].start, att_lines[-1].end) if att_lines else None
+
+    agenda: list[AgendaItem] = []
+    agenda_lines: list[Line] = []
+    for _, block in by_field.get("agenda", []):
+        agenda += [AgendaItem(n, span.text, span) for n, span in agenda_items(text, block)]
+        agenda_lines += block
+    agenda_span = Span(text[agenda_lines[0].start : agenda_lines[-1].end], agenda_lines[0].start, agenda_lines[-1].end) if agenda_lines else None
+
+    # remarks
+    if transcript:
+        remarks, decisions = remarks_from_turns(doc, turns, structured)
+        layout, kind = "transcript", parts.kind or "会議録"
+    else:
+        body_start = _body_start(lines, blocks, title_line)
+        section = by_field["proceedings"][0][0].key if "proceedings" in by_field else "本文"
+        remarks, decisions = items(text, lines[body_start:], section)
+        bulleted = sum(1 for ln in lines[body_start:] if ln is not None and re.match(r"^[-・•*○◯●]", ln.norm))
+        if "proceedings" in by_field or bulleted >= 2 or parts.kind in ("議事要旨", "議事概要"):
+            layout, kind = "summary", parts.kind or "議事要旨"
+        else:
+            layout, kind = "generic", parts.kind or "文書"
+            warnings.append("layout not recognised (no speaker turns, numbered sections or bullets): "
+                            "indexed as a generic document in paragraphs")
+        if doc.pages:
+            remarks = [replace(r, page=doc.page_at(r.start)) for r in remarks]
+    if not remarks:
+        warnings.append("no remarks found: only the header is indexed")
+
+    body = doc.hints.body or parts.body or assembly_in(text[:header_end] if header_end else text) or assembly_in(text) or ""
+    name = doc.hints.name or parts.name or title
+    number = doc.hints.number if doc.hints.number is not None else parts.number
+    unit = doc.hints.number_unit or parts.number_unit
+    if not body:
+        derived = assembly_from_parts(text)
+        if derived:
+            body = derived
+            warnings.append(f"会議体 「{derived}」 derived from the text (it names 「…議会」 and that municipality), not stated in full")
+        else:
+            warnings.append("no 会議体 (body) named in the title or text")
+
+    return Meeting(
+        meeting_id=meeting_id,
+        source=doc.source,
+        title=re.sub(r"\s+", " ", title).strip(),
+        body=body,
+        name=name,
+        number=number,
+        kind=kind,
+        date=iso,
+        date_original=date_span.text if date_span else None,
+        time=time,
+        place=place,
+        attendees=tuple(attendees),
+        agenda=tuple(agenda),
+        secretariat=None,
+        remarks=tuple(remarks),
+        decisions=tuple(decisions),
+        title_span=title_span,
+        date_span=date_span,
+        place_span=place_span,
+        attendees_span=attendees_span,
+        agenda_span=agenda_span,
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        layout=layout,
+        file_type=doc.file_type,
+        number_unit=unit,
+        display_name=display_name(body, name, number, unit),
+        warnings=tuple(warnings),
+        pages=doc.pages,
+        url=doc.hints.url,
+        ordinal=doc.ordinal,
+    )
+
+
+def _blocks(lines: list[Line | None], fields: list[FieldLine], stop: int, paragraph_ends: bool) -> list[tuple[FieldLine, list[Line]]]:
+    """Each field with its lines: its own line's value, then the lines up to the next field.
+    In summary layouts a blank line followed by an unindented non-field line also ends it
+    (the body starts there)."""
+    out = []
+    for n, f in enumerate(fields):
+        end = fields[n + 1].index if n + 1 < len(fields) else stop
+        body: list[Line] = []
+        first = [Line(f.value.start, f.value.end, f.value.text)] if f.value else []
+        blank = False
+        for ln in lines[f.index + 1 : end]:
+            if ln is None:
+                blank = True
+                continue
+            if paragraph_ends and blank and ln.indent == 0 and (body or first):
+                break
+            blank = False
+            if not is_rule(ln.norm):
+                body.append(ln)
+        out.append((f, first + body))
+    return out
+
+
+def _body_start(lines: list[Line | None], blocks: list[tuple[FieldLine, list[Line]]], title_line: Line) -> int:
+    """Index of the first body line: after the proceedings heading if there is one,
+    else after the last header field's lines (or after the title)."""
+    for f, _ in blocks:
+        if f.field == "proceedings":
+            return f.index  # the heading line names the first section
+    end_offset = title_line.end
+    for f, block in blocks:
+        end_offset = max(end_offset, block[-1].end if block else 0, lines[f.index].end if lines[f.index] else 0)
+    for i, ln in enumerate(lines):
+        if ln is not None and ln.start >= end_offset:
+            return i
+    return len(lines)
+
+
+_PLACE_WORDS = re.compile(r"(会議室|ホール|ビル|庁舎|議事堂|官邸|会館|ホテル|講堂|スクエア|センター|大会議室|会場|オンライン|Web会議|WEB会議)")
+
+
+def _unlabelled_place(header: list[Line], date_span: Span | None) -> Span | None:
+    """A place line with no 「場所」 key: the short line right after the date line that
+    names a building or room (「日比谷国際ビルコンファレンススクエア（８Ｆ会議室）」)."""
+    if date_span is None:
+        return None
+    for i, line in enumerate(header[:-1]):
+        if line.start <= date_span.start < line.end + 1:
+            nxt = header[i + 1]
+            if len(nxt.norm) <= 60 and "。" not in nxt.norm and _PLACE_WORDS.search(nxt.norm) and not find_date(nxt.text):
+                return nxt.span
+    return None
+
+
+def _date_span_matching(lines: list[Line], iso: str) -> Span | None:
+    for line in lines:
+        found = find_date(line.text)
+        if found and found[0] == iso:
+            return line.sub_span(found[1], found[2])
+    return None

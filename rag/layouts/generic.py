@@ -1,0 +1,95 @@
+"""Summary minutes (議事要旨 / 議事概要) in free layouts, and any other readable text.
+
+After the header fields, the body is read as headings and items: a bullet
+(-, ・, •, *, ○, ◯, ●) starts an item, wrapped or indented lines continue it,
+and a blank-line paragraph without bullets is an item of its own. Short lines
+without sentence punctuation, 【…】 lines, numbered 「(n) …」/「n. …」 lines,
+Markdown ``#`` lines and reStructuredText underlined titles are headings: they
+name the section of the items below them. Speakers are not guessed here; the
+organisation rule of the 議事要旨 layout (only where a remark names it) applies.
+"""
+from __future__ import annotations
+
+import re
+
+from ..domain import Decision, Remark
+from .lines import Line, is_rule, nfkc
+
+_BULLET_RE = re.compile(r"^(?:[-・•*○◯●◎■□◆◇▪‐]|\d{1,2}[)）]|[①-⑳])\s*")
+_NUMBERED_HEADING_RE = re.compile(r"^(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.．、]|第\s*\d+\s*[号章節]|[一二三四五六七八九十]+\s*[、.．])\s*(.{1,40})$")
+_ORG_RE = re.compile(
+    r"^(?:また、|なお、|さらに、)?"
+    r"([^\s、。「」()]{0,20}?(?:省|庁|府|警察|委員会|本部|センター|機構|事務局))"
+    r"(?:としては|として|では|においては|においても|から(?:は)?、)"
+)
+_DECISION_SECTION_RE = re.compile(r"決定|決議|了承|承認|議決")
+
+
+def is_heading(line: Line, next_line: Line | None) -> bool:
+    norm = line.norm.strip()
+    if next_line is not None and is_rule(next_line.norm) and len(norm) <= 60:
+        return True  # reStructuredText: a title over =====
+    if norm.startswith("#") or re.match(r"^[【\[][^】\]]{1,30}[】\]]$", norm):
+        return True
+    if _NUMBERED_HEADING_RE.match(norm) and not re.search(r"[。]", norm):
+        return True
+    return len(norm) <= 20 and not re.search(r"[。、，,「」:：]", norm) and not _BULLET_RE.match(norm)
+
+
+def heading_text(line: Line) -> str:
+    norm = nfkc(line.text).strip().lstrip("#").strip()
+    norm = re.sub(r"^[【\[]|[】\]]$", "", norm)
+    m = _NUMBERED_HEADING_RE.match(norm)
+    return (m.group(1) if m else norm).strip()
+
+
+def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list[Remark], list[Decision]]:
+    remarks: list[Remark] = []
+    decisions: list[Decision] = []
+    section = first_section
+    current: list[int] | None = None  # [start, end, bullet indent]
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            start, end, _ = current
+            body = text[start:end]
+            if _DECISION_SECTION_RE.search(section):
+                decisions.append(Decision(body, start, end, section))
+            else:
+                org = _ORG_RE.match(nfkc(body))
+                remarks.append(Remark(len(remarks) + 1, body, start, end, section, org.group(1) if org else None))
+            current = None
+
+    for i, line in enumerate(lines):
+        if line is None:
+            if current is not None and not _BULLET_RE.match(lines[i - 1].norm if lines[i - 1] else ""):
+                pass  # a blank line inside an item (page break) keeps it open until the next bullet/heading
+            continue
+        norm = line.norm
+        if is_rule(norm):
+            continue
+        nxt = next((ln for ln in lines[i + 1 :] if ln is not None), None)
+        bullet = _BULLET_RE.match(norm)
+        if not bullet and is_heading(line, lines[i + 1] if i + 1 < len(lines) else None):
+            close()
+            section = heading_text(line) or section
+            continue
+        if bullet:
+            close()
+            offset = bullet.end() if len(norm) == len(line.text) else 0
+            current = [line.start + offset, line.end, line.indent]
+            continue
+        prev_blank = i > 0 and lines[i - 1] is None
+        if current is not None and not (prev_blank and line.indent <= current[2] and _ends_sentence(text, current[1])):
+            current[1] = line.end  # a wrapped line, or a paragraph continuing after a page break
+            continue
+        close()
+        current = [line.start, line.end, line.indent]
+        del nxt
+    close()
+    return remarks, decisions
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    return end > 0 and text[end - 1] in "。．.！!？?」）)"

@@ -1,0 +1,255 @@
+"""Header fields of any minutes layout: 日時, 場所, 出席者, 議題 … in whatever dress.
+
+The same field appears as 「1 日時」, 「１．日 時」, 「日時：…」, 「【日時】」,
+「* 日時: …」, 「開催日：…」, 「〇出席議員（１９名）」 or a bare heading line. A
+line opens a field when, after an optional bullet or number, its first
+characters (spaces ignored, so letter-spaced 「日　時」 counts) are a known key
+followed by a separator, a gap or the end of the line. The field's value is the
+rest of that line plus the lines that follow, up to the next field.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..domain import Attendee, Span
+from .japanese import find_date, find_time
+from .lines import Line, is_rule, nfkc, nospace
+from .speakers import ROLE_WORDS
+
+# key (spaces removed, NFKC) -> field
+FIELD_KEYS: dict[str, str] = {}
+for _field, _keys in {
+    "date": ("日時", "開催日時", "開催日", "期日", "日付", "開会日時", "会議日時", "開催年月日", "年月日", "とき"),
+    "place": ("場所", "開催場所", "会場", "会議場所", "ところ", "開催方法"),
+    "title": ("会議名", "会議の名称", "件名", "名称"),
+    "attendees": ("出席者", "出席委員", "出席議員", "出席構成員", "参加者", "出席者名", "委員出席者", "構成員", "出席国務大臣",
+                  "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局職員", "出席職員",
+                  "職務のため出席した者", "職務のため出席した事務局職員", "理事者側出席者", "説明のため出席した者",
+                  "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
+                  "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席"),
+    "agenda": ("議事日程", "本日の会議に付した事件", "本日の会議に付した案件", "会議に付した事件", "議題", "協議事項", "議事次第",
+               "付議事件", "案件", "審議事項", "報告事項", "次第"),
+    "proceedings": ("議事概要", "議事要旨", "議事内容", "議事", "概要", "会議の概要", "主な意見", "委員からの主な意見", "主な発言",
+                    "審議の概要", "議事の経過", "会議の経過", "質疑応答", "意見交換", "討議", "内容", "決定事項", "配付資料", "資料"),
+}.items():
+    for _k in _keys:
+        FIELD_KEYS[_k] = _field
+_KEYS_LONGEST_FIRST = sorted(FIELD_KEYS, key=len, reverse=True)
+_PREFIX_RE = re.compile(r"^(?:[○◯〇●◎■□◆◇・\-*•]\s*|\d{1,2}\s*[.．、)]\s*|\d{1,2}\s+|\(\d{1,2}\)\s*|[一二三四五六七八九十]{1,2}\s*[、.．]\s*|第\d+\s+)?")
+_SEPARATORS = ":：　 \t"
+
+
+@dataclass(frozen=True)
+class FieldLine:
+    index: int  # position in the lines list
+    key: str  # the canonical key matched: 「出席議員」
+    field: str  # date, place, title, attendees, agenda, proceedings
+    value: Span | None  # the rest of the line after the key and its separator
+
+
+def match_field(line: Line) -> FieldLine | None:
+    """The header field this line opens, if any (index is filled in by the caller)."""
+    norm = line.norm
+    if len(norm) != len(line.text) or len(norm) > 200:
+        return None
+    bracket = re.match(r"^[【\[]\s*([^】\]]{1,20})\s*[】\]]", norm)
+    if bracket:
+        key = re.sub(r"\(.*\)$", "", nospace(bracket.group(1)))
+        field = FIELD_KEYS.get(key)
+        if field is None:
+            return None
+        return FieldLine(-1, key, field, _value(line, bracket.end()))
+    pos = _PREFIX_RE.match(norm).end()
+    # walk the line, skipping spaces, until the compacted prefix is a key
+    compact, positions = "", []
+    for i in range(pos, min(len(norm), pos + 40)):
+        if norm[i].isspace():
+            continue
+        compact += norm[i]
+        positions.append(i)
+    for key in _KEYS_LONGEST_FIRST:
+        if not compact.startswith(key):
+            continue
+        end = positions[len(key) - 1] + 1
+        rest = norm[end:]
+        paren = re.match(r"^\s*\([^)]{0,12}\)", rest)  # 出席議員（１９名）/ 出席者（敬称略）
+        if paren:
+            end += paren.end()
+            rest = norm[end:]
+        if rest and rest[0] not in _SEPARATORS:
+            continue  # 「日時点で」 is prose, not the 日時 field
+        if not rest.strip() and len(key) == 1:
+            continue
+        # a one-word key on a long prose line is not a field: 「議題について説明があった。」
+        if rest.strip() and rest.lstrip(_SEPARATORS) and key in ("委員", "政府", "事務局", "理事", "社員", "内容", "資料", "次第", "概要", "議事") and not re.match(r"^\s*[:：]", rest):
+            continue
+        return FieldLine(-1, key, FIELD_KEYS[key], _value(line, end))
+    return None
+
+
+def _value(line: Line, end: int) -> Span | None:
+    rest = line.text[end:]
+    lead = len(rest) - len(rest.lstrip(_SEPARATORS))
+    s = end + lead
+    if s >= len(line.text):
+        return None
+    return Span(line.text[s:], line.start + s, line.end)
+
+
+def find_fields(lines: list[Line | None], stop: int | None = None) -> list[FieldLine]:
+    """Field-opening lines among ``lines[:stop]``, in order."""
+    found = []
+    for i, line in enumerate(lines[:stop]):
+        if line is None:
+            continue
+        f = match_field(line)
+        if f is not None:
+            found.append(FieldLine(i, f.key, f.field, f.value))
+    return found
+
+
+def field_blocks(lines: list[Line | None], fields: list[FieldLine], stop: int) -> list[tuple[FieldLine, list[Line]]]:
+    """Each field with its value lines: the rest of its own line, then the lines up to the next field."""
+    blocks = []
+    for n, f in enumerate(fields):
+        end = fields[n + 1].index if n + 1 < len(fields) else stop
+        body = [ln for ln in lines[f.index + 1 : end] if ln is not None and not is_rule(ln.norm)]
+        first = [Line(f.value.start, f.value.end, f.value.text)] if f.value else []
+        blocks.append((f, first + body))
+    return blocks
+
+
+def date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
+    """The first calendar date among ``lines``: (span as written, ISO, time as written)."""
+    for line in lines:
+        found = find_date(line.text)
+        if found:
+            iso, s, e = found
+            span = line.sub_span(s, e)
+            time = find_time(line.text[e:] if len(line.norm) == len(line.text) else line.text)
+            return span, iso, time
+    return None
+
+
+def time_in(lines: list[Line]) -> str | None:
+    for line in lines:
+        t = find_time(line.text)
+        if t:
+            return t
+    return None
+
+
+_CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}")
+_NUMBERED = re.compile(r"^(\d+\s*番)\s*(.+)$")
+
+
+def attendees_in(block: list[Line], group: str) -> list[Attendee]:
+    """People of a roster block: 「１番　小林しょう　　　１７番　たかはしのりこ」, 「市長　　　都　　倉　　達　　殊」,
+    「山田太郎（○○大学教授）」, several names per line separated by 、 or wide gaps.
+
+    Names are taken as printed with letter-spacing removed; the span of each
+    attendee is the line (or the cell) it stands on, verbatim.
+    """
+    people: list[Attendee] = []
+    for line in block:
+        norm = line.norm
+        if len(norm) != len(line.text) or is_rule(norm):
+            continue
+        if re.match(r"^[(（].*[)）]$", line.text) and "代理" not in norm:
+            continue  # 「（敬称略）」「（五十音順）」
+        cells = _cells(line)
+        i = 0
+        while i < len(cells):
+            s, e = cells[i]
+            cell = nfkc(line.text[s:e])
+            numbered = _NUMBERED.match(cell)
+            if numbered:
+                people.append(_person(line, s, e, _fold(numbered.group(2)), numbered.group(1).replace(" ", ""), group))
+                i += 1
+                continue
+            if i + 1 < len(cells) and nospace(cell).endswith(ROLE_WORDS + ("番",)) and len(nospace(cell)) <= 24:
+                s2, e2 = cells[i + 1]
+                people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell), group))
+                i += 2
+                continue
+            for name, role, ps, pe in _names_in_cell(line.text[s:e], s):
+                people.append(_person(line, ps, pe, name, role, group))
+            i += 1
+    return people
+
+
+def _cells(line: Line) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _CELL_SPLIT.finditer(line.text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(line.text):
+        out.append((pos, len(line.text)))
+    return out
+
+
+def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
+    """「山田太郎（○○大学教授）、佐藤花子」 → names with the role in brackets; 「町村 信孝\t内閣官房長官」 → name, title."""
+    out = []
+    pos = 0
+    for part in re.split(r"([、，,])", cell):
+        if part in "、，,":
+            pos += len(part)
+            continue
+        stripped = part.strip()
+        if stripped:
+            s = offset + pos + (len(part) - len(part.lstrip()))
+            m = re.match(r"^(.+?)\s*[（(](.+)[）)]$", stripped)
+            if m:
+                out.append((_fold(m.group(1)), m.group(2), s, s + len(stripped)))
+            else:
+                tokens = re.split(r"\t+|\s{2,}|\u3000", stripped, maxsplit=1)
+                if len(tokens) == 2 and tokens[1].strip():
+                    out.append((_fold(tokens[0]), tokens[1].strip(), s, s + len(stripped)))
+                else:
+                    out.append((_fold(stripped), "", s, s + len(stripped)))
+        pos += len(part)
+    return out
+
+
+def _fold(name: str) -> str:
+    """Letter-spaced 「都　　倉　　達　　殊」 → 「都倉達殊」; 「町村 信孝」 keeps its one space."""
+    name = name.strip()
+    for h in ("君", "議員", "さん", "氏"):
+        if name.endswith(h) and len(name) > len(h) + 1:
+            name = name[: -len(h)]
+    parts = name.split()
+    if len(parts) > 2 or (parts and all(len(p) == 1 for p in parts)):
+        return "".join(parts)
+    return " ".join(parts)
+
+
+def _person(line: Line, s: int, e: int, name: str, role: str, group: str) -> Attendee:
+    return Attendee(name, role, Span(line.text[s:e], line.start + s, line.start + e), group)
+
+
+def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
+    """Agenda entries: 「日程第１　…」「第　１　…」「(1) …」「１．…」 lines; wrapped lines join their item."""
+    items: list[tuple[str, Span]] = []
+    item_re = re.compile(r"^(?:日程\s*)?第\s*([0-9一二三四五六七八九十百]+)\s+|^[(（]?\s*(\d+)\s*[)）.．、]\s*|^[・\-○]\s*")
+    for line in block:
+        norm = line.norm
+        if (find_date(norm) or find_time(norm)) and not item_re.match(norm):
+            continue  # 「令和５年５月２２日（月）午前１０時開会」 under 議事日程
+        if re.fullmatch(r"第\s*[0-9一二三四五六七八九十百]+\s*号", norm.strip()):
+            continue  # 「議事日程　第九号」
+        m = item_re.match(norm)
+        if m:
+            from .japanese import kanji_number
+
+            number = str(kanji_number(m.group(1) or m.group(2) or "") or len(items) + 1)
+            start = m.end() if len(norm) == len(line.text) else 0
+            items.append((number, Span(line.text[start:], line.start + start, line.end)))
+        elif items and line.indent > 0:
+            number, span = items[-1]
+            items[-1] = (number, Span(text[span.start : line.end], span.start, line.end))
+        elif not items and len(norm) <= 80:
+            items.append((str(len(items) + 1), line.span))
+    return items

@@ -1,0 +1,119 @@
+"""Meeting identity from a title line: body (会議体), name, number, kind.
+
+「高度情報通信ネットワーク社会推進戦略本部 情報セキュリティ政策会議 第14回会合 議事要旨」,
+「中央環境審議会第31回総会議事録」, 「令和６年度定例会１２月緊急議会　墨田区議会会議録」,
+「令和 5年 5月臨時会（第 1日 5月22日）」 … Only what the title (or, for the body,
+the minutes text) states is taken; a field the title does not show stays empty.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .japanese import meeting_number, nfkc
+
+KIND_RE = re.compile(r"(議事要旨|議事録|議事概要|会議録|委員会記録|会議記録)")
+# A 会議体 named in the text: 「墨田区議会」「高砂市議会」「参議院」
+# (not 「第１回臨時市議会」: a generic word, not a place, stands before 市議会 there)
+ASSEMBLY_RE = re.compile(r"(?:衆議院|参議院|(?<![一-龥ぁ-んァ-ヶ])(?!回|臨時|定例|緊急|本|全|各|同)[一-龥ぁ-んァ-ヶ]{1,8}?[都道府県市区町村]議会)")
+MEETING_WORD_RE = re.compile(r"[一-龥ァ-ヶー]*(?:会議|委員会|部会|総会|審議会|分科会|懇談会|研究会|検討会|協議会|本会議|定例会|臨時会)$")
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    body: str
+    name: str
+    number: int | None
+    number_unit: str
+    kind: str | None
+
+
+_NUMBER_RE = re.compile(r"第\s*([0-9〇一二三四五六七八九十百千]+)\s*(回|号|日)")
+
+
+def parse_title(title: str) -> TitleParts:
+    """Body, name, number and kind of a title. Local assemblies number the day's record
+    (「令和６年第４回定例会（第５号）」: the 第4回 belongs to the session's name, 第5号 is the
+    record); councils number the meeting (「第31回総会」)."""
+    t = nfkc(title)
+    t = re.sub(r"\d{4}-\d{2}-\d{2}", " ", t)  # a date the publishing site appended
+    t = re.sub(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*(?:\([月火水木金土日]\))?\s*", "", t)  # a leading date
+    t = re.sub(r"(?<=令和|平成|昭和|大正|明治)\s+|(?<=[\d年月])\s+(?=\d)", "", t)  # 「令和 5年 5月」
+    kind_m = KIND_RE.search(t)
+    kind = kind_m.group(1) if kind_m else None
+    if kind_m:
+        t = t[: kind_m.start()] + " " + t[kind_m.end():]
+    t = re.sub(r"\s*(本文|目次|全文)\s*", " ", t).strip()
+    matches = list(_NUMBER_RE.finditer(t))
+    issue = [m for m in matches if m.group(2) in ("号", "日")]
+    chosen = issue[-1] if issue else (matches[0] if matches else None)
+    number, unit = None, "回"
+    head, tail = t, ""
+    if chosen is not None:
+        from .japanese import kanji_number
+
+        number, unit = kanji_number(chosen.group(1)), chosen.group(2)
+        s, e = chosen.span()
+        paren = re.search(r"[(（][^()（）]*$", t[:s])
+        close = re.match(r"^[^()（）]*[)）]", t[e:])
+        if paren and close:  # 「（第 1日 5月22日）」: the whole bracket is numbering
+            s, e = paren.start(), e + close.end()
+        head, tail = t[:s].strip(), re.sub(r"^(会合|会議)(?=\s|$)", "", t[e:].strip()).strip()
+    else:
+        hash_num = re.search(r"#\s*(\d+)", t)
+        if hash_num:
+            number = int(hash_num.group(1))
+            head, tail = t[: hash_num.start()].strip(), t[hash_num.end():].strip()
+    assembly = ASSEMBLY_RE.search(t)
+    if assembly:
+        body = assembly.group(0)
+        rest = re.sub(r"\s+", " ", (head + " " + tail).replace(body, " ")).strip()
+        return TitleParts(body, rest, number, unit, kind)
+    if tail and head:  # 「中央環境審議会」「第31回」「総会」
+        return TitleParts(head, tail, number, unit, kind)
+    word = MEETING_WORD_RE.search(head)
+    if word and word.start() > 0 and (head[word.start() - 1].isspace() or head[word.start() - 1].isascii() and head[word.start() - 1].isalpha()):  # 「一般社団法人… 運営会議」
+        return TitleParts(head[: word.start()].strip(), word.group(0), number, unit, kind)
+    parts = head.split()
+    if len(parts) >= 2:  # 「…本部 情報セキュリティ政策会議 第14回」
+        return TitleParts(" ".join(parts[:-1]), parts[-1], number, unit, kind)
+    return TitleParts("", head or tail, number, unit, kind)
+
+
+def assembly_in(text: str) -> str | None:
+    """The first assembly the minutes name (e.g. in a signature block: 「高砂市議会議長」)."""
+    m = ASSEMBLY_RE.search(nfkc(text))
+    return m.group(0) if m else None
+
+
+def assembly_from_parts(text: str) -> str | None:
+    """「市議会議長」「第１回臨時市議会」 with one city named throughout (「高砂市」×40) → 「高砂市議会」.
+
+    Only for minutes that say which kind of assembly they record without its
+    full name; the municipality must be the one the text names most, by far.
+    """
+    norm = nfkc(text)
+    kind = re.search(r"(市|町|村|区)議会", norm)
+    if not kind:
+        return None
+    unit = kind.group(1)
+    counts: dict[str, int] = {}
+    for m in re.finditer(rf"(?<![一-龥ぁ-んァ-ヶ])([一-龥]{{1,4}}){unit}(?!議会|長|民|議|役所|内|外|町村|立|政|税|場|街)", norm):
+        counts[m.group(1) + unit] = counts.get(m.group(1) + unit, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    top, n = ranked[0]
+    if n >= 5 and (len(ranked) == 1 or n >= 3 * ranked[1][1]):
+        return top + "議会"
+    return None
+
+
+def display_name(body: str, name: str, number: int | None, unit: str) -> str:
+    parts = [p for p in (body, name) if p]
+    if len(parts) == 2 and (parts[0] in parts[1] or parts[1] in parts[0]):
+        parts = [max(parts, key=len)]
+    label = " ".join(parts)
+    if number is not None and f"第{number}{unit}" not in nfkc(label):
+        label = f"{label} 第{number}{unit}".strip()
+    return label

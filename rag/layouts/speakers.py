@@ -1,0 +1,187 @@
+"""Speaker labels of verbatim minutes: where a turn starts, and who speaks in what role.
+
+Labels as the minutes print them (matched on NFKC text):
+
+- ``○議長（山田太郎君）``, ``○２２番（山田花子議員）``, ``◯議長（高瀬博文）``: role, then name in brackets
+- ``○（山田議長）``: name and role in brackets
+- ``○加藤委員長``, ``○山田太郎市長``, ``○米窪國務大臣``: name, then role
+- marks ``○ ◯ ◎ ◆ ◇ ●`` and ``〇`` (U+3007, some systems), ``【山田委員】``, ``山田委員：``
+
+The label ends at a full-width space, two spaces or the end of the line; the
+speech follows. A name and a role are split only where the label shows where
+(brackets, a known role word, a proper-noun surname from the dictionary); a
+label that cannot be split is kept whole as the speaker, never guessed apart.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lines import Line, nfkc, nospace
+
+MARKS = "○◯◎◆◇●〇"
+# Role words, longest first so 「副委員長」 wins over 「委員長」.
+ROLE_WORDS = tuple(sorted({
+    "委員長", "副委員長", "委員", "議長", "副議長", "仮議長", "臨時議長", "仮委員長", "議員",
+    "内閣総理大臣", "国務大臣", "國務大臣", "大臣", "副大臣", "大臣政務官", "政務官", "政府委員", "政府参考人",
+    "参考人", "公述人", "証人", "説明員", "総理", "長官", "次官", "審議官", "統括官", "事務総長", "総裁", "副総裁",
+    "知事", "副知事", "市長", "副市長", "町長", "副町長", "村長", "副村長", "区長", "副区長", "教育長", "管理者",
+    "局長", "部長", "次長", "課長", "室長", "所長", "参事", "主幹", "主査", "理事", "監事", "幹事", "会長", "副会長",
+    "部会長", "分科会長", "座長", "副座長", "事務局長", "事務局", "事務局次長", "監査委員", "代表監査委員", "構成員",
+    "専門委員", "臨時委員", "特別委員", "顧問", "議員", "会計管理者", "消防長", "病院長", "院長", "署長",
+}, key=len, reverse=True))
+HONORIFICS = ("君", "議員", "さん", "氏", "委員")  # after a name in brackets: 「（山田太郎君）」
+# Headings that look like labels but open a header block or agenda: 「〇出席議員（１９名）」
+HEADER_WORDS = ("議事日程", "日程", "出席", "欠席", "説明", "事務局職員", "会議に付した", "本日の会議", "付議事件",
+                "会議録署名", "署名", "開会", "閉会", "散会", "開議", "議題", "案件", "名簿", "職氏名", "列席")
+
+_BRACKET_LABEL = re.compile(r"^(?P<role>[^()\s]{1,20}?)\s*\((?P<name>[^()]{1,20})\)$")
+_NAME_ROLE_IN_BRACKETS = re.compile(r"^\((?P<inner>[^()]{2,20})\)$")
+
+
+@dataclass(frozen=True)
+class Label:
+    start: int  # the mark (or bracket) at the start of the line
+    end: int  # end of the label text
+    speech_start: int  # where the words spoken begin (same line after the gap, or the next line)
+    text: str  # the label as printed, with its mark: 「○議長（今竹大祐君）」
+    speaker: str | None
+    role: str | None
+
+
+def parse_label_line(line: Line) -> Label | None:
+    """The speaker label that starts ``line``, if it starts with one."""
+    raw = line.text
+    norm = line.norm
+    if len(norm) != len(raw):  # NFKC changed lengths (rare ligatures): offsets would drift
+        return None
+    if raw[0] in MARKS:
+        body_start = 1
+        label_end = _label_end(raw, 1)
+    elif raw[0] == "【":
+        close = raw.find("】")
+        if close < 2:
+            return None
+        body_start, label_end = 1, close
+    else:
+        m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
+        if not m:
+            return None
+        body_start, label_end = 0, m.end(1)
+    inner = raw[body_start:label_end].strip()
+    note = re.search(r"[〔\[［][^〕\]］]{1,12}[〕\]］]$", inner)  # 「◯町長（小野信次）〔登壇〕」
+    if note:
+        inner = inner[: note.start()].strip()
+    if not inner or len(inner) > 24 or re.search(r"[、。「」，]", inner):
+        return None
+    who = split_label(inner)
+    if who is None:
+        return None
+    speaker, role = who
+    speech_start = label_end + (1 if raw[0] == "【" or (raw[0] not in MARKS) else 0)
+    while speech_start < len(raw) and raw[speech_start] in " \u3000\t:：":
+        speech_start += 1
+    close = label_end + 1 if raw[0] == "【" else label_end
+    return Label(line.start, line.start + close, line.start + speech_start, raw[:close], speaker, role)
+
+
+def _label_end(raw: str, pos: int) -> int:
+    """End of a mark label: the first full-width space, tab or double space outside brackets
+    (「○保健福祉部長（堀田　昇）　…」 keeps the name's own space), or the line's end."""
+    depth = 0
+    for i in range(pos, len(raw)):
+        ch = raw[i]
+        if ch in "（(〔[":
+            depth += 1
+        elif ch in "）)〕]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in "\u3000\t" or raw.startswith("  ", i)):
+            return i
+    return len(raw)
+
+
+def split_label(inner: str) -> tuple[str | None, str | None] | None:
+    """(speaker, role) of a label's text without its mark, or None if it is not a speaker label.
+
+    Matching runs on the NFKC form; the returned strings are slices of ``inner``
+    as printed (full-width digits and spaces kept: 「１０番」「月嶹　真」).
+    """
+    raw = inner.strip()
+    norm = nfkc(raw)
+    if len(norm) != len(raw):
+        return None
+    if any(w in norm for w in HEADER_WORDS) and not norm.endswith(ROLE_WORDS + ("君",)):
+        return None
+    if re.search(r"\d+\s*(?:名|人)\)?$", norm):  # 「出席議員（１９名）」
+        return None
+    m = _BRACKET_LABEL.match(norm)
+    if m:  # 議長（山田太郎君） / 22番（山田花子議員）
+        name = _strip_honorific(raw[m.start("name"):m.end("name")].strip())
+        if not name:
+            return None
+        return name, raw[m.start("role"):m.end("role")].strip()
+    m = _NAME_ROLE_IN_BRACKETS.match(norm)
+    if m:  # （山田議長）
+        return _split_name_role(raw[m.start("inner"):m.end("inner")])
+    if "(" in norm or ")" in norm:
+        return None
+    if norm.endswith("君") and len(norm) > 1:
+        return raw[:-1].strip(), None
+    return _split_name_role(raw)
+
+
+def _strip_honorific(name: str) -> str:
+    for h in ("君", "議員", "さん", "氏", "くん"):
+        if name.endswith(h) and len(name) > len(h):
+            return name[: -len(h)].strip()
+    return name
+
+
+def _split_name_role(label: str) -> tuple[str | None, str | None] | None:
+    """「加藤委員長」→(加藤, 委員長); 「福島総務課長」→(福島, 総務課長); 「委員長」→(None, 委員長).
+
+    A label with no role word at its end is not taken as a speaker label: a bare
+    「○山田」 is too often a bullet or heading to be trusted as a turn.
+    """
+    compact = nospace(label)
+    norm = nfkc(compact)
+    role_word = next((w for w in ROLE_WORDS if norm.endswith(w)), None)
+    if role_word is None:
+        return None
+    if norm == role_word:
+        return None, compact
+    cut = len(compact) - len(role_word)
+    surname = _leading_proper_noun(compact[:cut])
+    if surname:  # 「福島」+「総務課長」: the dictionary knows where the name ends
+        return surname, compact[len(surname):]
+    return compact[:cut], compact[cut:]
+
+
+@lru_cache(maxsize=4096)
+def _leading_proper_noun(text: str) -> str | None:
+    """The leading run of proper-noun tokens (人名/地名: surnames are often place names)."""
+    from ..lexical import _tagger, _tagger_lock  # the BM25 index's MeCab tagger, loaded once
+
+    tagger = _tagger()  # takes the lock itself on first use: call it outside
+    with _tagger_lock:
+        words = [(w.surface, tuple(w.feature)) for w in tagger(text)]
+    out = ""
+    for surface, feature in words:  # unidic features: pos1, pos2, pos3, …
+        if len(feature) > 2 and feature[1] == "固有名詞" and feature[2] in ("人名", "地名"):
+            out += surface
+        else:
+            break
+    return out if out and out != text else None
+
+
+def find_labels(lines: list[Line | None]) -> list[Label]:
+    """Every speaker label at a line start, in order."""
+    found = []
+    for line in lines:
+        if line is None:
+            continue
+        label = parse_label_line(line)
+        if label is not None:
+            found.append(label)
+    return found

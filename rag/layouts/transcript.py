@@ -1,0 +1,104 @@
+"""Verbatim 会議録 / 議事録: a header block, then speaker turns to the end.
+
+Turns come either from the source (the NDL API's speech records, TEI
+utterances: ``SourceDoc.turns``, taken as given) or from speaker labels at
+line starts (``speakers.find_labels``). A turn runs to the next label; stage
+notes (〔「異議なし」と呼ぶ者あり〕, （拍手）), dividers, speech numbers and
+headings between turns are trimmed off its ends and never become remarks. A
+signature block (地方自治法第123条 …) ends the last turn.
+"""
+from __future__ import annotations
+
+import re
+
+from ..domain import Decision, Remark
+from ..readers.base import SourceDoc, Turn
+from .lines import Line, is_rule, is_stage_note, nfkc, split_lines
+from .speakers import find_labels
+
+_SIGNATURE_RE = re.compile(r"地方自治法第\s*(?:123|百二十三)\s*条|ここに署名する|署名(?:議員|者)\s*$")
+_SPEECH_NUMBER_RE = re.compile(r"^\d{1,4}\s*[:：]?$")
+_DECISION_RE = re.compile(
+    r"[^。]*(?:可決|否決|承認|決定|採択|同意|認定|選任|許可)(?:すべきものと)?(?:されました|いたしました|することに決しました|と決しました|に決しました|されたものと)[^。]*。"
+)
+_HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
+
+
+def text_turns(doc: SourceDoc, lines: list[Line | None]) -> tuple[Turn, ...]:
+    """Turns found from speaker labels in the text."""
+    labels = find_labels(lines)
+    turns = []
+    text = doc.text
+    signature = _signature_start(lines)
+    for i, label in enumerate(labels):
+        if signature is not None and label.start >= signature:
+            break
+        end = labels[i + 1].start if i + 1 < len(labels) else (signature if signature is not None else len(text))
+        if signature is not None:
+            end = min(end, signature)
+        turns.append(Turn(label.speech_start, end, label.speaker, label.role, None, label.text))
+    return tuple(turns)
+
+
+def _signature_start(lines: list[Line | None]) -> int | None:
+    for line in lines:
+        if line is not None and _SIGNATURE_RE.search(line.norm):
+            return line.start
+    return None
+
+
+def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool) -> tuple[list[Remark], list[Decision]]:
+    """Remarks (one per turn) and the decisions announced in them (「…可決されました。」).
+
+    ``structured``: the source delimited the turns itself, so only stage notes and
+    dividers are trimmed, never a short last line taken for a heading."""
+    text = doc.text
+    remarks: list[Remark] = []
+    decisions: list[Decision] = []
+    section = "発言"
+    for turn in turns:
+        start, end, heading = _trim(text, turn.start, turn.end, headings=not structured)
+        if end <= start:
+            if heading:
+                section = heading
+            continue
+        body = text[start:end]
+        page = doc.page_at(start)
+        remarks.append(Remark(len(remarks) + 1, body, start, end, section, None, None, turn.speaker, turn.role, page))
+        for m in _DECISION_RE.finditer(body):
+            s, e = start + m.start(), start + m.end()
+            while s < e and text[s] in " \u3000\n\t　":
+                s += 1
+            if e - s <= 160:
+                decisions.append(Decision(text[s:e], s, e, section))
+        if heading:
+            section = heading  # a heading after this turn applies to the next ones
+    return remarks, decisions
+
+
+def _trim(text: str, start: int, end: int, headings: bool) -> tuple[int, int, str | None]:
+    """The turn's span without stage notes, dividers, speech numbers and headings at its
+    ends; and the last heading trimmed off its end (it opens what follows)."""
+    lines = [ln for ln in split_lines(text[start:end])]
+    kept = [(ln.start + start, ln.end + start, ln) for ln in lines if ln is not None]
+    heading = None
+
+    def droppable(ln: Line, at_end: bool) -> bool:
+        norm = ln.norm
+        if is_rule(norm) or is_stage_note(ln.text) or _SPEECH_NUMBER_RE.match(norm):
+            return True
+        if headings and at_end and ln.indent == 0 and len(norm) <= 30 and not re.search(r"[。、」]", norm) and (
+            _HEADING_RE.match(norm) or len(norm) <= 12
+        ):
+            return True
+        return False
+
+    while kept and droppable(kept[0][2], False):
+        kept.pop(0)
+    while kept and droppable(kept[-1][2], True):
+        ln = kept.pop()[2]
+        if not heading and not (is_rule(ln.norm) or is_stage_note(ln.text) or _SPEECH_NUMBER_RE.match(ln.norm)):
+            heading = nfkc(ln.text).strip()
+    if not kept:
+        return start, start, heading
+    return kept[0][0], kept[-1][1], heading
