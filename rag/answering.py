@@ -22,8 +22,8 @@ from .chunking import units
 from .domain import Answer, Chunk, Citation, Hit, Span
 from .lexical import normalize, tokenize
 
-NOT_FOUND_JA = "議事要旨には該当する記載が見つかりませんでした。"
-NOT_FOUND_EN = "The minutes contain nothing that answers this question. (議事要旨には該当する記載が見つかりませんでした。)"
+NOT_FOUND_JA = "議事録には該当する記載が見つかりませんでした。"
+NOT_FOUND_EN = "The minutes contain nothing that answers this question. (議事録には該当する記載が見つかりませんでした。)"
 
 # Metadata intents route a question to the record's own header/attendee/agenda/decision chunk.
 _INTENTS: dict[str, tuple[str, ...]] = {
@@ -54,7 +54,7 @@ _DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
 _MEETING_NUMBER = re.compile(r"第\s*(\d+)\s*回|(?<!\d)(\d+)(?:st|nd|rd|th)\s+(?:meeting|session)")
 _DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
 _WHO_QUESTION = re.compile(r"誰|だれ|who\b|whom")
-_STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|say|said|state|remark|view|opinion|argue")
+_STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁|質問|説明し|報告し|say|said|state|remark|view|opinion|argue|ask|answer|explain")
 _ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
 _GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
 # Attendance words that do not identify anyone: a "who" question needs more than these.
@@ -86,8 +86,8 @@ def detect_intents(question: str) -> list[str]:
     if "date" in found and not any(k in q for k in _ABOUT_MEETING):
         found.remove("date")
     # 「出席者は…どう評価」 asks what attendees said, not who they were
-    if "attendees" in found and _STATEMENT_QUESTION.search(q) and not _WHO_QUESTION.search(q):
-        found.remove("attendees")
+    if "attendees" in found and _STATEMENT_QUESTION.search(q):
+        found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list
     return found
 
 
@@ -112,39 +112,40 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         japanese = is_japanese(question)
         if not hits or not question.strip():
-            return self._abstain(question, hits, japanese, None)
+            return self.abstain(question, hits, "no_evidence", "")
         terms = self.index.lexical.term_stats(question)
         n_docs = max(len(self.index.lexical), 1)
         weights = {t: math.log(1 + n_docs / (df + 1)) for t, df in terms}
         intents = detect_intents(question)
         candidates = self._candidates(hits, intents)
 
-        reason = self._unanswerable(question, japanese, terms, hits, candidates, weights)
-        if reason is None and not self._relevant(hits, candidates, weights, intents, japanese):
-            reason = ""
-        if reason is not None:
-            return self._abstain(question, hits, japanese, reason)
+        why = self._unanswerable(question, japanese, terms, hits, candidates, weights)
+        if why is None and not self._relevant(hits, candidates, weights, intents, japanese):
+            why = ("weak_evidence", "")
+        if why is not None:
+            return self.abstain(question, hits, *why)
 
         citations = self._select(question, candidates, weights, intents)
         if not citations:
-            return self._abstain(question, hits, japanese, "")
-        text = self._compose(citations, japanese)
+            return self.abstain(question, hits, "no_evidence", "")
+        text = self._compose(citations, japanese, question)
         return Answer(question, text, False, tuple(citations), tuple(hits))
 
     @staticmethod
-    def _abstain(question: str, hits: list[Hit], japanese: bool, reason: str | None) -> Answer:
-        text = NOT_FOUND_JA if japanese else NOT_FOUND_EN
-        if reason:
-            text += f"（{reason}）"
-        return Answer(question, text, True, (), tuple(hits))
+    def abstain(question: str, hits: list[Hit], code: str, detail: str) -> Answer:
+        """The not-found answer, with its reason both shown and structured (``Answer.abstention``)."""
+        text = NOT_FOUND_JA if is_japanese(question) else NOT_FOUND_EN
+        if detail:
+            text += f"（{detail}）"
+        return Answer(question, text, True, (), tuple(hits), abstention=(code, detail))
 
     # ------------------------------------------------------------ abstention
 
     def _unanswerable(
         self, question: str, japanese: bool, terms: list[tuple[str, int]], hits: list[Hit],
         candidates: list[Chunk], weights: dict[str, float],
-    ) -> str | None:
-        """Why the minutes cannot answer (a short Japanese reason), or None if they may.
+    ) -> tuple[str, str] | None:
+        """Why the minutes cannot answer, as (code, short Japanese reason), or None if they may.
 
         Each rule looks for something the question needs and the minutes lack:
         a term never indexed, a named ministry that never appears, a named
@@ -154,39 +155,36 @@ class ExtractiveAnswerer:
         q = unicodedata.normalize("NFKC", question).lower()
         for term, df in terms:
             if df == 0 and _specific(term) and (japanese or term.isdigit()) and not self._known_year(term):
-                return f"「{term}」はどの議事要旨にも出てきません"
-        asked = {int(a or b) for a, b in _MEETING_NUMBER.findall(q)}
-        if asked:
-            have = {m.number for m in map(self._meeting_by_id, {c.meeting_id for c in candidates}) if m}
-            missing = sorted(asked - have)
-            if missing:
-                return f"第{missing[0]}回会合の議事要旨は索引にありません"
+                return "unknown_term", f"「{term}」はどの議事録にも出てきません"
+        # (a meeting the question names by number, date or name is resolved against the
+        # catalog before retrieval: rag.meetings.resolve)
         texts = [normalize(c.text) for c in candidates]
         for org in _ORG_IN_QUESTION.findall(q):
             org = re.sub(r"^[他各両同全諸]+", "", org)
             if org in _GENERIC_ORGS or len(org) < 2:
                 continue
             if not any(org in t for t in texts) and not self._in_index(org):
-                return f"「{org}」の記載はありません"
-        if _STATEMENT_QUESTION.search(q):
+                return "organisation_missing", f"「{org}」の記載はありません"
+        if _STATEMENT_QUESTION.search(q) and not any(c.speaker for c in candidates):
+            # summary minutes without speakers: a named attendee's words cannot be told apart
             for name in self._attendee_names(candidates):
                 if name in re.sub(r"\s+", "", q) and not any(name in t for t, c in zip(texts, candidates) if c.kind == "remark"):
-                    return f"議事要旨では発言者の氏名が記されていないため、{name}氏の発言は特定できません"
+                    return "speaker_not_named", f"議事要旨では発言者の氏名が記されていないため、{name}氏の発言は特定できません"
         for asks, has, what in _ANSWER_TYPES:
             if asks.search(q) and not any(has.search(t) for t in texts):
-                return f"{what}の記載はありません"
+                return "answer_type_missing", f"{what}の記載はありません"
         about_meeting = any(k in q for k in _ABOUT_MEETING)
         if _DATE_QUESTION.search(q) and not about_meeting:
             topic = {t: w for t, w in weights.items() if t not in _DATE_WORDS and not t.isdigit()}
             # the meeting's own date line does not date anything else
             dated = [u.text for c in candidates if c.kind != "header" for u in units(c) if _DATE_TEXT.search(normalize(u.text))]
             if not any(term_coverage(u, topic) >= 0.5 for u in dated):
-                return "該当する日付の記載はありません"
-        if _WHO_QUESTION.search(q):
+                return "answer_type_missing", "該当する日付の記載はありません"
+        if _WHO_QUESTION.search(q) and not _STATEMENT_QUESTION.search(q):
             specific = {t: w for t, w in weights.items() if t not in _GENERIC_ATTENDANCE and not t.isdigit()}
             people = [c for c in candidates if c.kind in ("attendees", "agenda")]  # 出席者, 事務局より説明
             if specific and not any(term_coverage(line.text, specific) > 0 for c in people for line in units(c)):
-                return "該当する出席者の記載はありません"
+                return "answer_type_missing", "該当する出席者の記載はありません"
         return None
 
     def _known_year(self, term: str) -> bool:
@@ -325,33 +323,71 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------ composing
 
-    def _compose(self, citations: list[Citation], japanese: bool) -> str:
+    def _compose(self, citations: list[Citation], japanese: bool, question: str = "") -> str:
         meetings = {c.chunk.meeting_id: c.chunk for c in citations}
         if len(meetings) == 1:
             chunk = citations[0].chunk
             meeting = self._meeting_by_id(chunk.meeting_id)
-            original = f"{meeting.date_original}、" if meeting else ""
+            kind = meeting.kind if meeting else "議事録"
+            when = "、".join(x for x in ((meeting.date_original if meeting else None), chunk.date) if x)
             lead = (
-                f"{chunk.meeting}（{original}{chunk.date}）の議事要旨には、次の記載があります。"
+                f"{chunk.meeting}" + (f"（{when}）" if when else "") + f"の{kind}には、次の記載があります。"
                 if japanese
-                else f"The minutes of {chunk.meeting} ({chunk.date}) say (verbatim excerpts, in Japanese):"
+                else f"The minutes of {chunk.meeting}" + (f" ({chunk.date})" if chunk.date else "") + " say (verbatim excerpts, in Japanese):"
             )
         else:
             lead = (
-                f"{len(meetings)}件の会議の議事要旨に、次の記載があります。"
+                f"{len(meetings)}件の会議の記録に、次の記載があります。"
                 if japanese
                 else f"The minutes of {len(meetings)} meetings say (verbatim excerpts, in Japanese):"
             )
         lines = [lead]
+        who = speaker_sentence(question, citations[0], japanese)
+        if who:
+            lines.insert(0, who)
         for c in citations:
-            label = c.chunk.section + (f"・{c.chunk.organisation}" if c.chunk.organisation else "")
-            if c.chunk.remark_no is not None:
-                label += f"・発言{c.chunk.remark_no}"
-            if len(meetings) > 1:
-                label = f"{c.chunk.meeting}（{c.chunk.date}）{label}"
             excerpt = re.sub(r"\s*\n\s*", " ", c.text)
-            lines.append(f"- 〔{label}〕「{excerpt}」[{c.n}]")
+            lines.append(f"- 〔{location_label(c.chunk, with_meeting=len(meetings) > 1)}〕「{excerpt}」[{c.n}]")
         return "\n".join(lines)
+
+
+def speaker_label(chunk: Chunk) -> str:
+    """「今竹大祐（議長）」, 「北村経夫」, or "" when the minutes name no speaker."""
+    if not chunk.speaker:
+        return chunk.role or ""
+    return f"{chunk.speaker}（{chunk.role}）" if chunk.role else chunk.speaker
+
+
+def location_label(chunk: Chunk, with_meeting: bool = False) -> str:
+    """Where an excerpt stands: meeting (optional), section, speaker or organisation, remark number."""
+    parts = []
+    if with_meeting:
+        parts.append(f"{chunk.meeting}（{chunk.date}）" if chunk.date else chunk.meeting)
+    if chunk.section and not (chunk.speaker and chunk.section == "発言"):
+        parts.append(chunk.section)
+    who = speaker_label(chunk) or chunk.organisation
+    if who:
+        parts.append(who)
+    if chunk.remark_no is not None:
+        parts.append(f"発言{chunk.remark_no}")
+    return "・".join(parts)
+
+
+def speaker_sentence(question: str, first: Citation, japanese: bool) -> str:
+    """For 「誰が…と述べましたか」: the speaker of the cited remark where the minutes name one;
+    otherwise a plain statement that they do not. Built only from parsed fields."""
+    q = unicodedata.normalize("NFKC", question).lower()
+    if not (_WHO_QUESTION.search(q) and _STATEMENT_QUESTION.search(q)) or first.chunk.kind != "remark":
+        return ""
+    chunk = first.chunk
+    if chunk.speaker:
+        name = f"{chunk.role}の{chunk.speaker}" if chunk.role else chunk.speaker
+        return f"発言したのは{name}です。[{first.n}]" if japanese else f"The speaker is {chunk.speaker}" + (f" ({chunk.role})" if chunk.role else "") + f". [{first.n}]"
+    if chunk.organisation:
+        return (f"議事録は発言者の氏名を記していませんが、{chunk.organisation}の発言です。[{first.n}]" if japanese
+                else f"The minutes do not name the speaker; the remark is by {chunk.organisation}. [{first.n}]")
+    return ("議事録は発言者の氏名を記していません。該当する発言は次のとおりです。" if japanese
+            else "The minutes do not name the speaker; the remark is:")
 
 
 def term_coverage(text: str, weights: dict[str, float]) -> float:

@@ -789,13 +789,6 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _register() -> None:
-    from .cli import COMMANDS
-
-    COMMANDS["bench"] = (cmd_bench, _bench_args, "benchmark ingest, warm/cold query latency and memory")
-
-
-_register()
 
 
 if __name__ == "__main__":  # python -m rag.bench _worker < TASK.json (the benchmark's subprocesses)

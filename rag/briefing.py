@@ -725,11 +725,9 @@ def build_topic_briefing(
 
     kept = [] if answer.abstained else [h for h in content if strong(h)]
     if not kept:
-        reason = ""
-        if answer.abstained:
-            m = re.search(r"（(.+)）$", answer.text)
-            reason = f"（{m.group(1)}）" if m else ""
-        notice = f"{period}議事要旨には「{topic}」に関する記載が見つかりませんでした。{reason}"
+        detail = answer.abstention[1] if answer.abstained and answer.abstention else ""
+        reason = f"（{detail}）" if detail else ""
+        notice = f"{period}議事録には「{topic}」に関する記載が見つかりませんでした。{reason}"
         return Briefing(kind="topic", title=title, lead=notice, found=False, notice=notice, topic=topic,
                         date_from=date_from, date_to=date_to, options=opts)
 
@@ -1097,10 +1095,3 @@ def run(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _register() -> None:
-    from .cli import COMMANDS
-
-    COMMANDS["brief"] = (run, add_arguments, "a sourced briefing memo on a meeting or a topic (md, docx, json)")
-
-
-_register()

@@ -38,6 +38,8 @@ def add_filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="date_to", help="only meetings on or before YYYY-MM-DD")
     p.add_argument("--section", action="append", default=[], help="only this section, e.g. 出席者意見開陳")
     p.add_argument("--org", action="append", default=[], help="only remarks of this organisation, e.g. 防衛省")
+    p.add_argument("--speaker", action="append", default=[], help="only remarks of this speaker, e.g. 盛山正仁 (repeatable)")
+    p.add_argument("--role", action="append", default=[], help="only remarks by speakers in this role, e.g. 大臣 (repeatable)")
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
@@ -50,6 +52,8 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
         date_to=parse_iso_date(args.date_to, "--to") if args.date_to else None,
         sections=tuple(args.section),
         organisations=tuple(args.org),
+        speakers=tuple(getattr(args, "speaker", ())),
+        roles=tuple(getattr(args, "role", ())),
     )
 
 
@@ -61,10 +65,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         drop_index(settings)
     index = MinutesIndex(settings)
     report = index.ingest(paths, progress=_progress)
-    for source in report.added:
-        print(f"indexed   {source}")
-    for source in report.unchanged:
-        print(f"unchanged {source}")
+    added, unchanged = set(report.added), set(report.unchanged)
+    for f in report.files:
+        state = "indexed  " if f.source in added else "unchanged" if f.source in unchanged else "read     "
+        print(f"{state} {f.source}  [{f.file_type}, {f.layout}] {f.meetings} meeting(s), "
+              f"{f.remarks} remark(s), {f.speakers} speaker(s)")
+        for w in f.warnings:
+            print(f"  warning: {w}")
+    for path, why in report.skipped:
+        print(f"skipped   {path}: {why}")
     for err in report.errors:
         print(f"error: {err}", file=sys.stderr)
     status = index.status()
@@ -145,6 +154,69 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
+    from .index import MinutesIndex
+
+    entries = MinutesIndex(settings).catalog()
+    if args.json:
+        for e in entries:
+            print(json.dumps(e.to_dict(), ensure_ascii=False))
+        return 0
+    for e in entries:
+        speakers = "、".join(n for n, _, _ in e.speakers[:5]) + (f" 他{len(e.speakers) - 5}名" if len(e.speakers) > 5 else "")
+        print(f"{e.meeting_id}  {e.date or '日付不明':10}  {e.label}  [{e.layout}]  ({e.source})  "
+              f"発言{e.remarks}  発言者{len(e.speakers)}" + (f": {speakers}" if speakers else ""))
+    if not entries:
+        print("no meetings indexed yet: run `python -m rag ingest PATH`")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    from .index import MinutesIndex
+    from .meetings import meeting_json
+
+    index = MinutesIndex(settings)
+    meeting = index.records.find(args.meeting)
+    if meeting is None:
+        raise RagError(f"no such meeting: {args.meeting!r} (see `python -m rag meetings` for ids and sources)")
+    data = meeting_json(meeting)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{meeting.label}  ({meeting.meeting_id}, {meeting.source})")
+    for key in ("title", "body", "name", "number_label", "date", "date_original", "time", "place", "layout", "file_type", "url"):
+        if data[key] is not None:
+            print(f"  {key}: {data[key]}")
+    if data["attendees"]:
+        print(f"  attendees ({len(data['attendees'])}): " + "、".join(
+            a["name"] + (f"（{a['role']}）" if a["role"] else "") for a in data["attendees"]))
+    for item in data["agenda"]:
+        print(f"  議題: {item}")
+    for d in data["decisions"]:
+        print(f"  決定: {d}")
+    print(f"  speakers ({len(data['speakers'])}): " + "、".join(
+        s["name"] + (f"（{s['role']}）" if s["role"] else "") + f"×{s['remarks']}" for s in data["speakers"]))
+    print(f"  remarks: {len(data['remarks'])}")
+    for r in data["remarks"][: args.remarks]:
+        who = r["speaker"] or r["organisation"] or ""
+        text = " ".join(r["text"].split())
+        print(f"   {r['n']:>4} {who}{'（' + r['role'] + '）' if r['role'] else ''} [{r['start']}:{r['end']}]"
+              f"{' p.' + str(r['page']) if r['page'] else ''} {text[:80]}")
+    for w in data["warnings"]:
+        print(f"  warning: {w}")
+    return 0
+
+
+def _meetings_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="one JSON object per meeting")
+
+
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("meeting", help="meeting id, source name or file name")
+    p.add_argument("--json", action="store_true", help="the whole record as JSON")
+    p.add_argument("--remarks", type=int, default=20, help="how many remarks to list (text form)")
+
+
 def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
     p.add_argument("--rebuild", action="store_true", help="drop the index first (e.g. after changing the embedding model)")
@@ -159,30 +231,36 @@ def _ask_args(p: argparse.ArgumentParser) -> None:
     add_filter_args(p)
 
 
-# name -> (run, add_arguments, help). Modules such as rag.evals add their own entries on import.
-COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Settings], int], Callable[[argparse.ArgumentParser], None], str]] = (
-    {
-        "ingest": (cmd_ingest, _ingest_args, "index minutes files or folders"),
-        "ask": (cmd_ask, _ask_args, "ask a question"),
-        "status": (cmd_status, lambda p: None, "what is indexed"),
-    }
-)
-
-
-def _load_plugins() -> None:
-    """Subcommands that live in their own modules register themselves on import."""
+def _lazy(module: str, attr: str) -> Callable:
+    """A command function imported on first call, so `python -m rag ask` never loads the benchmark."""
     import importlib
 
-    for module in ("rag.evals", "rag.briefing", "rag.synth", "rag.bench"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), attr)(*args, **kwargs)
+
+    call.__name__ = attr
+    return call
+
+
+# name -> (run, add_arguments, help): every command, registered here and nowhere else.
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Settings], int], Callable[[argparse.ArgumentParser], None], str]] = {
+    "ingest": (cmd_ingest, _ingest_args, "index minutes files or folders (text, PDF, HTML, JSON, NDL XML, TEI)"),
+    "ask": (cmd_ask, _ask_args, "ask a question"),
+    "status": (cmd_status, lambda p: None, "what is indexed"),
+    "meetings": (cmd_meetings, _meetings_args, "one line per indexed meeting"),
+    "show": (cmd_show, _show_args, "the whole parsed record of one meeting"),
+    "brief": (_lazy("rag.briefing", "run"), _lazy("rag.briefing", "add_arguments"),
+              "a sourced briefing memo on a meeting or a topic (md, docx, json)"),
+    "eval": (_lazy("rag.evals", "cmd_eval"), _lazy("rag.evals", "_eval_args"),
+             "evaluate answers on a question set (recall, citations, abstention)"),
+    "synth": (_lazy("rag.synth", "_run"), _lazy("rag.synth", "_synth_args"),
+              "write synthetic minutes for scale tests (never into corpus/)"),
+    "bench": (_lazy("rag.bench", "cmd_bench"), _lazy("rag.bench", "_bench_args"),
+              "benchmark ingest, warm/cold query latency and memory"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    _load_plugins()
     parser = argparse.ArgumentParser(prog="python -m rag", description="Questions over Japanese meeting minutes, answered with cited excerpts.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, add_args, help_text) in COMMANDS.items():

@@ -237,6 +237,11 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...] = ()
     contexts: tuple[Hit, ...] = field(default=())
+    # why it abstained, as (code, detail in plain Japanese); None when it answered.
+    # Codes: no_evidence, unknown_term, meeting_not_indexed, answer_type_missing,
+    # speaker_not_named, organisation_missing, weak_evidence, not_a_question
+    abstention: tuple[str, str] | None = None
+    searched_meetings: tuple[str, ...] = ()  # meetings the question named (retrieval was limited to them)
 
 
 @dataclass(frozen=True)

@@ -880,13 +880,6 @@ def _eval_args(p: argparse.ArgumentParser) -> None:
     add_filter_args(p)
 
 
-def _register() -> None:
-    from .cli import COMMANDS
-
-    COMMANDS["eval"] = (cmd_eval, _eval_args, "evaluate answers on a question set (recall, citations, abstention)")
-
-
-_register()
 
 
 __all__ = [

@@ -126,6 +126,24 @@ class MinutesIndex:
     def meetings(self) -> list[Meeting]:
         return self.records.meetings()
 
+    def catalog(self):
+        """The meetings catalog (small rows; cached until the catalog file changes)."""
+        return self.records.catalog()
+
+    def phrase_known(self, phrase: str) -> bool:
+        """Does the phrase, or the part of it that names whose meeting it is (「高砂市」 of
+        「高砂市議会」), occur in any indexed text?"""
+        from .lexical import normalize
+        from .meetings import phrase_head
+
+        for p in dict.fromkeys((phrase, phrase_head(phrase))):
+            target = normalize(p)
+            for cid, _ in self.lexical.search(p, 10):
+                chunk = self.chunk(cid)
+                if chunk is not None and target in normalize(chunk.text):
+                    return True
+        return False
+
     def is_empty(self) -> bool:
         return self.store.count() == 0
 
@@ -143,7 +161,7 @@ class MinutesIndex:
         """Index minutes files or folders. Bad files are reported in ``errors``, never half-indexed."""
         report = IngestReport()
         files = self._expand(paths, report)
-        parsed: list[tuple[Meeting, str, list[Chunk]]] = []
+        parsed: list[tuple[Meeting, str, list[Chunk], bool]] = []  # (…, last meeting of its file)
         seen: set[str] = set()
         for path in files:
             source = self.source_name(path)
@@ -159,13 +177,13 @@ class MinutesIndex:
             if self._unchanged(source, [m for m, _ in meetings]):
                 report.unchanged.append(source)
                 continue
-            for meeting, text in meetings:
-                parsed.append((meeting, text, chunk_meeting(meeting, text)))
+            for n, (meeting, text) in enumerate(meetings):
+                parsed.append((meeting, text, chunk_meeting(meeting, text), n == len(meetings) - 1))
 
-        total = sum(len(chunks) for _, _, chunks in parsed)
+        total = sum(len(chunks) for _, _, chunks, _ in parsed)
         done = 0
         if progress:
-            progress(0, total, f"{len(parsed)} file(s) to index")
+            progress(0, total, f"{sum(last for *_, last in parsed)} file(s) to index")
         # Whole meetings are embedded, then written together once WRITE_BATCH chunks
         # are pending: one Chroma upsert of ~1000 chunks costs far less than ~35
         # upserts of one meeting each. The BM25 index is saved once at the end, and
@@ -173,7 +191,7 @@ class MinutesIndex:
         pending: list[tuple[Meeting, str, list[Chunk], np.ndarray]] = []
         written = False
         try:
-            for meeting, text, chunks in parsed:
+            for meeting, text, chunks, last_of_file in parsed:
                 parts = []
                 for i in range(0, len(chunks), EMBED_BATCH):
                     batch = chunks[i : i + EMBED_BATCH]
@@ -182,7 +200,8 @@ class MinutesIndex:
                     if progress:
                         progress(done, total, meeting.source)
                 pending.append((meeting, text, chunks, np.vstack(parts)))  # a meeting always has its header chunk
-                if sum(len(p[2]) for p in pending) >= WRITE_BATCH:
+                # whole files only: stale chunks are found per source, so a file's meetings go together
+                if last_of_file and sum(len(p[2]) for p in pending) >= WRITE_BATCH:
                     written = True
                     self._write_all(pending, report)
                     pending = []

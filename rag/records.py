@@ -105,6 +105,7 @@ class RecordStore:
         self._cache: dict[str, tuple[Meeting, str]] = {}
         self._lock = threading.Lock()
         self._catalog_ready = False
+        self._catalog_cache: tuple[tuple[int, int], list[CatalogEntry]] | None = None
 
     def _path(self, meeting_id: str) -> Path:
         return self.directory / f"{meeting_id}.json"
@@ -137,7 +138,25 @@ class RecordStore:
         db.execute(f"INSERT OR REPLACE INTO meetings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", row)
 
     def catalog(self) -> list[CatalogEntry]:
-        """Every meeting, oldest first (undated last)."""
+        """Every meeting, oldest first (undated last). Cached while the catalog file is unchanged
+        (another process's ingest changes its size or mtime)."""
+        path = self.directory / "catalog.sqlite"
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            stamp = None
+        if stamp is not None and self._catalog_cache is not None and self._catalog_cache[0] == stamp:
+            return list(self._catalog_cache[1])
+        entries = self._read_catalog()
+        try:
+            st = path.stat()
+            self._catalog_cache = ((st.st_mtime_ns, st.st_size), entries)
+        except FileNotFoundError:
+            self._catalog_cache = None
+        return list(entries)
+
+    def _read_catalog(self) -> list[CatalogEntry]:
         with self._lock:
             db = self._db()
             try:

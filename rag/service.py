@@ -5,12 +5,13 @@ they answer exactly alike.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .answering import Answerer, ExtractiveAnswerer
 from .config import Settings
 from .domain import Answer, Filters, Hit
 from .index import MinutesIndex, Progress
+from .meetings import Resolution, resolve
 from .retrieval import HybridRetriever, Mode
 
 
@@ -31,8 +32,27 @@ class Assistant:
         return self.index.ensure_built(progress)
 
     def ask(self, question: str, filters: Filters | None = None, k: int | None = None, mode: Mode | None = None) -> Answer:
+        """Resolve the meeting the question names (if any), retrieve within it, answer."""
+        resolution = self.resolve_meeting(question)
+        if resolution.missing:
+            return self.answerer.abstain(question, [], "meeting_not_indexed", resolution.missing)
+        if resolution.meeting_ids:
+            filters = narrow_to_meetings(filters, resolution.meeting_ids)
         hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode)
-        return self.answerer.answer(question, hits)
+        answer = self.answerer.answer(question, hits)
+        if resolution.meeting_ids:
+            answer = replace(answer, searched_meetings=resolution.meeting_ids)
+        return answer
+
+    def resolve_meeting(self, question: str) -> Resolution:
+        return resolve(question, self.index.catalog(), self.index.phrase_known)
+
+
+def narrow_to_meetings(filters: Filters | None, meeting_ids: tuple[str, ...]) -> Filters:
+    """The user's filters, further limited to the meetings the question names."""
+    filters = filters or Filters()
+    ids = tuple(m for m in meeting_ids if not filters.meeting_ids or m in filters.meeting_ids) or meeting_ids
+    return replace(filters, meeting_ids=ids)
 
 
 def hit_to_dict(hit: Hit) -> dict:
@@ -46,6 +66,7 @@ def answer_to_dict(answer: Answer, qid: str | None = None) -> dict:
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "abstention": {"code": answer.abstention[0], "detail": answer.abstention[1]} if answer.abstention else None,
         "citations": [c.to_dict() for c in answer.citations],
         "contexts": [hit_to_dict(h) for h in answer.contexts],
     }

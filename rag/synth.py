@@ -314,10 +314,3 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return cmd_synth(args, settings)
 
 
-def _register() -> None:
-    from .cli import COMMANDS
-
-    COMMANDS["synth"] = (_run, _synth_args, "write synthetic minutes for scale tests (never into corpus/)")
-
-
-_register()

@@ -16,7 +16,7 @@ TIMEOUT = 180  # the first run loads the model and builds the index
 KNOWN = "防衛省は概算要求で何を求めましたか"
 EXCERPT = "防護システムの整備"
 UNANSWERABLE = "第15回会合はいつ開催されましたか"
-NOT_FOUND = "議事要旨には該当する記載が見つかりませんでした。"
+NOT_FOUND = "議事録には該当する記載が見つかりませんでした。"
 
 
 @pytest.fixture(scope="module")

@@ -221,14 +221,14 @@ def test_topic_briefing_within_the_period_and_outside_it(assistant, bf):
     assert inside.found and inside.sources
     outside = bf.build_topic_briefing(assistant, "サイバー犯罪への対応", "2008-01-01", "2008-12-31")
     assert not outside.found and outside.sources == [] and outside.points() == []
-    assert "2008-01-01から2008-12-31までの議事要旨には" in outside.notice
+    assert "2008-01-01から2008-12-31までの議事録には" in outside.notice
 
 
 @pytest.mark.parametrize("topic", ["ブロックチェーン", "量子暗号"])
 def test_absent_topic_says_so_and_cites_nothing(assistant, bf, topic):
     b = bf.build_topic_briefing(assistant, topic)
     assert not b.found and b.sources == [] and b.points() == [] and b.themes == []
-    assert f"議事要旨には「{topic}」に関する記載が見つかりませんでした。" in b.notice
+    assert f"議事録には「{topic}」に関する記載が見つかりませんでした。" in b.notice
     md = bf.render_markdown(b)
     assert b.notice in md and not CITE.search(md) and "## 出典" in md
     data = json.loads(bf.render_json(b))

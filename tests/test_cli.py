@@ -23,8 +23,11 @@ def env(monkeypatch, built_settings):
 
 
 def _check_schema(obj, seed_text):
-    assert set(obj) == {"id", "question", "answer", "abstained", "citations", "contexts"}
+    assert set(obj) == {"id", "question", "answer", "abstained", "abstention", "citations", "contexts"}
     assert isinstance(obj["abstained"], bool) and isinstance(obj["answer"], str)
+    assert (obj["abstention"] is None) == (not obj["abstained"])
+    if obj["abstention"]:
+        assert set(obj["abstention"]) == {"code", "detail"}
     for c in obj["citations"]:
         assert CITATION_KEYS <= set(c)
         assert seed_text[c["start"] : c["end"]] == c["text"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 from dataclasses import replace
 
 from ..domain import AgendaItem, Attendee, Meeting, Remark, Span, content_id
@@ -70,12 +71,19 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
         by_field.setdefault(f.field, []).append((f, block))
 
     # title
-    first_lines = [ln for ln in lines[lo:hi] if ln is not None and not is_rule(ln.norm)] or [ln for ln in lines if ln is not None]
+    first_lines = [ln for ln in lines[lo:hi] if _may_be_title(ln)]
     title_field = by_field.get("title", [(None, [])])[0][1]
-    pre_field = [ln for ln in lines[lo : (fields[0].index if fields else hi)] if ln is not None and not is_rule(ln.norm)]
+    pre_field = [ln for ln in lines[lo : (fields[0].index if fields else hi)] if _may_be_title(ln)]
     named = [ln for ln in pre_field if KIND_RE.search(ln.norm) or ASSEMBLY_RE.search(ln.norm)]
-    title_line = (title_field[:1] or named[:1] or pre_field[:1] or first_lines[:1])[0]
-    title = doc.hints.title or title_line.text
+    found_title = (title_field[:1] or named[:1] or pre_field[:1] or first_lines[:1])
+    if found_title:
+        title_line = found_title[0]
+        title = doc.hints.title or title_line.text
+    else:  # a page with no title at all: the file name stands in, and the user is told
+        title_line = next(ln for ln in lines if ln is not None)
+        title = doc.hints.title or ""
+        if not title:
+            warnings.append("no title found in the minutes: the meeting is labelled by its body and file name")
     title_span = title_line.span
     parts = parse_title(title)
 
@@ -133,7 +141,7 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
         warnings.append("no remarks found: only the header is indexed")
 
     body = doc.hints.body or parts.body or assembly_in(text[:header_end] if header_end else text) or assembly_in(text) or ""
-    name = doc.hints.name or parts.name or title
+    name = doc.hints.name or parts.name or (title if found_title else "")
     number = doc.hints.number if doc.hints.number is not None else parts.number
     unit = doc.hints.number_unit or parts.number_unit
     if not body:
@@ -170,12 +178,20 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
         layout=layout,
         file_type=doc.file_type,
         number_unit=unit,
-        display_name=display_name(body, name, number, unit),
+        display_name=display_name(body, name, number, unit) or Path(doc.source).stem,
         warnings=tuple(warnings),
         pages=doc.pages,
         url=doc.hints.url,
         ordinal=doc.ordinal,
     )
+
+
+def _may_be_title(line: Line | None) -> bool:
+    """Not a rule, a bare speech number (「1」「2:」) or a time line (「午前10時開議」)."""
+    if line is None or is_rule(line.norm):
+        return False
+    norm = line.norm.strip()
+    return not re.fullmatch(r"\d{1,4}\s*[:：]?", norm) and not re.fullmatch(r"[(（]?(?:午前|午後)?\s*\d{1,2}\s*時.{0,8}(?:開議|開会|再開)[)）]?", norm)
 
 
 def _blocks(lines: list[Line | None], fields: list[FieldLine], stop: int, paragraph_ends: bool) -> list[tuple[FieldLine, list[Line]]]:

@@ -191,27 +191,52 @@ def _cells(line: Line) -> list[tuple[int, int]]:
 
 
 def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
-    """「山田太郎（○○大学教授）、佐藤花子」 → names with the role in brackets; 「町村 信孝\t内閣官房長官」 → name, title."""
-    out = []
-    pos = 0
-    for part in re.split(r"([、，,])", cell):
-        if part in "、，,":
+    """People in one cell: 「理事　辻井民之助君　理事　山下　榮二君」, 「委　　員　　川端　宏明」,
+    「山田太郎（○○大学教授）、佐藤花子」, 「町村 信孝\t内閣官房長官」.
+
+    君 ends a name where the roster uses it; a role word (委員長, 理事 …) before a
+    name is its role. Names are returned without letter-spacing.
+    """
+    stripped = cell.strip()
+    if not stripped:
+        return []
+    s0 = offset + (len(cell) - len(cell.lstrip()))
+    span = (s0, s0 + len(stripped))
+    m = re.match(r"^(.+?)\s*[（(](.+)[）)]$", stripped)
+    if m and "、" not in stripped and "君" not in stripped:
+        return [(_fold(m.group(1)), m.group(2), *span)]
+    if re.search(r"[、，,]", stripped):
+        out, pos = [], 0
+        for part in re.split(r"([、，,])", cell):
+            if part and part not in "、，,":
+                out += _names_in_cell(part, offset + pos)
             pos += len(part)
-            continue
-        stripped = part.strip()
-        if stripped:
-            s = offset + pos + (len(part) - len(part.lstrip()))
-            m = re.match(r"^(.+?)\s*[（(](.+)[）)]$", stripped)
-            if m:
-                out.append((_fold(m.group(1)), m.group(2), s, s + len(stripped)))
-            else:
-                tokens = re.split(r"\t+|\s{2,}|\u3000", stripped, maxsplit=1)
-                if len(tokens) == 2 and tokens[1].strip():
-                    out.append((_fold(tokens[0]), tokens[1].strip(), s, s + len(stripped)))
-                else:
-                    out.append((_fold(stripped), "", s, s + len(stripped)))
-        pos += len(part)
+        return out
+    compact = nospace(nfkc(stripped))
+    pieces = [p for p in re.split(r"君", compact) if p] if "君" in compact else [compact]
+    out = []
+    for piece in pieces:
+        role, name = _role_and_name(piece)
+        if name:
+            out.append((name, role, *span))
+    if len(out) == 1 and "君" not in compact:
+        tokens = re.split(r"\t+|\s{2,}", stripped, maxsplit=1)
+        if not out[0][1] and len(tokens) == 2 and tokens[1].strip():  # 「町村 信孝\t内閣官房長官」
+            return [(_fold(tokens[0]), tokens[1].strip(), *span)]
     return out
+
+
+def _role_and_name(piece: str) -> tuple[str, str]:
+    """「勞働委員長加藤勘十」→(勞働委員長, 加藤勘十); 「委員長島津明香」→(委員長, 島津明香); 「山田太郎」→("", 山田太郎)."""
+    best = 0
+    for word in ROLE_WORDS + ("理事",):
+        i = piece.find(word)
+        while i != -1:
+            end = i + len(word)
+            if len(piece) - end >= 2 and end > best and i <= 8:
+                best = end
+            i = piece.find(word, i + 1)
+    return piece[:best], piece[best:]
 
 
 def _fold(name: str) -> str:

@@ -15,7 +15,9 @@ from .japanese import meeting_number, nfkc
 KIND_RE = re.compile(r"(議事要旨|議事録|議事概要|会議録|委員会記録|会議記録)")
 # A 会議体 named in the text: 「墨田区議会」「高砂市議会」「参議院」
 # (not 「第１回臨時市議会」: a generic word, not a place, stands before 市議会 there)
-ASSEMBLY_RE = re.compile(r"(?:衆議院|参議院|(?<![一-龥ぁ-んァ-ヶ])(?!回|臨時|定例|緊急|本|全|各|同)[一-龥ぁ-んァ-ヶ]{1,8}?[都道府県市区町村]議会)")
+ASSEMBLY_RE = re.compile(
+    r"(?:衆議院|参議院|(?:(?<![一-龥ぁ-んァ-ヶ])|(?<=[0-9０-９]回)|(?<=年度)|(?<=[0-9０-９]年))"
+    r"(?!回|臨時|定例|緊急|本|全|各|同)[一-龥ぁ-んァ-ヶ]{1,8}?[都道府県市区町村]議会)")
 MEETING_WORD_RE = re.compile(r"[一-龥ァ-ヶー]*(?:会議|委員会|部会|総会|審議会|分科会|懇談会|研究会|検討会|協議会|本会議|定例会|臨時会)$")
 
 
@@ -38,6 +40,7 @@ def parse_title(title: str) -> TitleParts:
     t = nfkc(title)
     t = re.sub(r"\d{4}-\d{2}-\d{2}", " ", t)  # a date the publishing site appended
     t = re.sub(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*(?:\([月火水木金土日]\))?\s*", "", t)  # a leading date
+    t = re.sub(r"[(（]\s*\d{1,2}月\s*\d{1,2}日\s*[)）]", " ", t)  # 「総務常任委員会（ 5月22日）」
     t = re.sub(r"(?<=令和|平成|昭和|大正|明治)\s+|(?<=[\d年月])\s+(?=\d)", "", t)  # 「令和 5年 5月」
     kind_m = KIND_RE.search(t)
     kind = kind_m.group(1) if kind_m else None
@@ -67,7 +70,7 @@ def parse_title(title: str) -> TitleParts:
     assembly = ASSEMBLY_RE.search(t)
     if assembly:
         body = assembly.group(0)
-        rest = re.sub(r"\s+", " ", (head + " " + tail).replace(body, " ")).strip()
+        rest = re.sub(r"\s+", " ", (head + " " + tail).replace(body, "")).strip()
         return TitleParts(body, rest, number, unit, kind)
     if tail and head:  # 「中央環境審議会」「第31回」「総会」
         return TitleParts(head, tail, number, unit, kind)

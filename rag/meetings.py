@@ -1,0 +1,171 @@
+"""The meetings catalog in use: listing, the full record as JSON, and resolving the meeting
+a question names (「第25回」「文部科学委員会」「2月14日の本会議」「墨田区議会」).
+
+Resolution runs before retrieval, on the catalog alone, so it works among
+thousands of meetings: a question that names a meeting is answered from that
+meeting only, and a question naming a meeting that is not indexed is told so
+instead of being answered from another one.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .domain import Meeting, fold
+from .layouts.japanese import DATE_RE, NUM, date_from_match, kanji_number
+from .records import CatalogEntry
+
+
+def meeting_json(m: Meeting) -> dict:
+    """`python -m rag show --json`: the whole record (null where the minutes do not say)."""
+    return {
+        "id": m.meeting_id,
+        "source": m.source,
+        "title": m.title,
+        "body": m.body or None,
+        "name": m.name or None,
+        "number": m.number,
+        "number_label": f"第{m.number}{m.number_unit}" if m.number is not None else None,
+        "date": m.date,
+        "date_original": m.date_original,
+        "time": m.time,
+        "place": m.place,
+        "layout": m.layout,
+        "file_type": m.file_type,
+        "kind": m.kind,
+        "url": m.url,
+        "attendees": [{"name": a.name, "role": a.title or None, "group": a.group, "proxy_for": a.proxy_for} for a in m.attendees],
+        "agenda": [a.title for a in m.agenda],
+        "decisions": [d.text for d in m.decisions],
+        "speakers": [{"name": n, "role": r, "remarks": c} for n, r, c in m.speakers()],
+        "remarks": [
+            {"n": r.number, "speaker": r.speaker, "role": r.role, "organisation": r.organisation, "section": r.section,
+             "text": r.text, "start": r.start, "end": r.end, "page": r.page}
+            for r in m.remarks
+        ],
+        "warnings": list(m.warnings),
+    }
+
+
+# ------------------------------------------------------------------ resolving references
+
+_NUMBER_RE = re.compile(rf"第\s*({NUM})\s*(回|号|日)|(?<![0-9])([0-9]+)(?:st|nd|rd|th)\s+(?:meeting|session|sitting)", re.IGNORECASE)
+_MONTH_DAY_RE = re.compile(rf"(?<![年0-9])({NUM})\s*月\s*({NUM})\s*日")
+_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!度)")
+# A phrase naming a meeting body: 「文部科学委員会」「墨田区議会」「本会議」「中央環境審議会」
+_BODY_PHRASE_RE = re.compile(
+    r"[一-龥ァ-ヶー]{2,16}?(?:委員会|審議会|部会|分科会|議会|協議会|懇談会|検討会)|[一-龥ァ-ヶー]{0,16}?(?:本会議|総会|定例会|臨時会)")
+# What follows a body phrase when it names the meeting, not an organisation in a remark
+_MEETING_CONTEXT = re.compile(r"^(?:の(?:会議|会合|会議録|議事録|議事要旨|審議|質疑|本会議|定例会|臨時会|委員会|第|\d|[0-9]+月)|で|において|では|に出席|における)")
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    """What a question says about which meeting it means; empty when it names none."""
+
+    numbers: tuple[tuple[int, str | None], ...] = ()  # (n, unit) — unit None when said in English
+    dates: tuple[str, ...] = ()  # ISO dates, or "--MM-DD" when the year is not given
+    years: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()  # body/name phrases used as meeting names
+
+    def is_empty(self) -> bool:
+        return not (self.numbers or self.dates or self.years or self.phrases)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    ref: MeetingRef
+    meeting_ids: tuple[str, ...]  # the meetings the question names (empty: it names none, or none match)
+    missing: str | None = None  # a plain-Japanese reason when the question names a meeting not indexed
+
+
+def parse_reference(question: str) -> MeetingRef:
+    q = unicodedata.normalize("NFKC", question)
+    numbers = []
+    for m in _NUMBER_RE.finditer(q):
+        if m.group(1):
+            n = kanji_number(m.group(1))
+            if n is not None:
+                numbers.append((n, m.group(2)))
+        else:
+            numbers.append((int(m.group(3)), None))
+    dates = []
+    for m in DATE_RE.finditer(q):
+        iso = date_from_match(m)
+        if iso:
+            dates.append(iso)
+    if not dates:
+        for m in _MONTH_DAY_RE.finditer(q):
+            mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
+            if mo and d and 1 <= mo <= 12 and 1 <= d <= 31:
+                dates.append(f"--{mo:02d}-{d:02d}")
+    years = [] if dates else [m.group(1) for m in _YEAR_RE.finditer(q)]
+    phrases = []
+    for m in _BODY_PHRASE_RE.finditer(q):
+        if _MEETING_CONTEXT.match(q[m.end():]):
+            phrases.append(m.group(0))
+    return MeetingRef(tuple(numbers), tuple(dates), tuple(years), tuple(phrases))
+
+
+def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Resolution:
+    """The catalog meetings a question names.
+
+    Each stated property (number, date, year, body/name phrase) narrows the
+    candidates; a property no meeting has makes the reference ``missing``.
+    ``phrase_known(phrase)`` tells whether a phrase occurs anywhere in the
+    indexed text (an organisation named in remarks is not a meeting reference).
+    """
+    ref = parse_reference(question)
+    if ref.is_empty() or not catalog:
+        return Resolution(ref, ())
+    candidates = list(catalog)
+    said: list[str] = []
+    for phrase in ref.phrases:
+        matching = [e for e in candidates if _names(e, phrase)]
+        if matching:
+            candidates = matching
+            said.append(phrase)
+        elif not (phrase_known and phrase_known(phrase)):
+            return Resolution(ref, (), f"「{phrase}」の会議録は索引にありません")
+    if ref.numbers:
+        matching = [e for e in candidates if any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)]
+        label = "・".join(f"第{n}{u or '回'}" for n, u in ref.numbers)
+        if not matching:
+            where = f"{said[0]}の" if said else ""
+            return Resolution(ref, (), f"{where}{label}の会議録は索引にありません")
+        candidates = matching
+        said.append(label)
+    if ref.dates:
+        matching = [e for e in candidates if e.date and any(e.date == d or (d.startswith("--") and e.date.endswith(d[1:])) for d in ref.dates)]
+        if not matching:
+            shown = "・".join(_date_label(d) for d in ref.dates)
+            return Resolution(ref, (), f"{shown}の会議の記録は索引にありません")
+        candidates = matching
+        said.append("date")
+    if ref.years:
+        matching = [e for e in candidates if e.date and e.date[:4] in ref.years]
+        if matching:
+            candidates = matching
+            said.append("year")
+        # a year alone is often about something else (「2010年までに」): never a reason to refuse
+    if not said:
+        return Resolution(ref, ())
+    return Resolution(ref, tuple(e.meeting_id for e in candidates))
+
+
+def phrase_head(phrase: str) -> str:
+    """「高砂市議会」→「高砂市」, 「文部科学委員会」→「文部科学」: the part that names whose meeting."""
+    m = re.match(r"^(.*?)(?:委員会|審議会|部会|分科会|議会|協議会|懇談会|検討会|本会議|総会|定例会|臨時会)$", phrase)
+    return m.group(1) if m and len(m.group(1)) >= 2 else phrase
+
+
+def _names(entry: CatalogEntry, phrase: str) -> bool:
+    p = fold(phrase)
+    return any(p and p in fold(x) for x in (entry.body, entry.name, entry.label))
+
+
+def _date_label(d: str) -> str:
+    if d.startswith("--"):
+        return f"{int(d[2:4])}月{int(d[5:7])}日"
+    return f"{int(d[:4])}年{int(d[5:7])}月{int(d[8:10])}日"
