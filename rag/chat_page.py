@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from .conversation import answer_turn
+from .readers import SUFFIXES
 from .presentation import (
     FilterChoices,
     conversation_markdown,
@@ -31,7 +32,7 @@ HISTORY = "chat_history"  # list[Exchange]
 PENDING = "pending_question"  # (question, literal) from an example or a "search literally" button
 UPLOAD_RESULTS = "upload_results"
 UPLOADER_GEN = "uploader_generation"
-FILTER_KEYS = ("f_meetings", "f_dates", "f_sections", "f_orgs")
+FILTER_KEYS = ("f_meetings", "f_dates", "f_sections", "f_orgs", "f_speakers", "f_roles")
 
 TITLE = "議事要旨アシスタント"
 EXAMPLES: tuple[str, ...] = (
@@ -111,7 +112,17 @@ def _filters_sidebar(choices: FilterChoices) -> "Filters":
         "発言した組織", options=list(choices.organisations), key="f_orgs", placeholder="すべての組織",
         help="発言の中で名乗っている府省庁など（「防衛省としては…」）。組織を選ぶと、名乗っていない発言は対象外になります。",
     )
-    filters = make_filters(choices, meeting_ids, dates, sections, organisations)
+    speaker_roles = dict(choices.speakers)
+    speakers = st.multiselect(
+        "発言者", options=[n for n, _ in choices.speakers], key="f_speakers", placeholder="すべての発言者",
+        format_func=lambda n: n + (f"（{speaker_roles[n]}）" if speaker_roles.get(n) else ""),
+        help="会議録が発言者名を記している発言だけが対象です（氏名の記されない議事要旨の発言は含まれません）。",
+    )
+    roles = st.multiselect(
+        "役職", options=list(choices.roles), key="f_roles", placeholder="すべての役職",
+        help="会議録に記された発言者の役職（議長、市長、国務大臣 など）で絞り込みます。",
+    )
+    filters = make_filters(choices, meeting_ids, dates, sections, organisations, speakers, roles)
     if not filters.is_empty():
         st.button("絞り込みを解除", on_click=_clear_filters, icon=":material/filter_alt_off:", key="clear-filters")
     return filters
@@ -169,8 +180,9 @@ def _upload_sidebar(assistant: "Assistant") -> None:
                 st.success(outcome.message, icon=":material/check_circle:")
         gen = st.session_state.get(UPLOADER_GEN, 0)
         files = st.file_uploader(
-            "議事要旨のテキストファイル", type=["txt", "text", "md"], accept_multiple_files=True,
-            key=f"uploader-{gen}", help="「1 日時」「2 場所」「3 出席者」「4 議事概要」の形式の議事要旨（UTF-8・Shift_JIS・EUC-JP）。",
+            "議事録・議事要旨のファイル", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True,
+            key=f"uploader-{gen}",
+            help="会議録・議事録・議事要旨（テキスト、PDF、HTML、会議録検索システムのJSON、国会会議録APIのXML/JSON、TEI XML）。",
         )
         if st.button("索引に追加", key="add-minutes", disabled=not files, icon=":material/add:", type="primary"):
             outcomes = []

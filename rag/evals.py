@@ -88,6 +88,7 @@ class EvalItem:
     key_facts: tuple[str, ...]
     kind: str
     line: int  # 1-based line in the dataset file
+    source: str | None = None  # the minutes file the question is about (per-document numbers)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,9 @@ def parse_dataset(text: str, name: str, corpus: Iterable[str] | None = None) -> 
             continue
         kind = obj.get("kind")
         kind = str(kind).strip() if kind is not None and str(kind).strip() else NO_KIND
-        items.append(EvalItem(qid, question, answerable, evidence, key_facts, kind, no))
+        source = obj.get("source")
+        items.append(EvalItem(qid, question, answerable, evidence, key_facts, kind, no,
+                              str(source) if isinstance(source, str) and source.strip() else None))
     dataset = Dataset(name, tuple(items))
     if corpus is not None:
         problems += _evidence_problems(dataset, corpus)
@@ -318,6 +321,8 @@ class QuestionResult:
     # answers
     key_facts_found: list[str] = field(default_factory=list)
     key_facts_missing: list[str] = field(default_factory=list)
+    source: str | None = None  # the document the question is about, from the dataset
+    abstention_code: str | None = None
 
     @property
     def retrieved(self) -> bool:
@@ -364,7 +369,9 @@ class QuestionResult:
         return {
             "id": self.id,
             "kind": self.kind,
+            "source": self.source,
             "answerable": self.answerable,
+            "abstention_code": self.abstention_code,
             "hit_rank": self.hit_rank,
             "cited_chunk_ids": self.cited_chunk_ids,
             "context_chunk_ids": [c.chunk_id for c in self.contexts],
@@ -418,7 +425,8 @@ def score_answer(
     """
     res = QuestionResult(
         id=item.id, kind=item.kind, question=item.question, answerable=item.answerable, mode=mode,
-        abstained=bool(answer.abstained), answer=answer.text, latency_ms=latency_ms,
+        abstained=bool(answer.abstained), answer=answer.text, latency_ms=latency_ms, source=item.source,
+        abstention_code=answer.abstention[0] if getattr(answer, "abstention", None) else None,
     )
     contexts = list(answer.contexts)[:k]
     flags = [item.answerable and contains_any(h.chunk.text, item.evidence) for h in contexts]
@@ -522,6 +530,11 @@ class ModeRun:
         kinds = dict.fromkeys(r.kind for r in self.results)
         return {kind: aggregate([r for r in self.results if r.kind == kind]) for kind in kinds}
 
+    def by_source(self) -> dict[str, dict]:
+        """Per document (the dataset's ``source`` field); empty when the dataset has none."""
+        sources = dict.fromkeys(r.source for r in self.results if r.source)
+        return {s: aggregate([r for r in self.results if r.source == s]) for s in sources}
+
     def failing(self) -> list[QuestionResult]:
         return [r for r in self.results if not r.correct]
 
@@ -545,6 +558,7 @@ class EvalReport:
                 mode: {
                     "overall": _rounded(run.overall),
                     "by_kind": {kind: _rounded(m) for kind, m in run.by_kind().items()},
+                    "by_source": {src: _rounded(m) for src, m in run.by_source().items()},
                     "questions": [r.to_row() for r in run.results],
                 }
                 for mode, run in self.runs.items()
@@ -666,12 +680,14 @@ def overall_rows(report: EvalReport) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-def kind_rows(report: EvalReport, mode: str) -> tuple[list[str], list[list[str]]]:
+def kind_rows(report: EvalReport, mode: str, by: str = "kind") -> tuple[list[str], list[list[str]]]:
+    """Metrics per kind, or per document with ``by="source"``."""
     run = report.runs[mode]
-    headers = ["kind", "n", *(SHORT[m].format(k=report.k) for m in KIND_METRICS)]
+    groups = run.by_kind() if by == "kind" else run.by_source()
+    headers = [by if by == "kind" else "document", "n", *(SHORT[m].format(k=report.k) for m in KIND_METRICS)]
     rows = []
-    for kind, m in run.by_kind().items():
-        rows.append([kind, str(m["questions"]), *(fmt(m[key], key) for key in KIND_METRICS)])
+    for name, m in groups.items():
+        rows.append([name, str(m["questions"]), *(fmt(m[key], key) for key in KIND_METRICS)])
     return headers, rows
 
 
@@ -694,6 +710,8 @@ def format_text(report: EvalReport) -> str:
         out += ["", "by kind (all modes)", text_table(*kind_accuracy_rows(report))]
     for mode in report.runs:
         out += ["", f"by kind — {mode}", text_table(*kind_rows(report, mode))]
+        if report.runs[mode].by_source():
+            out += ["", f"by document — {mode}", text_table(*kind_rows(report, mode, by="source"))]
     for mode, run in report.runs.items():
         failing = run.failing()
         out += ["", f"failing questions — {mode}: {len(failing)}"]
@@ -744,6 +762,8 @@ def format_markdown(report: EvalReport, chart: str | None = "chart.png") -> str:
         out += ["## By kind, all modes", "", md_table(*kind_accuracy_rows(report)), ""]
     for mode in report.runs:
         out += [f"## By kind — {mode}", "", md_table(*kind_rows(report, mode)), ""]
+        if report.runs[mode].by_source():
+            out += [f"## By document — {mode}", "", md_table(*kind_rows(report, mode, by="source")), ""]
     for mode, run in report.runs.items():
         failing = run.failing()
         out += [f"## Failing questions — {mode} ({len(failing)})", ""]
@@ -851,10 +871,19 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     if args.k <= 0:
         raise RagError(f"--k must be positive, got {args.k}")
     text = read_text(args.dataset)  # a missing file fails before any model is loaded
+    if args.corpus:
+        settings = corpus_settings(settings, [Path(p) for p in args.corpus])
     assistant = Assistant.open(settings)
-    built = assistant.ensure_built()
-    if built is not None:
-        print(f"(built the index from {settings.corpus_dir}: {len(built.added)} file(s))", file=sys.stderr)
+    if args.corpus:
+        report = assistant.index.ingest([Path(p) for p in args.corpus])
+        for err in report.errors:
+            print(f"error: {err}", file=sys.stderr)
+        print(f"(index for --corpus at {settings.data_dir}: {len(report.added)} file(s) indexed, "
+              f"{len(report.unchanged)} unchanged)", file=sys.stderr)
+    else:
+        built = assistant.ensure_built()
+        if built is not None:
+            print(f"(built the index from {settings.corpus_dir}: {len(built.added)} file(s))", file=sys.stderr)
     dataset = parse_dataset(text, args.dataset, corpus_texts(assistant))  # every bad line at once
     report = run_eval(assistant, dataset, modes_for(args.mode), k=args.k, progress=progress_bar("questions", only_tty=True),
                       filters=filters_from_args(args))
@@ -868,6 +897,18 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def corpus_settings(settings, paths: list[Path]):
+    """Settings of an index of exactly ``paths`` (e.g. the dev corpus), kept apart from the main index
+    under ``RAG_DATA_DIR/eval/`` and reused while the paths are the same (ingest is idempotent)."""
+    import hashlib
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise RagError(f"--corpus: no such file or folder: {', '.join(missing)}")
+    key = hashlib.sha256("\n".join(sorted(str(p.resolve()) for p in paths)).encode()).hexdigest()[:12]
+    return settings.with_(data_dir=settings.data_dir / "eval" / key, collection=f"eval{key}")
+
+
 def _eval_args(p: argparse.ArgumentParser) -> None:
     from .cli import add_filter_args
 
@@ -877,6 +918,8 @@ def _eval_args(p: argparse.ArgumentParser) -> None:
                    help="retrieval mode; all = dense, bm25 and hybrid side by side")
     p.add_argument("--json", action="store_true", help="print one JSON object (metrics by mode + per-question rows)")
     p.add_argument("--out", metavar="DIR", help="write report.md, results.json and chart.png here")
+    p.add_argument("--corpus", nargs="+", metavar="PATH",
+                   help="evaluate over an index of exactly these files/folders (built apart from the main index)")
     add_filter_args(p)
 
 

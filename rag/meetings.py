@@ -169,3 +169,35 @@ def _date_label(d: str) -> str:
     if d.startswith("--"):
         return f"{int(d[2:4])}月{int(d[5:7])}日"
     return f"{int(d[:4])}年{int(d[5:7])}月{int(d[8:10])}日"
+
+
+# ------------------------------------------------------------------ speakers named in a question
+
+_STATEMENT = re.compile(r"述べ|発言|答弁|説明|質問|言っ|語っ|報告|主張|意見|提案|求め|表明|指摘|回答|答え|話し|挨拶|あいさつ")
+_TITLE_AFTER_SURNAME = ("大臣", "副大臣", "政務官", "議長", "副議長", "委員長", "副委員長", "委員", "議員", "市長", "区長", "町長",
+                        "村長", "知事", "部長", "局長", "課長", "室長", "会長", "部会長", "座長", "教授", "理事", "参考人",
+                        "君", "さん", "氏", "総理", "長官", "教育長")
+
+
+def speakers_named(question: str, entries: list[CatalogEntry]) -> tuple[str, ...]:
+    """Speakers of ``entries`` the question names as the one speaking: by full name
+    (「盛山正仁は」), or by surname and title (「盛山大臣は」「島津委員長が」).
+
+    Only for questions about what someone said; 「岸田総理の答弁について市長は…」 names
+    two, and both are kept (the retriever then ranks within their remarks).
+    """
+    q = fold(question)
+    if not _STATEMENT.search(q):
+        return ()
+    found: dict[str, None] = {}
+    for e in entries:
+        for name, _role, _n in e.speakers:
+            f = fold(name)
+            if len(f) >= 2 and f in q:
+                found[name] = None
+                continue
+            for cut in (3, 2):  # a surname: the first 2–3 characters of a full name
+                if len(f) > cut and any(f[:cut] + t in q for t in _TITLE_AFTER_SURNAME):
+                    found[name] = None
+                    break
+    return tuple(found)

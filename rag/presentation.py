@@ -82,6 +82,9 @@ class SourceView:
     start: int
     end: int
     context_html: str = ""  # the excerpt highlighted in its surrounding text
+    speaker: str | None = None  # as the minutes name the speaker; None in summaries that do not
+    role: str | None = None
+    page: int | None = None
 
     @property
     def file_name(self) -> str:
@@ -89,16 +92,29 @@ class SourceView:
 
     @property
     def date_label(self) -> str:
-        """「2007年10月3日（平成19年10月3日(水)）」."""
+        """「2007年10月3日（平成19年10月3日(水)）」; 「日付の記載なし」 when the minutes state none."""
+        if not self.date_seireki:
+            return "日付の記載なし"
         return f"{self.date_seireki}（{self.date_wareki}）" if self.date_wareki else self.date_seireki
 
+    @property
+    def speaker_label(self) -> str:
+        """「発言者: 今竹大祐（議長）」, or "" when the minutes name no speaker."""
+        if not self.speaker:
+            return ""
+        return f"発言者: {self.speaker}" + (f"（{self.role}）" if self.role else "")
+
     def where(self) -> str:
-        """「出席者意見開陳・発言30・防衛省」."""
-        parts = [self.section]
+        """「出席者意見開陳・発言30・防衛省」, 「今竹大祐（議長）・発言12・p.5」."""
+        parts = [] if self.speaker and self.section == "発言" else [self.section]
+        if self.speaker:
+            parts.append(self.speaker + (f"（{self.role}）" if self.role else ""))
         if self.remark_no is not None:
             parts.append(f"発言{self.remark_no}")
         if self.organisation:
             parts.append(self.organisation)
+        if self.page is not None:
+            parts.append(f"p.{self.page}")
         return "・".join(parts)
 
     def heading(self) -> str:
@@ -116,7 +132,7 @@ def source_view(citation: Citation, meeting: Meeting | None, source_text: str | 
         meeting_id=c.meeting_id,
         meeting=c.meeting,
         date=c.date,
-        date_seireki=seireki(c.date),
+        date_seireki=seireki(c.date) if c.date else "",
         date_wareki=meeting.date_original if meeting else None,
         section=c.section,
         remark_no=c.remark_no,
@@ -125,6 +141,9 @@ def source_view(citation: Citation, meeting: Meeting | None, source_text: str | 
         start=citation.start,
         end=citation.end,
         context_html=context,
+        speaker=c.speaker,
+        role=c.role,
+        page=c.page,
     )
 
 
@@ -188,11 +207,13 @@ def _line_end(text: str, pos: int) -> int:
 class FilterChoices:
     """What the sidebar offers, taken from the indexed chunks."""
 
-    meetings: tuple[Meeting, ...] = ()
+    meetings: tuple = ()  # CatalogEntry rows (meeting_id, label, date)
     sections: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     date_min: str | None = None
     date_max: str | None = None
+    speakers: tuple[tuple[str, str | None], ...] = ()  # (name, role), most remarks first
+    roles: tuple[str, ...] = ()
 
 
 def filter_choices(index: "MinutesIndex") -> FilterChoices:
@@ -211,20 +232,31 @@ def filter_choices(index: "MinutesIndex") -> FilterChoices:
         org = meta.get("organisation")
         if org and (org not in orgs or key < orgs[org]):
             orgs[org] = key
-    meetings = tuple(index.meetings())
-    dates = [m.date for m in meetings]
+    meetings = tuple(index.catalog())
+    dates = [m.date for m in meetings if m.date]
+    counts: dict[str, int] = {}
+    roles_of: dict[str, str | None] = {}
+    role_counts: dict[str, int] = {}
+    for m in meetings:
+        for name, role, n in m.speakers:
+            counts[name] = counts.get(name, 0) + n
+            roles_of.setdefault(name, role)
+            if role:
+                role_counts[role] = role_counts.get(role, 0) + n
     return FilterChoices(
         meetings=meetings,
         sections=tuple(sorted(first_seen, key=lambda s: first_seen[s])),
         organisations=tuple(sorted(orgs, key=lambda o: orgs[o])),
         date_min=min(dates) if dates else None,
         date_max=max(dates) if dates else None,
+        speakers=tuple((n, roles_of[n]) for n in sorted(counts, key=lambda n: (-counts[n], n))),
+        roles=tuple(sorted(role_counts, key=lambda r: (-role_counts[r], r))),
     )
 
 
-def meeting_option(meeting: Meeting) -> str:
+def meeting_option(meeting) -> str:
     """How a meeting is listed in the filter: 「2007-10-03 情報セキュリティ政策会議 第14回会合」."""
-    return f"{meeting.date} {meeting.label}"
+    return f"{meeting.date or '日付不明'} {meeting.label}"
 
 
 def make_filters(
@@ -233,6 +265,8 @@ def make_filters(
     dates: Sequence[dt.date] = (),
     sections: Sequence[str] = (),
     organisations: Sequence[str] = (),
+    speakers: Sequence[str] = (),
+    roles: Sequence[str] = (),
 ) -> Filters:
     """A ``Filters`` from the sidebar's values; a date range covering every meeting is no filter."""
     date_from = dates[0].isoformat() if len(dates) >= 1 else None
@@ -247,6 +281,8 @@ def make_filters(
         date_to=date_to,
         sections=tuple(sections),
         organisations=tuple(organisations),
+        speakers=tuple(speakers),
+        roles=tuple(roles),
     )
 
 
@@ -268,6 +304,10 @@ def filters_summary(filters: Filters | None, meetings: Iterable[Meeting] = ()) -
         parts.append("区分: " + "、".join(filters.sections))
     if filters.organisations:
         parts.append("組織: " + "、".join(filters.organisations))
+    if filters.speakers:
+        parts.append("発言者: " + "、".join(filters.speakers))
+    if filters.roles:
+        parts.append("役職: " + "、".join(filters.roles))
     return " ／ ".join(parts)
 
 
@@ -277,10 +317,13 @@ _PROBLEMS_JA: tuple[tuple[str, str], ...] = (
     ("the file is empty", "ファイルが空です。"),
     ("this is a binary file", "テキストではなくバイナリファイルです（PDF・Word などはテキストに変換してください）。"),
     ("cannot decode", "文字コードを判別できません（UTF-8・Shift_JIS・EUC-JP のテキストにしてください）。"),
-    ("does not look like meeting minutes", "議事要旨の形式ではありません（「1 日時」「2 場所」「3 出席者」「4 議事概要」のような番号付きの見出しが必要です）。"),
-    ("has no title", "最初の見出しの前に会議名の表題がありません。"),
-    ("no meeting date found", "開催日（例:「1 日時 平成19年10月3日(水)」）が見つかりません。"),
-    ("is not a valid calendar date", "開催日が実在しない日付です。"),
+    ("contains no Japanese text", "日本語の文章が含まれていないため、議事録として扱えません。"),
+    ("cannot be read as a PDF", "PDFとして読み込めません（破損しているか、PDFではありません）。"),
+    ("is password-protected", "パスワードで保護されたPDFです。保護を外したコピーを追加してください。"),
+    ("has no text layer", "文字情報のないPDF（画像のみ）です。OCRでテキスト化してから追加してください。"),
+    ("is not a minutes file type", "対応していないファイル形式です（テキスト・PDF・HTML・JSON・XML）。"),
+    ("is not valid JSON", "JSONとして読み込めません。"),
+    ("is not well-formed XML", "XMLとして読み込めません。"),
     ("no such file", "ファイルが見つかりません。"),
 )
 

@@ -11,7 +11,7 @@ from .answering import Answerer, ExtractiveAnswerer
 from .config import Settings
 from .domain import Answer, Filters, Hit
 from .index import MinutesIndex, Progress
-from .meetings import Resolution, resolve
+from .meetings import Resolution, resolve, speakers_named
 from .retrieval import HybridRetriever, Mode
 
 
@@ -38,11 +38,21 @@ class Assistant:
             return self.answerer.abstain(question, [], "meeting_not_indexed", resolution.missing)
         if resolution.meeting_ids:
             filters = narrow_to_meetings(filters, resolution.meeting_ids)
-        hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode)
+        named = self.speakers_in(question, resolution.meeting_ids)
+        hits = []
+        if named and not (filters and filters.speakers):
+            # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
+            hits = self.retriever.retrieve(question, k=k, filters=replace(filters or Filters(), speakers=named), mode=mode)
+        if not hits:
+            hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode)
         answer = self.answerer.answer(question, hits)
         if resolution.meeting_ids:
             answer = replace(answer, searched_meetings=resolution.meeting_ids)
         return answer
+
+    def speakers_in(self, question: str, meeting_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        entries = [e for e in self.index.catalog() if not meeting_ids or e.meeting_id in meeting_ids]
+        return speakers_named(question, entries)
 
     def resolve_meeting(self, question: str) -> Resolution:
         return resolve(question, self.index.catalog(), self.index.phrase_known)

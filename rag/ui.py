@@ -168,18 +168,19 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
     index (and an earlier upload of the same name) stays as it was.
     """
     from .errors import InputError
-    from .parsing import decode_minutes, parse_minutes
+    from .parsing import load_meetings_from_bytes
 
     name = safe_upload_name(name)
     try:
-        meeting = parse_minutes(decode_minutes(data, name), name)
+        meetings = [m for m, _ in load_meetings_from_bytes(data, name, name)]
     except InputError as exc:
         return UploadOutcome(name, "error", f"「{name}」を追加できませんでした: {explain_input_error(exc)}", str(exc))
 
     index = assistant.index
     path = assistant.settings.data_dir / UPLOADS / name
     source = index.source_name(path)
-    for other in index.meetings():
+    meeting = meetings[0]
+    for other in index.catalog():
         if other.content_hash == meeting.content_hash and other.source != source:
             return UploadOutcome(
                 name, "duplicate",
@@ -195,7 +196,9 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
     if report.errors:
         exc = report.errors[0]
         return UploadOutcome(name, "error", f"「{name}」を追加できませんでした: {explain_input_error(exc)}", str(exc))
-    label = f"{meeting.label}（{seireki(meeting.date)}）"
+    label = f"{meeting.label}（{seireki(meeting.date) if meeting.date else '日付の記載なし'}）"
+    if len(meetings) > 1:
+        label += f" ほか{len(meetings) - 1}件の会議"
     if source in report.unchanged:
         return UploadOutcome(name, "unchanged", f"「{name}」（{label}）は索引済みで、内容に変更はありません。")
     status: Literal["added", "updated"] = "updated" if previous is not None else "added"
@@ -252,9 +255,11 @@ def render_sources(ex: Exchange, key: str) -> None:
     for s in ex.sources:
         with st.container(border=True):
             st.markdown(f"**[{s.n}]** {md_escape(s.meeting)} ／ {md_escape(s.date_label)}")
+            if s.speaker_label:
+                st.markdown(f"**{md_escape(s.speaker_label)}**")
             st.caption(f"{md_escape(s.where())} ／ {md_escape(s.file_name)}［{s.start}–{s.end}文字目］")
             st.markdown("> " + md_escape(one_line(s.excerpt)))
-            with st.expander("議事要旨の該当箇所を前後の文脈とともに表示", icon=":material/description:"):
+            with st.expander("議事録の該当箇所を前後の文脈とともに表示", icon=":material/description:"):
                 if s.context_html:
                     st.markdown(s.context_html, unsafe_allow_html=True)
                     if st.toggle("全文を表示", key=f"{key}-full-{s.n}"):

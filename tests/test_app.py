@@ -158,7 +158,7 @@ def test_example_button_asks_it(at):
 
 @pytest.mark.parametrize(
     "name, data, problem",
-    [("empty.txt", b"", "ファイルが空です"), ("scan.txt", b"%PDF-1.4\x00\x01\x02binary", "バイナリファイル")],
+    [("empty.txt", b"", "ファイルが空です"), ("scan.txt", b"%PDF-1.4\x00\x01\x02binary", "PDFとして読み込めません"), ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00binary", "バイナリファイル")],
 )
 def test_bad_upload_shows_the_error_and_keeps_the_index(at, app_env, name, data, problem):
     before = chunk_count(at)

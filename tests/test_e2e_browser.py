@@ -113,7 +113,7 @@ def test_question_in_the_browser_shows_the_cited_excerpt(server, tmp_path):
             expect(page.get_by_text("出典", exact=True)).to_be_visible()
             expect(page.get_by_text("2007年10月3日（平成19年10月3日(水)）", exact=False).first).to_be_visible()
 
-            page.get_by_text("議事要旨の該当箇所を前後の文脈とともに表示").first.click()
+            page.get_by_text("議事録の該当箇所を前後の文脈とともに表示").first.click()
             mark = page.locator(".minutes-context mark").first
             expect(mark).to_contain_text(EXCERPT)
             page.wait_for_timeout(500)  # let the expander finish opening

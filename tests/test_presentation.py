@@ -123,7 +123,8 @@ def test_filters_summary(seed_meeting):
     [
         ("the file is empty", "ファイルが空です"),
         ("this is a binary file (it contains NUL bytes), not a text minutes file", "バイナリファイル"),
-        ("does not look like meeting minutes: expected …", "議事要旨の形式ではありません"),
+        ("contains no Japanese text, so it is not Japanese meeting minutes", "日本語の文章が含まれていない"),
+        ("cannot be read as a PDF: broken", "PDFとして読み込めません"),
         ("something new", "something new"),
     ],
 )

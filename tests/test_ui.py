@@ -36,7 +36,7 @@ def test_safe_upload_name():
     [
         ("empty.txt", b"", "ファイルが空です"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "バイナリファイル"),
-        ("memo.txt", "買い物メモ\n牛乳\n卵\n".encode(), "議事要旨の形式ではありません"),
+        ("memo.txt", "Shopping list\nmilk\neggs\n".encode(), "日本語の文章が含まれていない"),
     ],
 )
 def test_a_bad_file_is_rejected_and_nothing_changes(fresh_assistant, name, data, problem):

@@ -65,7 +65,7 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     head_idx = [i for i, ln in enumerate(lines) if ln is not None and header_start <= ln.start < header_end]
     lo, hi = (head_idx[0], head_idx[-1] + 1) if head_idx else (0, 0)
     fields = [f for f in find_fields(lines, hi) if f.index >= lo]
-    blocks = _blocks(lines, fields, hi, paragraph_ends=not transcript)
+    blocks = _agenda_lists(_blocks(lines, fields, hi, paragraph_ends=not transcript))
     by_field: dict[str, list[tuple[FieldLine, list[Line]]]] = {}
     for f, block in blocks:
         by_field.setdefault(f.field, []).append((f, block))
@@ -214,6 +214,22 @@ def _blocks(lines: list[Line | None], fields: list[FieldLine], stop: int, paragr
             if not is_rule(ln.norm):
                 body.append(ln)
         out.append((f, first + body))
+    return out
+
+
+_NUMBERED_ITEM_RE = re.compile(r"^(?:[-・]\s*)?(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.．、)）]|第\s*[0-9一二三四五六七八九十]+\s)")
+
+
+def _agenda_lists(blocks: list[tuple[FieldLine, list[Line]]]) -> list[tuple[FieldLine, list[Line]]]:
+    """A proceedings heading (「４．議事」) over nothing but numbered item lines with no
+    sentence in them, followed by another proceedings heading (「５．議事概要」), lists the
+    agenda: its items are the agenda, the later heading opens the body."""
+    out = list(blocks)
+    for n, (f, block) in enumerate(out):
+        if f.field != "proceedings" or not block or not any(g.field == "proceedings" for g, _ in out[n + 1 :]):
+            continue
+        if all(_NUMBERED_ITEM_RE.match(ln.norm) and not re.search(r"[。．]", ln.norm) for ln in block):
+            out[n] = (replace(f, field="agenda"), block)
     return out
 
 

@@ -24,7 +24,7 @@ for _field, _keys in {
     "place": ("場所", "開催場所", "会場", "会議場所", "ところ", "開催方法"),
     "title": ("会議名", "会議の名称", "件名", "名称"),
     "attendees": ("出席者", "出席委員", "出席議員", "出席構成員", "参加者", "出席者名", "委員出席者", "構成員", "出席国務大臣",
-                  "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局職員", "出席職員",
+                  "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
                   "職務のため出席した者", "職務のため出席した事務局職員", "理事者側出席者", "説明のため出席した者",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
                   "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席"),
@@ -104,9 +104,30 @@ def find_fields(lines: list[Line | None], stop: int | None = None) -> list[Field
         if line is None:
             continue
         f = match_field(line)
-        if f is not None:
-            found.append(FieldLine(i, f.key, f.field, f.value))
+        while f is not None:
+            value, following = _split_joined(f.value)
+            found.append(FieldLine(i, f.key, f.field, value))
+            f = following
     return found
+
+
+_JOIN_RE = re.compile(r"\s*[／/｜|]\s*")
+
+
+def _split_joined(value: Span | None) -> tuple[Span | None, FieldLine | None]:
+    """Fields a scraper joined on one line (「開催日：…／会議名：…」): the first field's value up
+    to the separator, and the field that follows it (index filled in by the caller)."""
+    if value is None:
+        return None, None
+    for m in _JOIN_RE.finditer(value.text):
+        rest = value.text[m.end():]
+        if not rest:
+            break
+        following = match_field(Line(value.start + m.end(), value.end, rest))
+        if following is not None and following.value is not None:
+            head = value.text[: m.start()]
+            return (Span(head, value.start, value.start + len(head)) if head else None), following
+    return value, None
 
 
 def field_blocks(lines: list[Line | None], fields: list[FieldLine], stop: int) -> list[tuple[FieldLine, list[Line]]]:
@@ -152,13 +173,28 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     attendee is the line (or the cell) it stands on, verbatim.
     """
     people: list[Attendee] = []
-    for line in block:
+    spaced = sum(1 for line in block if _SPACED_RE.search(line.text)) >= min(2, len(block))
+    pending_role: str | None = None  # a role printed on a line of its own, the name below it
+    for n, line in enumerate(block):
         norm = line.norm
         if len(norm) != len(line.text) or is_rule(norm):
             continue
         if re.match(r"^[(（].*[)）]$", line.text) and "代理" not in norm:
             continue  # 「（敬称略）」「（五十音順）」
-        cells = _cells(line)
+        if _TIME_LINE_RE.fullmatch(nospace(norm)):
+            continue  # 「午前１０時００分開会」 after the roster
+        cells = _cells(line, spaced)
+        role_above, pending_role = pending_role, None
+        if role_above and len(cells) == 1 and not nospace(norm).endswith(ROLE_WORDS):
+            s, e = cells[0]
+            people.append(_person(line, s, e, _fold(line.text[s:e]), role_above, group))
+            continue
+        nxt = block[n + 1] if n + 1 < len(block) else None
+        if (len(cells) == 1 and nxt is not None and nxt.indent > line.indent and nospace(norm).endswith(ROLE_WORDS)
+                and len(_cells(nxt, spaced)) == 1 and not _role_and_name(nospace(nxt.norm))[0]
+                and not nospace(nxt.norm).endswith(ROLE_WORDS + ("君",))):
+            pending_role = nospace(line.text)  # 「子ども未来部長」 over 「宿　村　篤　由」
+            continue
         i = 0
         while i < len(cells):
             s, e = cells[i]
@@ -179,7 +215,16 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     return people
 
 
-def _cells(line: Line) -> list[tuple[int, int]]:
+# a letter-spaced name: single characters one space apart (「吉　田　崇　仁」)
+_SPACED_RE = re.compile(r"(?:^|\s)\S[ \u3000]\S(?=\s|$)")
+_TIME_LINE_RE = re.compile(r"[(（]?(?:午前|午後)?[0-9〇一二三四五六七八九十]+時[0-9〇一二三四五六七八九十]*分?(?:開会|開議|再開|散会|閉会|延会|休憩)[)）]?")
+
+
+def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
+    """Cells of a roster line, split at wide gaps. In a letter-spaced roster a wide gap
+    also stands for the missing characters of a short name (「島　　　昌　之」「小笠原　　　聡」):
+    a cell that is neither a role nor a numbered seat joins the name before it when
+    the two together are no longer than a name."""
     out, pos = [], 0
     for m in _CELL_SPLIT.finditer(line.text):
         if m.start() > pos:
@@ -187,7 +232,22 @@ def _cells(line: Line) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < len(line.text):
         out.append((pos, len(line.text)))
-    return out
+    if not spaced:
+        return out
+    merged: list[tuple[int, int]] = []
+    for s, e in out:
+        cell = nospace(nfkc(line.text[s:e]))
+        if merged and not _NUMBERED.match(cell) and not cell.endswith(ROLE_WORDS + ("番",)):
+            ps, pe = merged[-1]
+            prev = nospace(nfkc(line.text[ps:pe]))
+            numbered = _NUMBERED.match(nfkc(line.text[ps:pe]))
+            prev_name = (nospace(numbered.group(2)) if numbered else
+                         "" if prev.endswith(ROLE_WORDS) else _role_and_name(prev)[1])
+            if prev_name and len(prev_name) + len(cell) <= 6:
+                merged[-1] = (ps, e)
+                continue
+        merged.append((s, e))
+    return merged
 
 
 def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
@@ -217,6 +277,10 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
     out = []
     for piece in pieces:
         role, name = _role_and_name(piece)
+        if not role:  # 「山田太郎座長」「山田委員」: the role after the name
+            suffix = next((w for w in ROLE_WORDS if name.endswith(w)), None)
+            if suffix and len(name) - len(suffix) >= 2:
+                name, role = name[: -len(suffix)], suffix
         if name:
             out.append((name, role, *span))
     if len(out) == 1 and "君" not in compact:
@@ -246,7 +310,7 @@ def _fold(name: str) -> str:
         if name.endswith(h) and len(name) > len(h) + 1:
             name = name[: -len(h)]
     parts = name.split()
-    if len(parts) > 2 or (parts and all(len(p) == 1 for p in parts)):
+    if len(parts) > 2 or (parts and all(len(p) == 1 for p in parts)) or re.search(r"\s{2,}", name):
         return "".join(parts)
     return " ".join(parts)
 

@@ -72,6 +72,7 @@ _SECTION_KEYWORDS = {
     "概要": "proceedings",
 }
 _SECTION_RE = re.compile(r"^(\d{1,2})[\.、．]?\s*(.{1,20})$")
+_NUMBERED_LINE_RE = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _ITEM_RE = re.compile(r"^(?:[-・]\s*)?\((\d{1,2})\)\s*(.+)$")
 _BULLET_RE = re.compile(r"^[-・○◯●]\s*")
 _END_RE = re.compile(r"^[-－ー―‐─\s]*以\s*上[-－ー―‐─\s]*$")
@@ -124,6 +125,10 @@ def parse_numbered_summary(text: str, source: str, meeting_id: str) -> Meeting:
     title_lines = [ln for ln in lines[:first_section] if ln is not None]
     if not title_lines:
         raise LayoutMismatch("no title before the first section")
+    if any(_NUMBERED_LINE_RE.match(ln.norm) for ln in title_lines):
+        # 「１．日　時　令和５年…」 before the first section found: numbered sections this
+        # layout cannot read (a value on the heading's line) would be taken for the title
+        raise LayoutMismatch("numbered lines before the first section: sections are not in this layout")
     title_span = Span(text[title_lines[0].start:title_lines[-1].end], title_lines[0].start, title_lines[-1].end)
     title = " ".join(ln.text for ln in title_lines)
     body, name, number, kind = _parse_title(_nfkc(title))
@@ -149,6 +154,9 @@ def parse_numbered_summary(text: str, source: str, meeting_id: str) -> Meeting:
 
     proceedings = lines[by_kind["proceedings"][0]:by_kind["proceedings"][1]] if "proceedings" in by_kind else []
     agenda, agenda_span, secretariat, remarks, decisions = _parse_proceedings(text, proceedings)
+    if not remarks and not decisions:
+        # nothing read in the proceedings (speaker turns, free bullets): the open layouts read it
+        raise LayoutMismatch("no remarks or decisions under the numbered proceedings section")
 
     return Meeting(
         meeting_id=meeting_id,

@@ -14,7 +14,7 @@ import re
 from ..domain import Decision, Remark
 from ..readers.base import SourceDoc, Turn
 from .lines import Line, is_rule, is_stage_note, nfkc, split_lines
-from .speakers import find_labels
+from .speakers import Label, find_labels
 
 _SIGNATURE_RE = re.compile(r"地方自治法第\s*(?:123|百二十三)\s*条|ここに署名する|署名(?:議員|者)\s*$")
 _SPEECH_NUMBER_RE = re.compile(r"^\d{1,4}\s*[:：]?$")
@@ -36,8 +36,27 @@ def text_turns(doc: SourceDoc, lines: list[Line | None]) -> tuple[Turn, ...]:
         end = labels[i + 1].start if i + 1 < len(labels) else (signature if signature is not None else len(text))
         if signature is not None:
             end = min(end, signature)
+        if _is_roster_heading(text, label, end):
+            continue  # it still ends the turn before it
         turns.append(Turn(label.speech_start, end, label.speaker, label.role, None, label.text))
     return tuple(turns)
+
+
+def _is_roster_heading(text: str, label: Label, end: int) -> bool:
+    """A label that is a header field's heading (「〇説明員」「○事務局」「○出席説明員」) on a
+    line of its own, over lines with no sentence in them (a roster: 「市長　　山田太郎」),
+    heads a header block; it is no speaker's turn."""
+    from .header import match_field
+
+    line_end = text.find("\n", label.start)
+    line_end = len(text) if line_end == -1 else line_end
+    if text[label.end:line_end].strip():
+        return False  # speech on the label's own line
+    line = Line(label.start, label.end, text[label.start : label.end])
+    field = match_field(line)
+    if field is None or field.field not in ("attendees", "agenda") or field.value is not None:
+        return False
+    return not re.search(r"[。？?！!]", text[line_end:end])
 
 
 def _signature_start(lines: list[Line | None]) -> int | None:
@@ -95,7 +114,8 @@ def _trim(text: str, start: int, end: int, headings: bool) -> tuple[int, int, st
 
     while kept and droppable(kept[0][2], False):
         kept.pop(0)
-    while kept and droppable(kept[-1][2], True):
+    # the turn's first line is its speech (「◎副区長（岸川紀子）　議長」), never a heading
+    while kept and droppable(kept[-1][2], len(kept) > 1):
         ln = kept.pop()[2]
         if not heading and not (is_rule(ln.norm) or is_stage_note(ln.text) or _SPEECH_NUMBER_RE.match(ln.norm)):
             heading = nfkc(ln.text).strip()
