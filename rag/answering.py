@@ -38,7 +38,8 @@ _INTENTS: dict[str, tuple[str, ...]] = {
 _INTENT_KIND = {"date": "header", "place": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
 # Date/place intents are about the meeting itself only when the question says so;
 # 「情報セキュリティの日は何月何日」 asks for another date, which a remark must state.
-_ABOUT_MEETING = ("会合", "会議", "開催", "meeting", "held", "convened", "session")
+_ABOUT_MEETING = ("会合", "会議", "開催", "開会", "開議", "閉会", "散会", "議会", "定例会", "臨時会", "委員会", "本会議",
+                  "総会", "meeting", "held", "convened", "session", "sitting")
 
 # Answer types: a question asking for one of these can only be answered by an
 # excerpt that contains one. (pattern in the question, pattern in the excerpt, what is missing)

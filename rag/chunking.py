@@ -79,17 +79,14 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
             )
         )
 
-    header_spans = [s for s in (meeting.title_span, meeting.date_span, meeting.place_span) if s is not None]
-    header_start = min(s.start for s in header_spans)
-    header_end = max(s.end for s in header_spans)
-    if header_end - header_start > 4 * max_chars:  # title and date far apart (a transcript's header block)
-        header_end = meeting.title_span.end
-        add(meeting.title_span.start, header_end, "header", "日時・場所")
-        for extra in (meeting.date_span, meeting.place_span):
-            if extra is not None and not (header_start <= extra.start and extra.end <= header_end):
-                add(extra.start, extra.end, "header", "日時・場所")
+    if meeting.layout == "numbered-summary":
+        header_spans = [s for s in (meeting.title_span, meeting.date_span, meeting.place_span) if s is not None]
+        add(min(s.start for s in header_spans), max(s.end for s in header_spans), "header", "日時・場所")
     else:
-        add(header_start, header_end, "header", "日時・場所")
+        # Everything before the first remark that is not the attendee list or the agenda:
+        # title, date, time (「開会（午前１０時００分）」), place, notes — in line-packed chunks.
+        for start, end in _header_pieces(meeting, text, max_chars):
+            add(start, end, "header", "日時・場所")
     if meeting.attendees_span is not None:
         add(meeting.attendees_span.start, meeting.attendees_span.end, "attendees", "出席者")
     if meeting.agenda_span is not None:
@@ -114,6 +111,21 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
     for decision in meeting.decisions:
         add(decision.start, decision.end, "decision", decision.section)
     return chunks
+
+
+def _header_pieces(meeting: Meeting, text: str, max_chars: int) -> list[tuple[int, int]]:
+    first = min((r.start for r in meeting.remarks), default=len(text))
+    skip = [s for s in (meeting.attendees_span, meeting.agenda_span) if s is not None]
+    from .layouts.lines import Line
+    from .layouts.speakers import parse_label_line
+
+    lines = [ln for ln in split_lines(text[:first]) if not any(s.start <= ln.start < s.end for s in skip)
+             and parse_label_line(Line(ln.start, ln.end, ln.text)) is None]  # the first turn's 「○議長（…）」
+    for extra in (meeting.title_span, meeting.date_span, meeting.place_span):  # stated outside the header block
+        if extra is not None and extra.start >= first and not any(ln.start <= extra.start < ln.end for ln in lines):
+            lines.append(extra)
+    lines.sort(key=lambda ln: ln.start)
+    return _pack(lines, max_chars) or [(meeting.title_span.start, meeting.title_span.end)]
 
 
 def _paragraph_units(text: str, offset: int, by_line: bool) -> list[Span]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .domain import Meeting, fold
 from .layouts.japanese import DATE_RE, NUM, date_from_match, kanji_number
+from .layouts.meta import ASSEMBLY_RE
 from .records import CatalogEntry
 
 
@@ -103,8 +104,10 @@ def parse_reference(question: str) -> MeetingRef:
     years = [] if dates else [m.group(1) for m in _YEAR_RE.finditer(q)]
     phrases = []
     for m in _BODY_PHRASE_RE.finditer(q):
-        if _MEETING_CONTEXT.match(q[m.end():]):
-            phrases.append(m.group(0))
+        phrase = re.sub(r"^[年月日度回号]+", "", m.group(0))  # 「5月臨時会」 → 「臨時会」
+        assembly = ASSEMBLY_RE.fullmatch(phrase) is not None  # 「墨田区議会」「参議院」 always name a body
+        if len(phrase) >= 3 and (assembly or _MEETING_CONTEXT.match(q[m.end():])):
+            phrases.append(phrase)
     return MeetingRef(tuple(numbers), tuple(dates), tuple(years), tuple(phrases))
 
 
@@ -117,10 +120,16 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     indexed text (an organisation named in remarks is not a meeting reference).
     """
     ref = parse_reference(question)
-    if ref.is_empty() or not catalog:
+    if not catalog:
         return Resolution(ref, ())
     candidates = list(catalog)
     said: list[str] = []
+    # a body the catalog knows, named anywhere in the question: 「墨田区議会の12月緊急議会」「参議院本会議」
+    q = fold(question)
+    bodies = sorted({e.body for e in catalog if len(fold(e.body)) >= 2 and fold(e.body) in q}, key=len, reverse=True)
+    if bodies:
+        candidates = [e for e in candidates if e.body in bodies]
+        said.append(bodies[0])
     for phrase in ref.phrases:
         matching = [e for e in candidates if _names(e, phrase)]
         if matching:

@@ -66,6 +66,10 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     lo, hi = (head_idx[0], head_idx[-1] + 1) if head_idx else (0, 0)
     fields = [f for f in find_fields(lines, hi) if f.index >= lo]
     blocks = _agenda_lists(_blocks(lines, fields, hi, paragraph_ends=not transcript))
+    body_fields = set() if transcript else _inside_body(blocks)
+    if body_fields:  # 「(1) 報告事項」 under 「議事概要」 is a section of the body, not a header field
+        fields = [f for f in fields if f.index not in body_fields]
+        blocks = _agenda_lists(_blocks(lines, fields, hi, paragraph_ends=not transcript))
     by_field: dict[str, list[tuple[FieldLine, list[Line]]]] = {}
     for f, block in blocks:
         by_field.setdefault(f.field, []).append((f, block))
@@ -231,6 +235,17 @@ def _agenda_lists(blocks: list[tuple[FieldLine, list[Line]]]) -> list[tuple[Fiel
         if all(_NUMBERED_ITEM_RE.match(ln.norm) and not re.search(r"[。．]", ln.norm) for ln in block):
             out[n] = (replace(f, field="agenda"), block)
     return out
+
+
+def _inside_body(blocks: list[tuple[FieldLine, list[Line]]]) -> set[int]:
+    """Line indexes of field-like lines after the body has begun: once a proceedings
+    heading (「議事概要」) has opened the body, only further proceedings headings
+    (「委員からの主な意見」) name its sections; 「(1) 報告事項」「出席者」 there are the
+    body's own headings and text, not header fields."""
+    opened = next((n for n, (f, _) in enumerate(blocks) if f.field == "proceedings"), None)
+    if opened is None:
+        return set()
+    return {f.index for f, _ in blocks[opened + 1 :] if f.field != "proceedings"}
 
 
 def _body_start(lines: list[Line | None], blocks: list[tuple[FieldLine, list[Line]]], title_line: Line) -> int:

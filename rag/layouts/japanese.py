@@ -23,7 +23,9 @@ DATE_RE = re.compile(
 ISO_DATE_RE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9])")
 _CLOCK = rf"(?:(?:午前|午後)\s*)?{NUM}\s*(?:時|:)\s*(?:{NUM}\s*分?|半)?"
 TIME_RANGE_RE = re.compile(rf"{_CLOCK}\s*(?:[~〜～\-–－]|から)\s*{_CLOCK}")
-TIME_EVENT_RE = re.compile(rf"(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分|半)?\s*(開会|開議|再開|散会|閉会|休憩|延会)")
+TIME_EVENT_RE = re.compile(
+    rf"(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分|半)?\s*(開会|開議|再開|散会|閉会|休憩|延会)"
+    rf"|(?:開会|開議)\s*\(\s*(?:午前|午後)\s*{NUM}\s*時\s*(?:{NUM}\s*分)?\s*\)")  # 「開会（午前１０時００分）」
 
 
 def nfkc(text: str) -> str:

@@ -1,0 +1,496 @@
+"""Small invented minutes in each layout ``parse_document`` reads, asserting what it makes of them.
+
+Every fixture below is test data written for these tests (invented bodies,
+names and speeches); each exercises a feature of the layout parsers: speaker
+labels in their various dresses, stage notes and dividers, page markers,
+kanji-numeral dates, header fields and rosters, and free-layout 議事要旨.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+
+from rag.domain import Meeting
+from rag.layouts import parse_document
+from rag.parsing import parse_minutes
+from rag.readers.text import text_document
+
+SRC = "x.txt"
+
+
+def parse(text: str) -> tuple[Meeting, str]:
+    """The meeting, and the stored text its offsets index (page markers moved out)."""
+    return parse_minutes(text, SRC), text_document(text, SRC).text
+
+
+def turns(m: Meeting) -> list[tuple[str | None, str | None]]:
+    return [(r.speaker, r.role) for r in m.remarks]
+
+
+def assert_spans_slice_back(m: Meeting, stored: str) -> None:
+    for r in m.remarks:
+        assert stored[r.start : r.end] == r.text
+    for d in m.decisions:
+        assert stored[d.start : d.end] == d.text
+    for a in m.attendees:
+        assert stored[a.span.start : a.span.end] == a.span.text
+    for item in m.agenda:
+        assert stored[item.span.start : item.span.end] == item.span.text
+    for span in (m.title_span, m.date_span, m.place_span, m.attendees_span, m.agenda_span):
+        if span is not None:
+            assert stored[span.start : span.end] == span.text
+
+
+STAGE_NOTE = re.compile(r"^[〔（(].*[〕）)]$")
+
+
+def assert_no_stage_notes_at_ends(m: Meeting) -> None:
+    for r in m.remarks:
+        first, last = r.text.strip().splitlines()[0].strip(), r.text.strip().splitlines()[-1].strip()
+        assert not STAGE_NOTE.match(first), r.text
+        assert not STAGE_NOTE.match(last), r.text
+        assert "<PAGE" not in r.text
+        assert not re.search(r"^[\s]*[―－\-─]{3,}", r.text, re.M), r.text
+
+
+# ---------------------------------------------------------------- 会議録: a city assembly plenary
+
+PLENARY = """令和五年第四回架空市議会定例会会議録（第二号）
+令和五年十月二十日（金曜日）
+午後零時十一分開議
+――――◇――――
+○出席議員（３名）
+２２番　山田花子君　　　２３番　佐藤一郎君
+２４番　鈴木次郎議員
+○欠席議員（１名）
+２５番　高橋三郎君
+○出席説明員
+市長　　　山田太郎
+○事務局
+事務局長　　田中四郎
+――――◇――――
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+〔「異議なし」と呼ぶ者あり〕
+○議長（川上一郎君）　御異議なしと認めます。よって、議案第１号は原案のとおり可決されました。
+<PAGE="2">
+○２２番（山田花子議員）〔登壇〕
+　テスト用の質問をいたします。
+（拍手）
+――――◇――――
+〔山田市長登壇〕
+○山田太郎市長　テスト用の答弁をいたします。
+（午前１１時３６分　休憩）
+－－－－－－－－－－
+"""
+
+
+def test_plenary_header_kanji_date_and_identity():
+    m, stored = parse(PLENARY)
+    assert m.layout == "transcript"
+    assert m.kind == "会議録"
+    assert m.date == "2023-10-20"
+    assert m.date_original == "令和五年十月二十日（金曜日）"
+    assert m.time == "午後零時十一分開議"
+    assert m.body == "架空市議会"  # 「第四回」 in kanji before the assembly's name
+    assert m.name == "令和五年第四回定例会"
+    assert (m.number, m.number_unit) == (2, "号")
+    assert_spans_slice_back(m, stored)
+
+
+def test_plenary_rosters_in_columns_with_suffixes_absentees_officials_and_secretariat():
+    m, stored = parse(PLENARY)
+    assert [(a.name, a.title, a.group) for a in m.attendees] == [
+        ("山田花子", "22番", "出席議員"),
+        ("佐藤一郎", "23番", "出席議員"),  # second column of the same line
+        ("鈴木次郎", "24番", "出席議員"),  # 議員 suffix dropped from the name
+        ("高橋三郎", "25番", "欠席議員"),
+        ("山田太郎", "市長", "出席説明員"),
+        ("田中四郎", "事務局長", "事務局"),
+    ]
+    assert m.attendees[1].span.text == "２３番　佐藤一郎君"
+    assert_spans_slice_back(m, stored)
+
+
+def test_plenary_turns_stage_notes_dividers_and_pages():
+    m, stored = parse(PLENARY)
+    # 「○出席説明員」「○事務局」 head rosters: they are no speaker's turn
+    assert turns(m) == [("川上一郎", "議長"), ("川上一郎", "議長"), ("山田花子", "２２番"), ("山田太郎", "市長")]
+    assert len(m.remarks) == 4  # the stage notes are not remarks
+    assert [r.text for r in m.remarks] == [
+        "ただいまから本日の会議を開きます。",
+        "御異議なしと認めます。よって、議案第１号は原案のとおり可決されました。",
+        "テスト用の質問をいたします。",
+        "テスト用の答弁をいたします。",
+    ]
+    assert [r.page for r in m.remarks] == [None, None, 2, 2]
+    assert all(r.section == "発言" for r in m.remarks)
+    assert [d.text for d in m.decisions] == ["よって、議案第１号は原案のとおり可決されました。"]
+    assert_no_stage_notes_at_ends(m)
+    assert_spans_slice_back(m, stored)
+
+
+def test_page_marker_lines_are_moved_out_of_the_stored_text():
+    doc = text_document(PLENARY, SRC)
+    assert "<PAGE" not in doc.text
+    assert len(doc.text) == len(PLENARY) - len('<PAGE="2">\n')
+    assert len(doc.pages) == 1
+    offset, page = doc.pages[0]
+    assert page == 2
+    assert doc.text[offset:].startswith("○２２番（山田花子議員）〔登壇〕")
+    # a text without markers is stored exactly as given
+    plain = PLENARY.replace('<PAGE="2">\n', "")
+    assert text_document(plain, SRC).text == plain
+    assert text_document(plain, SRC).pages == ()
+
+
+# ---------------------------------------------------------------- 議事録: a committee, every label dress
+
+COMMITTEE = """架空県議会　総務委員会議事録
+昭和二十二年七月二十八日（月曜日）
+午後一時三十九分開会
+○田中委員長　ただいまから委員会を開きます。
+○（山田議長）　議長として一言申し上げます。
+◯議長（山田太郎議員）
+　本日はテスト用の議題を扱います。
+　よろしくお願いします。
+○議長（山田太郎君）　続けます。
+――――◇――――
+◎保健福祉部長（堀田　昇）　御説明いたします。
+〔「異議なし」と呼ぶ者あり〕
+◆佐藤委員　質疑いたします。
+――――――――――――――
+○田中委員長　以上で本日の委員会を散会します。
+"""
+
+
+def test_committee_labels_marks_brackets_and_name_before_role():
+    m, stored = parse(COMMITTEE)
+    assert m.layout == "transcript"
+    assert m.kind == "議事録"
+    assert m.date == "1947-07-28"
+    assert m.date_original == "昭和二十二年七月二十八日（月曜日）"
+    assert m.time == "午後一時三十九分開会"
+    assert (m.body, m.name, m.number) == ("架空県議会", "総務委員会", None)
+    assert turns(m) == [
+        ("田中", "委員長"),
+        ("山田", "議長"),  # ○（山田議長）
+        ("山田太郎", "議長"),  # ◯ mark, label alone on its line, 議員 suffix
+        ("山田太郎", "議長"),  # 君 suffix
+        ("堀田\u3000昇", "保健福祉部長"),  # the name's own full-width space kept inside the brackets
+        ("佐藤", "委員"),  # ◆ mark
+        ("田中", "委員長"),
+    ]
+    assert len(m.remarks) == 7
+    # label on its own line: the speech is the lines below it
+    assert m.remarks[2].text == "本日はテスト用の議題を扱います。\n\u3000よろしくお願いします。"
+    # label + full-width space + speech on one line: the speech starts after the gap
+    assert m.remarks[4].text == "御説明いたします。"
+    assert m.remarks[5].text == "質疑いたします。"
+    assert all(r.page is None for r in m.remarks)
+    assert_no_stage_notes_at_ends(m)
+    assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- 【日時】 header, 【山田委員】 labels
+
+BRACKETED = """架空審議会　第３回検討部会　議事録
+【日時】令和５年５月２２日（月）１０：００～１２：００
+【場所】架空庁舎　第一会議室
+【出席者】
+山田委員、佐藤委員、鈴木委員
+【議事】
+【山田委員】　開会します。本日はよろしくお願いします。
+【佐藤委員】
+　テスト用の意見を述べます。
+【山田委員】　ありがとうございました。
+"""
+
+
+def test_bracketed_header_fields_and_bracketed_speaker_labels():
+    m, stored = parse(BRACKETED)
+    assert m.layout == "transcript"
+    assert m.date == "2023-05-22"
+    assert m.date_original == "令和５年５月２２日（月）"
+    assert m.time == "10:00~12:00"
+    assert m.place == "架空庁舎\u3000第一会議室"
+    assert (m.body, m.name, m.number) == ("架空審議会", "検討部会", 3)
+    assert [(a.name, a.title) for a in m.attendees] == [("山田", "委員"), ("佐藤", "委員"), ("鈴木", "委員")]
+    assert turns(m) == [("山田", "委員"), ("佐藤", "委員"), ("山田", "委員")]
+    assert [r.text for r in m.remarks] == [
+        "開会します。本日はよろしくお願いします。",
+        "テスト用の意見を述べます。",
+        "ありがとうございました。",
+    ]
+    assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- scraper lines, 「山田委員：」 labels
+
+SCRAPED = """開催日：2023年10月20日
+会議名：架空町議会　広報委員会
+場所：架空町役場　会議室
+山田委員：それでは始めます。
+佐藤委員:テスト用の質問です。
+山田委員：
+回答いたします。
+"""
+
+SCRAPED_ONE_LINE = """開催日：2023年10月20日／会議名：架空町議会　広報委員会
+山田委員：それでは始めます。
+佐藤委員:テスト用の質問です。
+"""
+
+
+def test_scraper_field_lines_and_colon_labels():
+    m, stored = parse(SCRAPED)
+    assert m.layout == "transcript"
+    assert m.date == "2023-10-20"
+    assert m.date_original == "2023年10月20日"
+    assert m.title == "架空町議会 広報委員会"
+    assert (m.body, m.name) == ("架空町議会", "広報委員会")
+    assert m.place == "架空町役場\u3000会議室"
+    assert turns(m) == [("山田", "委員"), ("佐藤", "委員"), ("山田", "委員")]
+    assert [r.text for r in m.remarks] == ["それでは始めます。", "テスト用の質問です。", "回答いたします。"]
+    assert_spans_slice_back(m, stored)
+
+
+def test_scraper_fields_joined_on_one_line_are_read_apart():
+    m, stored = parse(SCRAPED_ONE_LINE)
+    assert m.date == "2023-10-20"
+    assert m.date_original == "2023年10月20日"
+    assert m.title == "架空町議会 広報委員会"
+    assert (m.body, m.name) == ("架空町議会", "広報委員会")
+    assert turns(m) == [("山田", "委員"), ("佐藤", "委員")]
+    assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- 「1 日時」 numbered header over speaker turns
+
+NUMBERED_TRANSCRIPT = """架空市議会　架空特別委員会会議録
+1 日時
+令和５年６月１日（木）午前１０時開会
+2 場所
+第一委員会室
+3 出席委員
+委員長　山田太郎　　　副委員長　佐藤花子
+4 議事
+○山田委員長　ただいまから委員会を開会します。
+○佐藤副委員長　質問があります。
+"""
+
+
+def test_numbered_header_over_speaker_turns_is_a_transcript():
+    m, stored = parse(NUMBERED_TRANSCRIPT)
+    assert m.layout == "transcript"
+    assert m.date == "2023-06-01"
+    assert m.date_original == "令和５年６月１日（木）"
+    assert m.time == "午前10時開会"
+    assert m.place == "第一委員会室"
+    assert (m.body, m.name) == ("架空市議会", "架空特別委員会")
+    assert [(a.name, a.title) for a in m.attendees] == [("山田太郎", "委員長"), ("佐藤花子", "副委員長")]
+    assert turns(m) == [("山田", "委員長"), ("佐藤", "副委員長")]
+    assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- speech across pages, labels in one file
+
+PAGED = """架空村議会　第１回臨時会会議録
+日時：令和６年１月１５日（月）午前９時３０分開議
+場所：架空村役場　議場
+――――――――――――
+○議長（山田太郎君）〔登壇〕　ただいまから会議を開きます。
+<PAGE="3">
+○３番（佐藤花子議員）
+　一つ目の質問です。
+<PAGE="4">
+　二つ目の質問です。
+〔「異議なし」と呼ぶ者あり〕
+山田委員：
+　コロン形式の発言です。
+【鈴木委員】
+　括弧形式の発言です。
+○議長（山田太郎君）　以上で散会します。
+"""
+
+
+def test_speech_across_a_page_break_keeps_its_start_page_and_no_marker():
+    m, stored = parse(PAGED)
+    assert m.layout == "transcript"
+    assert m.date == "2024-01-15"
+    assert m.time == "午前9時30分開議"
+    assert m.place == "架空村役場\u3000議場"
+    assert (m.body, m.number) == ("架空村議会", 1)
+    assert turns(m) == [("山田太郎", "議長"), ("佐藤花子", "３番"), ("山田", "委員"), ("鈴木", "委員"), ("山田太郎", "議長")]
+    assert m.remarks[0].text == "ただいまから会議を開きます。"  # after 〔登壇〕 on the label's line
+    assert m.remarks[1].text == "一つ目の質問です。\n\u3000二つ目の質問です。"
+    assert [r.page for r in m.remarks] == [None, 3, 4, 4, 4]
+    assert text_document(PAGED, SRC).pages == ((stored.index("○３番"), 3), (stored.index("\u3000二つ目"), 4))
+    assert_no_stage_notes_at_ends(m)
+    assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- 議事要旨: 「１．日 時」, 【委員】 blocks, bullets
+
+SUMMARY = """架空戦略本部　第５回架空政策会議　議事要旨
+１．日　時　令和５年１０月２０日（金）１５：００～１６：００
+２．場　所　架空合同庁舎　会議室
+３．出席者
+【委員】山田太郎、佐藤花子、鈴木一郎
+【政府】田中次郎、高橋三郎
+４．議事
+(1) テスト用の議題について
+(2) その他
+５．議事概要
+(1) テスト用の議題について
+・事務局から資料に基づき説明があった。
+○委員から、テスト用の施策を進めるべきとの意見があった。
+- 別の委員から、予算の確保が必要との指摘があった。
+• 今後の進め方について確認した。
+(2) その他
+委員からの主な意見
+・次回は１１月に開催する。
+"""
+
+
+def test_summary_numbered_header_with_values_on_the_heading_line():
+    m, stored = parse(SUMMARY)
+    assert m.layout == "summary"
+    assert m.kind == "議事要旨"
+    assert m.title == "架空戦略本部 第５回架空政策会議 議事要旨"
+    assert (m.body, m.name, m.number) == ("架空戦略本部", "架空政策会議", 5)
+    assert m.date == "2023-10-20"
+    assert m.date_original == "令和５年１０月２０日（金）"
+    assert m.time == "15:00~16:00"
+    assert m.place == "架空合同庁舎\u3000会議室"
+    assert_spans_slice_back(m, stored)
+
+
+def test_summary_attendee_blocks_agenda_bullets_and_sections():
+    m, stored = parse(SUMMARY)
+    assert [(a.name, a.group) for a in m.attendees] == [
+        ("山田太郎", "委員"), ("佐藤花子", "委員"), ("鈴木一郎", "委員"), ("田中次郎", "政府"), ("高橋三郎", "政府"),
+    ]
+    assert [(a.number, a.title) for a in m.agenda] == [("1", "テスト用の議題について"), ("2", "その他")]
+    # every bullet (・ ○ - •) is one remark, without its bullet
+    assert [r.text for r in m.remarks] == [
+        "事務局から資料に基づき説明があった。",
+        "委員から、テスト用の施策を進めるべきとの意見があった。",
+        "別の委員から、予算の確保が必要との指摘があった。",
+        "今後の進め方について確認した。",
+        "次回は１１月に開催する。",
+    ]
+    assert [r.section for r in m.remarks] == ["テスト用の議題について"] * 4 + ["委員からの主な意見"]
+    # a ○ bullet in a 議事要旨 is not a speaker turn
+    assert all(r.speaker is None and r.role is None for r in m.remarks)
+    assert m.speakers() == []
+    assert_spans_slice_back(m, stored)
+
+
+SUMMARY_UNNUMBERED = """架空有識者会議（第７回）議事要旨
+日時：2024年3月5日（火）14:00～15:30
+場所：オンライン会議
+出席者：
+【委員】
+山田太郎（架空大学教授）、佐藤花子（架空研究所長）
+【事務局】
+鈴木一郎、田中次郎
+議事概要
+(1) 報告事項
+○事務局から資料について説明があった。
+○委員から、テスト用の取組を評価するとの意見があった。
+(2) 意見交換
+委員からの主な意見
+・委員から、次の論点を整理すべきとの意見があった。
+・別の委員から、予算について質問があった。
+"""
+
+
+def test_summary_subsections_are_body_headings_and_circle_bullets_are_not_turns():
+    m, stored = parse(SUMMARY_UNNUMBERED)
+    assert m.layout == "summary"
+    assert m.kind == "議事要旨"
+    assert (m.name, m.number) == ("架空有識者会議", 7)
+    assert m.date == "2024-03-05"
+    assert m.date_original == "2024年3月5日（火）"
+    assert m.time == "14:00~15:30"
+    assert m.place == "オンライン会議"
+    assert [(a.name, a.title, a.group) for a in m.attendees] == [
+        ("山田太郎", "架空大学教授", "委員"),
+        ("佐藤花子", "架空研究所長", "委員"),
+        ("鈴木一郎", "", "事務局"),
+        ("田中次郎", "", "事務局"),
+    ]
+    assert m.agenda == ()  # 「(1) 報告事項」 under 議事概要 is a section of the body, not the agenda
+    assert [(r.section, r.text) for r in m.remarks] == [
+        ("報告事項", "事務局から資料について説明があった。"),
+        ("報告事項", "委員から、テスト用の取組を評価するとの意見があった。"),
+        ("委員からの主な意見", "委員から、次の論点を整理すべきとの意見があった。"),
+        ("委員からの主な意見", "別の委員から、予算について質問があった。"),
+    ]
+    assert all(r.speaker is None for r in m.remarks)
+    assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- 議事概要 with unnumbered heading lines
+
+OUTLINE = """架空懇談会（第２回）議事概要
+日時
+令和５年１０月２０日（金）１０：００～１１：００
+場所
+架空会館
+出席者
+山田太郎座長、佐藤花子委員
+議事概要
+・座長から開会の挨拶があった。
+・委員から質問があった。
+"""
+
+
+def test_outline_with_unnumbered_heading_lines():
+    m, stored = parse(OUTLINE)
+    assert m.layout == "summary"
+    assert m.kind == "議事概要"
+    assert (m.name, m.number) == ("架空懇談会", 2)
+    assert m.date == "2023-10-20"
+    assert m.date_original == "令和５年１０月２０日（金）"
+    assert m.time == "10:00~11:00"
+    assert m.place == "架空会館"
+    assert [(a.name, a.title) for a in m.attendees] == [("山田太郎", "座長"), ("佐藤花子", "委員")]
+    assert [(r.section, r.text, r.speaker) for r in m.remarks] == [
+        ("議事概要", "座長から開会の挨拶があった。", None),
+        ("議事概要", "委員から質問があった。", None),
+    ]
+    assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- no layout at all
+
+GENERIC = """テスト用のメモ
+これはテスト用の文章です。会議の記録ではありません。
+特に決まった形式はなく、普通の段落が続きます。
+
+二つ目の段落です。内容に意味はありません。
+"""
+
+
+def test_text_in_no_layout_is_generic_with_a_warning():
+    m, stored = parse(GENERIC)
+    assert m.layout == "generic"
+    assert any("layout not recognised" in w for w in m.warnings)
+    assert m.date is None and m.date_original is None
+    assert m.title == "テスト用のメモ"
+    assert len(m.remarks) == 2
+    assert m.remarks[1].text == "二つ目の段落です。内容に意味はありません。"
+    assert all(r.speaker is None for r in m.remarks)
+    assert_spans_slice_back(m, stored)
+
+
+@pytest.mark.parametrize("text", [PLENARY, COMMITTEE, BRACKETED, SCRAPED, SCRAPED_ONE_LINE, NUMBERED_TRANSCRIPT,
+                                  PAGED, SUMMARY, SUMMARY_UNNUMBERED, OUTLINE, GENERIC])
+def test_every_fixture_parses_the_same_through_parse_minutes_and_text_document(text):
+    m = parse_minutes(text, SRC)
+    doc = text_document(text, SRC)
+    assert parse_document(doc) == m
+    assert m.content_hash == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
