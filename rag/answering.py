@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .chunking import units
-from .domain import Answer, Chunk, Citation, Hit, Span
+from .domain import Answer, Chunk, Citation, Hit, Span, fold
+from .layouts.speakers import ROLE_WORDS
 from .lexical import normalize, tokenize
 
 NOT_FOUND_JA = "議事録には該当する記載が見つかりませんでした。"
@@ -43,16 +44,23 @@ _ABOUT_MEETING = ("会合", "会議", "開催", "開会", "開議", "閉会", "�
 
 # Answer types: a question asking for one of these can only be answered by an
 # excerpt that contains one. (pattern in the question, pattern in the excerpt, what is missing)
-_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
+_KNUM = r"[0-9〇一二三四五六七八九十百千万億,.]"
+# Answer types: a question asking for one of these is answered only by an excerpt that holds
+# one AND is about what was asked (see ``_typed_answer_missing``).
+# (pattern in the question, pattern in an excerpt, what is missing, words that only say "which type")
+_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]], ...] = (
     (re.compile(r"何円|何億|何万|いくら|金額|総額|予算額|要求額|how much|yen|amount"),
-     re.compile(r"\d[\d,.]*\s*(?:円|億|万円|千円)"), "金額"),
-    (re.compile(r"何票|票数|賛成|反対|vote"), re.compile(r"\d+\s*票"), "票数"),
-    (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees)"), re.compile(r"\d+\s*(?:人|名)"), "人数"),
+     re.compile(rf"{_KNUM}+\s*(?:円|億|万円|千円)"), "金額",
+     frozenset({"円", "億", "万", "千", "いくら", "金額", "総額", "額", "予算額", "要求額", "何", "幾ら"})),
+    (re.compile(r"何票|票数|賛成.*反対|vote"), re.compile(rf"{_KNUM}+\s*票"), "票数",
+     frozenset({"票", "票数", "賛成", "反対", "何", "数", "投票", "総数"})),
+    (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees|members)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
+     frozenset({"人", "名", "何", "人数", "数"})),
 )
 _DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
 _DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
 # 「第20回会合」 / "the 20th meeting": a meeting the question names by its number
-_MEETING_NUMBER = re.compile(r"第\s*(\d+)\s*回|(?<!\d)(\d+)(?:st|nd|rd|th)\s+(?:meeting|session)")
+_MEETING_NUMBER = re.compile(r"第\s*(\d+)\s*[回号日]|(?<!\d)(\d+)(?:st|nd|rd|th)\s+(?:meeting|session)")
 _DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
 _WHO_QUESTION = re.compile(r"誰|だれ|who\b|whom")
 _STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁|質問|説明し|報告し|say|said|state|remark|view|opinion|argue|ask|answer|explain")
@@ -62,8 +70,11 @@ _GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
 _GENERIC_ATTENDANCE = {"出席", "者", "会合", "会議", "第", "回", "参加", "人", "誰", "方", "代理", "代わり"}
 
 
+EXCERPT_CHARS = 200  # a cited excerpt of a long remark: its best sentence and neighbours up to this length
+
+
 class Answerer(Protocol):
-    def answer(self, question: str, hits: list[Hit]) -> Answer: ...
+    def answer(self, question: str, hits: list[Hit], query: str | None = None) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,7 @@ class Thresholds:
     min_dense: float = 0.85  # e5 cosine of the best hit that is enough on its own (Japanese question)
     min_coverage: float = 0.5  # IDF-weighted share of the question's terms found in the best chunk
     weak_dense: float = 0.78  # below this, even good lexical overlap is not trusted
+    min_typed_coverage: float = 0.4  # topic coverage around a sentence holding the asked-for amount/count/date
     min_dense_crosslingual: float = 0.78  # English question over Japanese minutes: cosines run lower
 
 
@@ -110,11 +122,13 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------ public
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer:
+    def answer(self, question: str, hits: list[Hit], query: str | None = None) -> Answer:
+        """``query``: what was searched, when it differs from the question (the words naming
+        the meeting removed); its terms weigh the excerpts."""
         japanese = is_japanese(question)
         if not hits or not question.strip():
             return self.abstain(question, hits, "no_evidence", "")
-        terms = self.index.lexical.term_stats(question)
+        terms = self.index.lexical.term_stats(query or question)
         n_docs = max(len(self.index.lexical), 1)
         weights = {t: math.log(1 + n_docs / (df + 1)) for t, df in terms}
         intents = detect_intents(question)
@@ -154,8 +168,9 @@ class ExtractiveAnswerer:
         answer of a type (amount, vote count, date) that no excerpt contains.
         """
         q = unicodedata.normalize("NFKC", question).lower()
+        referenced = {str(int(a or b)) for a, b in _MEETING_NUMBER.findall(q)}  # 「第212回国会」: resolved before retrieval
         for term, df in terms:
-            if df == 0 and _specific(term) and (japanese or term.isdigit()) and not self._known_year(term):
+            if df == 0 and _specific(term) and (japanese or term.isdigit()) and not self._known_year(term) and term not in referenced:
                 return "unknown_term", f"「{term}」はどの議事録にも出てきません"
         # (a meeting the question names by number, date or name is resolved against the
         # catalog before retrieval: rag.meetings.resolve)
@@ -171,21 +186,65 @@ class ExtractiveAnswerer:
             for name in self._attendee_names(candidates):
                 if name in re.sub(r"\s+", "", q) and not any(name in t for t, c in zip(texts, candidates) if c.kind == "remark"):
                     return "speaker_not_named", f"議事要旨では発言者の氏名が記されていないため、{name}氏の発言は特定できません"
-        for asks, has, what in _ANSWER_TYPES:
-            if asks.search(q) and not any(has.search(t) for t in texts):
-                return "answer_type_missing", f"{what}の記載はありません"
         about_meeting = any(k in q for k in _ABOUT_MEETING)
-        if _DATE_QUESTION.search(q) and not about_meeting:
-            topic = {t: w for t, w in weights.items() if t not in _DATE_WORDS and not t.isdigit()}
-            # the meeting's own date line does not date anything else
-            dated = [u.text for c in candidates if c.kind != "header" for u in units(c) if _DATE_TEXT.search(normalize(u.text))]
-            if not any(term_coverage(u, topic) >= 0.5 for u in dated):
-                return "answer_type_missing", "該当する日付の記載はありません"
+        missing = self._typed_answer_missing(q, weights, candidates, about_meeting)
+        if missing:
+            return "answer_type_missing", missing
+        role = self._absent_role(q, candidates)
+        if role:
+            return "speaker_not_found", f"{role}の発言は記録にありません"
         if _WHO_QUESTION.search(q) and not _STATEMENT_QUESTION.search(q):
             specific = {t: w for t, w in weights.items() if t not in _GENERIC_ATTENDANCE and not t.isdigit()}
             people = [c for c in candidates if c.kind in ("attendees", "agenda")]  # 出席者, 事務局より説明
             if specific and not any(term_coverage(line.text, specific) > 0 for c in people for line in units(c)):
                 return "answer_type_missing", "該当する出席者の記載はありません"
+        return None
+
+    def _typed_answer_missing(self, q: str, weights: dict[str, float], candidates: list[Chunk], about_meeting: bool) -> str | None:
+        """For a question asking for an amount, a vote count, a number of people or a date: the
+        reason no candidate sentence holds one about the question's topic, else None.
+
+        The topic is the question's terms less the words that only name the type (「いくら」)
+        and the meeting (「墨田区議会の12月緊急議会」): a minutes file full of amounts does not
+        answer 「…の維持管理費はいくら」 unless a sentence with an amount is about 維持管理費.
+        """
+        asked = [(has, what, words, True) for asks, has, what, words in _ANSWER_TYPES if asks.search(q)]
+        if _DATE_QUESTION.search(q) and not about_meeting:
+            # the meeting's own date line (the header) dates nothing else
+            asked.append((_DATE_TEXT, "該当する日付", frozenset(_DATE_WORDS), False))
+        if not asked:
+            return None
+        meeting_terms = set(tokenize(" ".join({f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates})))
+        for has, what, words, header_ok in asked:
+            topic = {t: w for t, w in weights.items() if t not in words and t not in meeting_terms and not t.isdigit()}
+            windows = []  # each sentence holding the type, with its neighbours (the amount's context)
+            for c in candidates:
+                if c.kind == "header" and not header_ok:
+                    continue
+                parts = units(c)
+                for i, u in enumerate(parts):
+                    if has.search(normalize(u.text)):
+                        windows.append(" ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
+            if not windows or (topic and max(term_coverage(w, topic) for w in windows) < self.thresholds.min_typed_coverage):
+                return f"{what}の記載はありません"
+        return None
+
+    def _body(self, meeting_id: str) -> str:
+        m = self._meeting_by_id(meeting_id)
+        return m.body if m else ""
+
+    def _absent_role(self, q: str, candidates: list[Chunk]) -> str | None:
+        """「教育長は…と答弁しましたか」 when no speaker of the meetings searched has that role."""
+        if not _STATEMENT_QUESTION.search(q):
+            return None
+        meetings = [m for m in map(self._meeting_by_id, dict.fromkeys(c.meeting_id for c in candidates)) if m]
+        roles = [fold(r or "") for m in meetings for _, r, _ in m.speakers()]
+        if not roles:  # summary minutes name no speakers: nothing to check
+            return None
+        qf = fold(q)
+        for word in ROLE_WORDS:
+            if len(word) >= 2 and re.search(rf"(?<![一-龥]){word}(?:は|が|から)", qf) and not any(word in r for r in roles):
+                return word
         return None
 
     def _known_year(self, term: str) -> bool:
@@ -258,7 +317,9 @@ class ExtractiveAnswerer:
                 break
             if named and item[2].organisation and item[2].organisation not in named:
                 continue
-            if item[0] > 0 and item[0] >= 0.6 * max(top[0], 1e-9):
+            # the retriever's top three are cited when they share any of the question's terms;
+            # lower ones only when they match about as well as the first
+            if item[0] > 0 and (item[1] < 3 or item[0] >= 0.6 * max(top[0], 1e-9)):
                 chosen.append(item)
         chosen.sort(key=lambda x: x[1])
         citations = []
@@ -283,7 +344,15 @@ class ExtractiveAnswerer:
             if meeting and "place" in intents and meeting.place_span:
                 wanted.append(meeting.place_span)
             lines = [p for p in parts if any(p.start <= w.start and w.end <= p.end for w in wanted)]
-            return (lines, 1.0) if lines else ([], 0.0)
+            # and the line that best matches the question (「何時に開会」 → 「開会（午前１０時００分）」)
+            best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+            if scores[best] > 0 and parts[best] not in lines:
+                lines = sorted(lines + [parts[best]], key=lambda p: p.start)
+            if lines:
+                lo = parts.index(lines[0])
+                hi = parts.index(lines[-1])
+                return parts[lo : hi + 1] if hi - lo <= 4 else lines[:1], 1.0
+            return [], 0.0
         if chunk.kind == "attendees":
             # 「出席」「代理」 are on many lines; the name or title asked about decides
             specific = {t: w for t, w in weights.items() if t not in _GENERIC_ATTENDANCE}
@@ -311,12 +380,20 @@ class ExtractiveAnswerer:
             if chunk.kind == "agenda" and lines and len(lines) < len(parts) // 2:
                 return parts[min(lines) : max(lines) + 1], best  # the agenda item(s) asked about
             return parts, max(best, 0.5 if intent_match else 0.0)
-        # prose: a remark of ordinary length is cited whole; a long one by its best sentence(s)
-        if len(chunk.text) <= 200:
+        # prose: a remark of ordinary length is cited whole; a long one by its best sentence,
+        # widened to the better-matching neighbour while the excerpt stays short
+        if len(chunk.text) <= EXCERPT_CHARS:
             return parts, max(scores)
         best = max(range(len(parts)), key=lambda i: (scores[i], -i))
-        hi = best + 1 if len(parts[best].text) < 80 and best + 1 < len(parts) else best
-        return parts[best : hi + 1], scores[best]
+        lo = hi = best
+        while True:
+            options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(parts)
+                       and max(parts[hi].end, parts[i].end) - min(parts[lo].start, parts[i].start) <= EXCERPT_CHARS]
+            if not options:
+                break
+            nxt = max(options, key=lambda i: (scores[i], -abs(i - best), i > best))
+            lo, hi = min(lo, nxt), max(hi, nxt)
+        return parts[lo : hi + 1], scores[best]
 
     def _meeting_by_id(self, meeting_id: str):
         found = self.index.records.get(meeting_id)
