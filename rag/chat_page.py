@@ -228,9 +228,9 @@ def render() -> None:
     filters, use_context = _sidebar(assistant, choices)
 
     st.title(TITLE)
-    st.caption("政府会議の議事要旨を検索し、原文の抜粋を出典つきで示します。")
+    st.caption("国会・地方議会・審議会の会議録や議事要旨を検索し、原文の抜粋を出典つきで示します。")
     history: list[Exchange] = st.session_state.setdefault(HISTORY, [])
-    prompt = st.chat_input("議事要旨について質問してください（日本語・英語）", key="chat-input", max_chars=1000)
+    prompt = st.chat_input("会議録・議事要旨について質問してください（日本語・英語）", key="chat-input", max_chars=1000)
     pending = st.session_state.pop(PENDING, None)
     incoming: tuple[str, bool] | None = (prompt, False) if prompt else pending
 
@@ -255,7 +255,7 @@ def render() -> None:
         from .errors import RagError
 
         try:
-            with st.spinner("議事要旨を検索しています…"):
+            with st.spinner("会議録を検索しています…"):
                 ex = answer_turn(
                     assistant, question, [h.query for h in history], filters,
                     follow_ups=use_context and not literal, filters_text=summary,

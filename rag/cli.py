@@ -83,10 +83,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _read_questions(path: Path) -> list[tuple[str | None, str]]:
     """JSONL ({"id", "question", …}) or one question per line."""
+    from .errors import InputError
+    from .readers.text import decode_text
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = decode_text(path.read_bytes(), str(path)).splitlines()  # the same decoder as minutes
     except OSError as exc:
         raise DatasetError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except InputError as exc:
+        raise DatasetError(str(exc)) from None
     questions: list[tuple[str | None, str]] = []
     for no, line in enumerate(lines, start=1):
         line = line.strip()

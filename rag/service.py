@@ -5,11 +5,13 @@ they answer exactly alike.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from .answering import Answerer, ExtractiveAnswerer
 from .config import Settings
 from .domain import Answer, Filters, Hit
+from .errors import InputError
 from .index import MinutesIndex, Progress
 from .meetings import Resolution, resolve, speakers_named, strip_reference
 from .retrieval import HybridRetriever, Mode
@@ -33,6 +35,9 @@ class Assistant:
 
     def ask(self, question: str, filters: Filters | None = None, k: int | None = None, mode: Mode | None = None) -> Answer:
         """Resolve the meeting the question names (if any), retrieve within it, answer."""
+        check_question_length(question)
+        if not looks_like_a_question(question):
+            return self.answerer.abstain(question, [], "not_a_question", NOT_A_QUESTION)
         resolution = self.resolve_meeting(question)
         if resolution.missing:
             return self.answerer.abstain(question, [], "meeting_not_indexed", resolution.missing)
@@ -57,6 +62,29 @@ class Assistant:
 
     def resolve_meeting(self, question: str) -> Resolution:
         return resolve(question, self.index.catalog(), self.index.phrase_known)
+
+
+MAX_QUESTION_CHARS = 2000
+NOT_A_QUESTION = "議事録の内容について、言葉で質問してください（記号や単語の断片だけでは検索しません）"
+_CODE_CHARS = re.compile(r"[;{}=<>$|`\\*]")
+
+
+def check_question_length(question: str) -> None:
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError("question", f"is {len(question):,} characters long; ask in at most {MAX_QUESTION_CHARS:,} characters")
+
+
+def looks_like_a_question(question: str) -> bool:
+    """Words about something: Japanese content words, or at least two English words that are
+    not code. 「....」「a」「？！。」 and SQL/shell-looking strings are not questions."""
+    from .lexical import tokenize
+
+    q = question.strip()
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", q):
+        return any(len(t) >= 2 or re.match(r"[\u4e00-\u9fff]", t) for t in tokenize(q))
+    words = re.findall(r"[A-Za-z]{2,}", q)
+    return (len(words) >= 2 or any(len(w) >= 3 for w in words)) and len(_CODE_CHARS.findall(q)) <= 1 and not re.match(
+        r"(?i)^\s*(select|insert|update|delete|drop|create|alter|rm|sudo|curl|wget|chmod|cat|echo)\b", q)
 
 
 def narrow_to_meetings(filters: Filters | None, meeting_ids: tuple[str, ...]) -> Filters:

@@ -82,3 +82,16 @@ def test_intents():
     assert detect_intents("会合はいつ開催されましたか") == ["date"]
     assert detect_intents("情報セキュリティの日は何月何日ですか") == []  # not about the meeting itself
     assert "attendees" in detect_intents("防衛大臣の代理は誰ですか")
+
+
+@pytest.mark.parametrize("question", ["....", "a", "？！。", "SELECT * FROM users; DROP TABLE minutes", "rm -rf /"])
+def test_non_questions_get_no_cited_answer(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.citations == () and answer.abstention[0] == "not_a_question"
+
+
+def test_question_length_is_capped(assistant):
+    from rag.errors import InputError
+
+    with pytest.raises(InputError, match="at most 2,000 characters"):
+        assistant.ask("予算" * 1001)

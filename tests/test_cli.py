@@ -117,3 +117,19 @@ def test_module_entry_point_config_error(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error: RAG_EMBEDDING_BACKEND='word2vec'")
     assert "Traceback" not in proc.stderr
+
+
+def test_shift_jis_questions_file(env, tmp_path, capsys):
+    path = tmp_path / "q.txt"
+    path.write_bytes("防衛省は概算要求で何を求めましたか\n".encode("cp932"))
+    assert main(["ask", "--json", "--questions", str(path)]) == 0
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert row["question"] == "防衛省は概算要求で何を求めましたか" and not row["abstained"]
+
+
+def test_binary_questions_file_is_one_line_error(env, tmp_path, capsys):
+    path = tmp_path / "q.txt"
+    path.write_bytes(b"\x00\x01\x02binary")
+    assert main(["ask", "--questions", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and "binary" in err

@@ -1,6 +1,8 @@
 """The seed minutes parse into the structured record the issue describes, with exact offsets."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.errors import InputError
@@ -169,3 +171,11 @@ def test_reiwa_gannen_and_fullwidth_digits(seed_text):
     assert m.date == "2019-05-07"
     assert m.date_original == "令和元年５月７日（火）"
     assert text[m.date_span.start : m.date_span.end] == m.date_span.text
+
+
+def test_jis_minus_end_marker_is_not_a_decision(seed_text):
+    # EUC-JP/CP932 text decodes the end marker's dashes as U+2212 (JIS minus)
+    line = next(ln for ln in seed_text.splitlines() if re.fullmatch(r"[-－\s]*以\s*上[-－\s]*", ln.strip()))
+    text = seed_text.replace(line, line.replace("-", "−").replace("－", "−"))
+    meeting = parse_minutes(decode_minutes(text.encode("euc-jp", errors="replace"), "euc.txt"), "euc.txt")
+    assert len(meeting.decisions) == 1 and not any("以" in d.text and "上" in d.text and len(d.text) < 10 for d in meeting.decisions)

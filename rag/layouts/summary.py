@@ -75,7 +75,7 @@ _SECTION_RE = re.compile(r"^(\d{1,2})[\.、．]?\s*(.{1,20})$")
 _NUMBERED_LINE_RE = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _ITEM_RE = re.compile(r"^(?:[-・]\s*)?\((\d{1,2})\)\s*(.+)$")
 _BULLET_RE = re.compile(r"^[-・○◯●]\s*")
-_END_RE = re.compile(r"^[-－ー―‐─\s]*以\s*上[-－ー―‐─\s]*$")
+_END_RE = re.compile(r"^[-－ー―‐─−\s]*以\s*上[-－ー―‐─−\s]*$")  # − (U+2212): EUC-JP's JIS minus
 _WAREKI = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 _DATE_RE = re.compile(
     r"(?:(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})|(\d{4}))\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
