@@ -339,7 +339,7 @@ class ExtractiveAnswerer:
         if chunk.kind == "header":
             meeting = self._meeting_by_id(chunk.meeting_id)
             wanted = []
-            if meeting and "date" in intents:
+            if meeting and "date" in intents and meeting.date_span is not None:  # undated minutes exist
                 wanted.append(meeting.date_span)
             if meeting and "place" in intents and meeting.place_span:
                 wanted.append(meeting.place_span)

@@ -283,10 +283,13 @@ class Filters:
 
 
 def fold(name: str) -> str:
-    """A name or role for matching: NFKC, whitespace removed (「月嶹　真」 == 「月嶹真」)."""
+    """A name or role for matching: NFKC, old kanji as today's, whitespace removed
+    (「月嶹　真」 == 「月嶹真」, 「米窪滿亮」 == 「米窪満亮」)."""
     import unicodedata
 
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    from .layouts.japanese import KYUJITAI
+
+    return "".join(unicodedata.normalize("NFKC", name).translate(KYUJITAI).split())
 
 
 def parse_iso_date(value: str, field_name: str) -> str:

@@ -88,7 +88,7 @@ INDEX_FILE = "lexical.npz"
 FORMAT_NAME = "rag-lexical-bm25"
 FORMAT_VERSION = 1
 # Bump when normalize()/tokenize() change in a way that changes tokens.
-NORMALIZE_VERSION = 1
+NORMALIZE_VERSION = 2  # 2: old kanji forms folded to today's (勞→労)
 
 # --------------------------------------------------------------------------
 # Normalisation
@@ -104,14 +104,16 @@ _KEPT_SPACE = "\x00"  # marks a kept space while the other runs are dropped (NUL
 
 
 def normalize(text: str) -> str:
-    """NFKC, lower-case ASCII, and drop whitespace except between ASCII words.
+    """NFKC, lower-case ASCII, old kanji forms as today's, and drop whitespace except between ASCII words.
 
     >>> normalize("G S O C の新設") == normalize("GSOCの新設") == "gsocの新設"
     True
     >>> normalize("cyber  attack")
     'cyber attack'
     """
-    text = unicodedata.normalize("NFKC", text).translate(_ASCII_LOWER)
+    from .layouts.japanese import KYUJITAI
+
+    text = unicodedata.normalize("NFKC", text).translate(_ASCII_LOWER).translate(KYUJITAI)
     text = _INVISIBLE.sub("", text.replace(_KEPT_SPACE, ""))
     text = _BETWEEN_WORDS.sub(_KEPT_SPACE, text)
     text = _WHITESPACE.sub("", text)

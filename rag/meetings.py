@@ -137,8 +137,13 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
             said.append(phrase)
         elif not (phrase_known and phrase_known(phrase)):
             return Resolution(ref, (), f"「{phrase}」の会議録は索引にありません")
+    # A property the minutes do not state (a page with no title or date) is unknown, not
+    # different: such a meeting stays a candidate, and never makes the reference "missing".
+    # (only when the question also named the body: a bare 「第20回」 needs a meeting numbered so).
+    unknown_ok = bool(said)
     if ref.numbers:
-        matching = [e for e in candidates if any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)]
+        matching = [e for e in candidates if (e.number is None and unknown_ok)
+                    or any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)]
         label = "・".join(f"第{n}{u or '回'}" for n, u in ref.numbers)
         if not matching:
             where = f"{said[0]}の" if said else ""
@@ -146,7 +151,8 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
         candidates = matching
         said.append(label)
     if ref.dates:
-        matching = [e for e in candidates if e.date and any(e.date == d or (d.startswith("--") and e.date.endswith(d[1:])) for d in ref.dates)]
+        matching = [e for e in candidates if (not e.date and unknown_ok)
+                    or any(e.date == d or (d.startswith("--") and e.date.endswith(d[1:])) for d in ref.dates)]
         if not matching:
             shown = "・".join(_date_label(d) for d in ref.dates)
             return Resolution(ref, (), f"{shown}の会議の記録は索引にありません")

@@ -135,3 +135,11 @@ def test_speaker_filter_and_named_meetings(mixed):
     assert missing.abstained and missing.abstention[0] == "meeting_not_indexed" and "第15号" in missing.abstention[1]
     other = assistant.ask("葛飾区議会の定例会で区長は何と述べましたか")
     assert other.abstained and other.abstention == ("meeting_not_indexed", "「葛飾区議会」の会議録は索引にありません")
+
+
+def test_a_date_question_about_undated_minutes_is_answered_without_a_date(tmp_path):
+    # the aomori page states no date; asking when it was held must not crash (found on the held-out run)
+    settings = make_settings(tmp_path / "data", RAG_EMBEDDING_BACKEND="hash")
+    MinutesIndex(settings).ingest([CORPUS_DEV / "dbsearch_aomori_20241225.html"])
+    answer = Assistant.open(settings).ask("青森市議会のこの会議はいつ開かれましたか")
+    assert all(c.chunk.date == "" for c in answer.citations)

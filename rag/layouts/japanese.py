@@ -28,8 +28,20 @@ TIME_EVENT_RE = re.compile(
     rf"|(?:開会|開議)\s*\(\s*(?:午前|午後)\s*{NUM}\s*時\s*(?:{NUM}\s*分)?\s*\)")  # 「開会（午前１０時００分）」
 
 
+# 旧字体 → 新字体 for matching only (never in stored text): pre-1950 minutes write 勞働省,
+# 國務大臣, 米窪滿亮; questions are typed in today's forms.
+_OLD = "勞國滿會學實變當舊號體廣應歸氣經縣權顯驗證聽廳總鐵轉傳黨對團臺圖數與擧譯藝賣讀辯辨瓣豐萬兩亞惡壓圍爲醫營榮衞驛圓鹽價畫擴覺樂勸卷歡觀關陷顏龜僞戲犧據峽狹曉區驅勳徑惠溪繼莖螢輕鷄缺儉劍圈檢獻險嚴效恆鑛濟碎齋劑雜參慘棧蠶贊殘絲齒兒辭濕舍寫釋壽收從澁獸縱肅處緖敍將燒稱乘剩壤孃條淨疊讓釀觸寢愼眞盡粹醉隨髓樞聲靜齊攝竊專戰淺潛纖錢禪雙壯爭莊搜插巢裝騷增藏臟卽屬續墮帶滯瀧擇澤單擔膽彈斷癡遲晝蟲鑄徵敕鎭遞點盜燈鬭德獨屆繩貳腦霸廢拜麥發髮拔蠻祕濱甁拂佛竝邊舖穗寶襃沒飜默彌藥豫餘譽搖樣謠來亂覽龍獵綠壘淚勵禮隸靈齡戀爐樓錄灣"
+_NEW = "労国満会学実変当旧号体広応帰気経県権顕験証聴庁総鉄転伝党対団台図数与挙訳芸売読弁弁弁豊万両亜悪圧囲為医営栄衛駅円塩価画拡覚楽勧巻歓観関陥顔亀偽戯犠拠峡狭暁区駆勲径恵渓継茎蛍軽鶏欠倹剣圏検献険厳効恒鉱済砕斎剤雑参惨桟蚕賛残糸歯児辞湿舎写釈寿収従渋獣縦粛処緒叙将焼称乗剰壌嬢条浄畳譲醸触寝慎真尽粋酔随髄枢声静斉摂窃専戦浅潜繊銭禅双壮争荘捜挿巣装騒増蔵臓即属続堕帯滞滝択沢単担胆弾断痴遅昼虫鋳徴勅鎮逓点盗灯闘徳独届縄弐脳覇廃拝麦発髪抜蛮秘浜瓶払仏並辺舗穂宝褒没翻黙弥薬予余誉揺様謡来乱覧竜猟緑塁涙励礼隷霊齢恋炉楼録湾"
+KYUJITAI = str.maketrans(_OLD, _NEW)
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def modern_forms(text: str) -> str:
+    """Old kanji forms replaced by today's (勞働→労働), for matching."""
+    return text.translate(KYUJITAI)
 
 
 def kanji_number(token: str) -> int | None:
