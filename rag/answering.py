@@ -74,7 +74,7 @@ EXCERPT_CHARS = 200  # a cited excerpt of a long remark: its best sentence and n
 
 
 class Answerer(Protocol):
-    def answer(self, question: str, hits: list[Hit], query: str | None = None) -> Answer: ...
+    def answer(self, question: str, hits: list[Hit]) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -122,13 +122,11 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------ public
 
-    def answer(self, question: str, hits: list[Hit], query: str | None = None) -> Answer:
-        """``query``: what was searched, when it differs from the question (the words naming
-        the meeting removed); its terms weigh the excerpts."""
+    def answer(self, question: str, hits: list[Hit]) -> Answer:
         japanese = is_japanese(question)
         if not hits or not question.strip():
             return self.abstain(question, hits, "no_evidence", "")
-        terms = self.index.lexical.term_stats(query or question)
+        terms = self.index.lexical.term_stats(question)
         n_docs = max(len(self.index.lexical), 1)
         weights = {t: math.log(1 + n_docs / (df + 1)) for t, df in terms}
         intents = detect_intents(question)

@@ -40,7 +40,7 @@ _PRONOUN_EN = re.compile(r"\b(it|its|that|this|they|them|their|those|these|there
 # Phrases that decide what kind of answer the previous question wanted; carrying
 # them would make 「場所は？」 ask for the date as well.
 _QUESTION_TYPE_WORDS = (
-    "日時", "日付", "開催日", "時間", "曜日", "場所", "会場", "出席者", "参加者", "メンバー", "構成員",
+    "日時", "日付", "日程", "開催日", "時間", "曜日", "場所", "会場", "出席者", "参加者", "メンバー", "構成員",
     "名簿", "議題", "議事次第", "案件", "決定", "代理",
 )
 _GENERIC_PHRASES = frozenset({
@@ -154,7 +154,13 @@ def is_follow_up(question: str) -> bool:
         if (anaphor and (anaphor.start() <= 2 or len(q) <= SHORT_QUESTION)) or _OPENER_JA.match(q):
             return True
         m = _ELLIPTICAL_JA.match(q)
-        return bool(m) and len(content_phrases(m.group("topic"))) <= 2
+        if not m:
+            return False
+        phrases = content_phrases(m.group("topic"))
+        own = [p for p in phrases if not any(t in p for t in _QUESTION_TYPE_WORDS)]
+        if len(own) < len(phrases):  # it asks for a type (場所, 日程 …)
+            return not own  # 「場所は？」 leans on the last turn; 「次回会合の日程は？」 is its own question
+        return len(phrases) <= 1
     words = re.findall(r"[A-Za-z']+", q)
     return bool(_OPENER_EN.match(q)) or (len(words) <= 7 and bool(_PRONOUN_EN.search(q)))
 

@@ -169,25 +169,6 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     return Resolution(ref, tuple(e.meeting_id for e in candidates))
 
 
-def strip_reference(question: str, resolution: Resolution, catalog: list[CatalogEntry]) -> str:
-    """The question without the words that named its meeting, for searching inside that meeting:
-    every chunk of 「墨田区議会 12月緊急議会」 shares those words, so they only add noise
-    (they pull procedural remarks that repeat the meeting's name to the top)."""
-    if not resolution.meeting_ids:
-        return question
-    q = unicodedata.normalize("NFKC", question)
-    names = {e.body for e in catalog if e.meeting_id in resolution.meeting_ids} | set(resolution.ref.phrases)
-    for name in sorted(filter(None, names), key=len, reverse=True):
-        q = q.replace(unicodedata.normalize("NFKC", name), " ")
-    q = _NUMBER_RE.sub(" ", q)
-    q = DATE_RE.sub(" ", q)
-    q = _MONTH_DAY_RE.sub(" ", q)
-    q = re.sub(r"^[\s、。,の]*(?:で|において|では|の)?[\s、,]*", "", q)
-    q = re.sub(r"(?<=\s)(?:の|で|に|は)(?=\s|$)", " ", q)
-    q = re.sub(r"\s+", " ", q).strip()
-    return q if len(q) >= 4 else question
-
-
 def phrase_head(phrase: str) -> str:
     """「高砂市議会」→「高砂市」, 「文部科学委員会」→「文部科学」: the part that names whose meeting."""
     m = re.match(r"^(.*?)(?:委員会|審議会|部会|分科会|議会|協議会|懇談会|検討会|本会議|総会|定例会|臨時会)$", phrase)

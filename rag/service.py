@@ -13,7 +13,7 @@ from .config import Settings
 from .domain import Answer, Filters, Hit
 from .errors import InputError
 from .index import MinutesIndex, Progress
-from .meetings import Resolution, resolve, speakers_named, strip_reference
+from .meetings import Resolution, resolve, speakers_named
 from .retrieval import HybridRetriever, Mode
 
 
@@ -44,14 +44,13 @@ class Assistant:
         if resolution.meeting_ids:
             filters = narrow_to_meetings(filters, resolution.meeting_ids)
         named = self.speakers_in(question, resolution.meeting_ids)
-        query = strip_reference(question, resolution, self.index.catalog())
         hits = []
         if named and not (filters and filters.speakers):
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
-            hits = self.retriever.retrieve(query, k=k, filters=replace(filters or Filters(), speakers=named), mode=mode)
+            hits = self.retriever.retrieve(question, k=k, filters=replace(filters or Filters(), speakers=named), mode=mode)
         if not hits:
-            hits = self.retriever.retrieve(query, k=k, filters=filters, mode=mode)
-        answer = self.answerer.answer(question, hits, query=query)
+            hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode)
+        answer = self.answerer.answer(question, hits)
         if resolution.meeting_ids:
             answer = replace(answer, searched_meetings=resolution.meeting_ids)
         return answer

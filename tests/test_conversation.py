@@ -115,3 +115,12 @@ def test_answer_turn_resolves_against_the_real_index(assistant):
     assert follow.sources[0].organisation == "警察"
     literal = answer_turn(assistant, "それについて警察は？", [first.query], follow_ups=False)
     assert literal.query == literal.question and literal.note == ""
+
+
+def test_a_standalone_question_is_never_rewritten():
+    from rag.conversation import resolve
+
+    # issue 10: 「次回会合の日程は？」 after another question asks its own question
+    res = resolve("次回会合の日程は？", ["防衛省は概算要求で何を求めましたか"])
+    assert not res.rewritten and res.query == "次回会合の日程は？"
+    assert resolve("防衛省は？", ["各省は予算について何を述べましたか"]).rewritten  # still elliptical
