@@ -67,6 +67,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     report = index.ingest(paths, progress=_progress)
     added, unchanged = set(report.added), set(report.unchanged)
     for f in report.files:
+        if f.source in {d for d, _ in report.duplicates}:
+            continue
         state = "indexed  " if f.source in added else "unchanged" if f.source in unchanged else "read     "
         print(f"{state} {f.source}  [{f.file_type}, {f.layout}] {f.meetings} meeting(s), "
               f"{f.remarks} remark(s), {f.speakers} speaker(s)")
@@ -74,6 +76,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  warning: {w}")
     for path, why in report.skipped:
         print(f"skipped   {path}: {why}")
+    for source, twin in report.duplicates:
+        print(f"duplicate {source}: already indexed as {twin} (same content); not indexed again")
     for err in report.errors:
         print(f"error: {err}", file=sys.stderr)
     status = index.status()

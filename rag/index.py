@@ -70,6 +70,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) not read at all
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, the source already holding it)
     files: list[FileReport] = field(default_factory=list)
     chunks_written: int = 0
     chunks_deleted: int = 0
@@ -174,6 +175,10 @@ class MinutesIndex:
                 report.errors.append(exc)
                 continue
             report.files.append(_file_report(source, meetings))
+            twin = self._indexed_elsewhere(source, [m for m, _ in meetings])
+            if twin is not None:  # the same minutes under another name: indexing it twice would cite it twice
+                report.duplicates.append((source, twin))
+                continue
             if self._unchanged(source, [m for m, _ in meetings]):
                 report.unchanged.append(source)
                 continue
@@ -278,11 +283,23 @@ class MinutesIndex:
     # ------------------------------------------------------------ helpers
 
     def source_name(self, path: Path) -> str:
-        """The file name relative to corpus/ for bundled minutes, else the path as given."""
+        """The file name relative to corpus/ for bundled minutes, else the resolved absolute path
+        (so 「dir/../dir/b.txt」 and 「dir/b.txt」 are one source)."""
         try:
             return path.resolve().relative_to(self.settings.corpus_dir.resolve()).as_posix()
         except ValueError:
-            return str(path)
+            return str(path.resolve())
+
+    def _indexed_elsewhere(self, source: str, meetings: list[Meeting]) -> str | None:
+        """The other source already holding exactly this content (every meeting's hash), if any."""
+        hashes = {m.content_hash for m in meetings}
+        by_hash: dict[str, set[str]] = {}
+        for e in self.catalog():
+            if e.source != source:
+                by_hash.setdefault(e.content_hash, set()).add(e.source)
+        holders = [by_hash.get(h, set()) for h in hashes]
+        common = set.intersection(*holders) if holders else set()
+        return sorted(common)[0] if common else None
 
     def _unchanged(self, source: str, meetings: list[Meeting]) -> bool:
         """Every meeting of the file is stored with the same content, and nothing else is."""

@@ -153,3 +153,21 @@ def test_first_build_cut_off_is_resumed(hash_settings, tmp_path):
     assert report is not None and report.added == ["z-15.txt"] and report.unchanged == [SEED_NAME]
     assert not (settings.data_dir / "first-build.incomplete").exists()
     assert MinutesIndex(settings).ensure_built() is None
+
+
+def test_same_content_under_another_name_or_spelling_is_not_indexed_twice(hash_settings, tmp_path):
+    index = MinutesIndex(hash_settings)
+    index.ingest([CORPUS_DIR])
+    before = _snapshot(index)
+    copy = tmp_path / "dir" / "copy.txt"
+    copy.parent.mkdir()
+    shutil.copy(SEED, copy)
+    report = index.ingest([copy])
+    assert report.added == [] and report.duplicates == [(str(copy.resolve()), SEED_NAME)]
+    assert _snapshot(index) == before
+    # two spellings of one path are one source
+    other = tmp_path / "other.txt"
+    other.write_text(SEED.read_text(encoding="utf-8").replace("防護システムの整備", "防護システムの刷新"), encoding="utf-8")
+    first = index.ingest([other])
+    again = index.ingest([tmp_path / "dir" / ".." / "other.txt"])
+    assert first.added == [str(other.resolve())] and again.unchanged == [str(other.resolve())] and not again.added
