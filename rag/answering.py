@@ -71,6 +71,7 @@ _GENERIC_ATTENDANCE = {"出席", "者", "会合", "会議", "第", "回", "参�
 
 
 EXCERPT_CHARS = 200  # a cited excerpt of a long remark: its best sentence and neighbours up to this length
+LEAD_EXCERPT_CHARS = 400  # the first-ranked remark's excerpt (a whole chunk, MAX_CHUNK_CHARS)
 
 
 class Answerer(Protocol):
@@ -300,7 +301,9 @@ class ExtractiveAnswerer:
     def _select(self, question: str, candidates: list[Chunk], weights: dict[str, float], intents: list[str]) -> list[Citation]:
         scored: list[tuple[float, int, Chunk, list[Span]]] = []
         for rank, chunk in enumerate(candidates[: self.max_citations + 2]):
-            picked, score = self._excerpt(chunk, weights, intents)
+            # the best-ranked remark is cited at up to a chunk's length: term overlap is a weak guide
+            # to which of its sentences answers a paraphrased question
+            picked, score = self._excerpt(chunk, weights, intents, LEAD_EXCERPT_CHARS if rank == 0 else EXCERPT_CHARS)
             if picked:
                 scored.append((score - 0.05 * rank, rank, chunk, picked))
         if not scored:
@@ -328,7 +331,8 @@ class ExtractiveAnswerer:
             citations.append(Citation(n, chunk, text, start, end))
         return citations
 
-    def _excerpt(self, chunk: Chunk, weights: dict[str, float], intents: list[str]) -> tuple[list[Span], float]:
+    def _excerpt(self, chunk: Chunk, weights: dict[str, float], intents: list[str],
+                 max_chars: int = 200) -> tuple[list[Span], float]:
         """The contiguous units of ``chunk`` that best answer, and their score."""
         parts = units(chunk)
         if not parts:
@@ -380,13 +384,13 @@ class ExtractiveAnswerer:
             return parts, max(best, 0.5 if intent_match else 0.0)
         # prose: a remark of ordinary length is cited whole; a long one by its best sentence,
         # widened to the better-matching neighbour while the excerpt stays short
-        if len(chunk.text) <= EXCERPT_CHARS:
+        if len(chunk.text) <= max_chars:
             return parts, max(scores)
         best = max(range(len(parts)), key=lambda i: (scores[i], -i))
         lo = hi = best
         while True:
             options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(parts)
-                       and max(parts[hi].end, parts[i].end) - min(parts[lo].start, parts[i].start) <= EXCERPT_CHARS]
+                       and max(parts[hi].end, parts[i].end) - min(parts[lo].start, parts[i].start) <= max_chars]
             if not options:
                 break
             nxt = max(options, key=lambda i: (scores[i], -abs(i - best), i > best))
