@@ -37,3 +37,7 @@ class EmptyIndexError(RagError):
 
 class DatasetError(RagError):
     """An evaluation dataset line that cannot be used, named with its line number."""
+
+
+class IndexBusyError(RagError):
+    """Another process is writing to the index (one writer at a time)."""

@@ -8,10 +8,11 @@ no-op and a changed file replaces its old chunks.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from .chunking import chunk_meeting
 from .config import Settings
 from .domain import Chunk, Filters, Meeting
 from .embeddings import MinutesEmbeddings, make_embeddings
-from .errors import EmptyIndexError, InputError
+from .errors import EmptyIndexError, IndexBusyError, InputError
 from .lexical import LexicalIndex
 from .parsing import load_meetings
 from .readers import SUFFIXES
@@ -158,8 +159,39 @@ class MinutesIndex:
 
     # ------------------------------------------------------------ writing
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """One writer at a time across processes (CLI, app, server mode): a file lock on the data
+        dir, not waited for — a second writer is told at once. Readers never take it. Inside,
+        the BM25 index is re-read if another process saved it, so nothing stale is written back."""
+        from filelock import FileLock, Timeout
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.settings.data_dir / "write.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise IndexBusyError(
+                f"another process is writing to the index in {self.settings.data_dir} (an ingest or an upload); "
+                "nothing was changed — try again when it has finished"
+            ) from None
+        try:
+            self.refresh()
+            yield
+        finally:
+            lock.release()
+
+    def refresh(self) -> None:
+        """Pick up what another process wrote (BM25 file, catalog); one stat call when nothing changed."""
+        if self.lexical.reload_if_changed():
+            self.records.forget()
+
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index minutes files or folders. Bad files are reported in ``errors``, never half-indexed."""
+        with self.writing():
+            return self._ingest(paths, progress)
+
+    def _ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         report = IngestReport()
         files = self._expand(paths, report)
         parsed: list[tuple[Meeting, str, list[Chunk], bool]] = []  # (…, last meeting of its file)
@@ -243,6 +275,10 @@ class MinutesIndex:
 
     def remove(self, source: str) -> int:
         """Drop one source from every index; returns the number of chunks removed."""
+        with self.writing():
+            return self._remove(source)
+
+    def _remove(self, source: str) -> int:
         ids = self.store.ids_for_source(source)
         self.store.delete(ids)
         self.lexical.delete(ids)
@@ -309,7 +345,10 @@ class MinutesIndex:
             stored = self.records.get(m.meeting_id)
             if not stored or stored[0].content_hash != m.content_hash or stored[0] != m:
                 return False
-        return bool(self.store.ids_for_source(source))
+        # indexed means indexed everywhere: a kill between the vector and the BM25 write leaves a
+        # file whose chunks one store lacks, and it is then indexed again, not called unchanged
+        in_store = set(self.store.ids_for_source(source))
+        return bool(in_store) and in_store == set(self.lexical.ids_where(source=source))
 
     @staticmethod
     def _minutes_in(folder: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
@@ -357,6 +396,23 @@ def drop_index(settings: Settings) -> None:
 
     Works without opening the collection, which a model mismatch would refuse.
     """
+    import shutil
+
+    from filelock import FileLock, Timeout
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.data_dir / "write.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexBusyError(f"another process is writing to the index in {settings.data_dir}; nothing was dropped") from None
+    try:
+        _drop(settings)
+    finally:
+        lock.release()
+
+
+def _drop(settings: Settings) -> None:
     import shutil
 
     client = make_client(settings)

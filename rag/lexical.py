@@ -536,8 +536,34 @@ class LexicalIndex:
         self._meta_lut: list[dict] = []
         self._docs: dict[str, _Doc] | None = {}
         self._snap: _Snapshot | None = None
+        self._stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file this state came from
         if self.directory is not None and self.path.exists():
             self._load()
+            self._stamp = self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat() if self.path is not None else None
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size) if st else None
+
+    def reload_if_changed(self) -> bool:
+        """Re-read the file when another process saved it since this state was loaded or saved
+        (a CLI ingest while the app runs), so a later save never writes back a stale copy.
+        One stat call when nothing changed."""
+        if self.directory is None:
+            return False
+        stamp = self._file_stamp()
+        if stamp is None or stamp == self._stamp:
+            return False
+        with self._lock:
+            self._terms, self._term_id = [], {}
+            self._meta_keys, self._meta_pos, self._meta_values, self._meta_lut = [], {}, [], []
+            self._docs, self._snap = {}, None
+            self._load()
+            self._stamp = stamp
+        return True
 
     @property
     def path(self) -> Path | None:
@@ -794,6 +820,7 @@ class LexicalIndex:
             tmp.unlink(missing_ok=True)
             raise
         _fsync_dir(self.directory)
+        self._stamp = self._file_stamp()
 
     def _load(self) -> None:
         path = self.path

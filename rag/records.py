@@ -107,6 +107,11 @@ class RecordStore:
         self._catalog_ready = False
         self._catalog_cache: tuple[tuple[int, int], list[CatalogEntry]] | None = None
 
+    def forget(self) -> None:
+        """Drop cached records (another process may have rewritten them)."""
+        self._cache.clear()
+        self._catalog_cache = None
+
     def _path(self, meeting_id: str) -> Path:
         return self.directory / f"{meeting_id}.json"
 

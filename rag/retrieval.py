@@ -50,6 +50,9 @@ class HybridRetriever(BaseRetriever):
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {MODES}")
         n = max(self.candidates, k)
+        refresh = getattr(self.index, "refresh", None)
+        if refresh is not None:
+            refresh()  # another process's ingest shows up here, not in a stale copy
         dense: list[tuple[Chunk, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):

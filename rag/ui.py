@@ -187,10 +187,17 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
                 f"「{name}」と同じ内容の議事要旨が「{Path(other.source).name}」として既に索引にあります。追加しませんでした。",
             )
 
+    from .errors import IndexBusyError
+
     with _INGEST_LOCK:
         previous = path.read_bytes() if path.exists() else None
         _write_atomic(path, data)
-        report = index.ingest([path], progress)
+        try:
+            report = index.ingest([path], progress)
+        except IndexBusyError as exc:
+            _restore(path, previous)
+            return UploadOutcome(name, "error", f"「{name}」を追加できませんでした: 別の処理が索引を更新中です。"
+                                 "終わってからもう一度追加してください。", str(exc))
         if report.errors:
             _restore(path, previous)
     if report.errors:

@@ -1,0 +1,83 @@
+"""One consistent index: one writer at a time, no stale BM25 written back, a cut-off write repaired.
+
+Real Chroma and BM25 with the deterministic hash embedder (fast); the second writer is a real
+`python -m rag ingest` process.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from rag.errors import IndexBusyError
+from rag.index import MinutesIndex
+
+from conftest import CORPUS_DIR, ROOT, SEED, make_settings
+
+
+@pytest.fixture()
+def settings(tmp_path):
+    return make_settings(tmp_path / "data", RAG_EMBEDDING_BACKEND="hash")
+
+
+def _variant(tmp_path, name: str, old: str, new: str):
+    path = tmp_path / name
+    path.write_text(SEED.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return path
+
+
+def _counts(index: MinutesIndex) -> tuple[int, int]:
+    return index.store.count(), len(index.lexical)
+
+
+def test_a_second_writer_is_refused_and_changes_nothing(settings, tmp_path):
+    index = MinutesIndex(settings)
+    index.ingest([CORPUS_DIR])
+    other = _variant(tmp_path, "b.txt", "防護システムの整備", "防護システムの刷新")
+    env = {**os.environ, "RAG_DATA_DIR": str(settings.data_dir), "RAG_EMBEDDING_BACKEND": "hash",
+           "RAG_CORPUS_DIR": str(CORPUS_DIR)}
+    with index.writing():  # this process is writing
+        proc = subprocess.run([sys.executable, "-m", "rag", "ingest", str(other)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "another process is writing" in proc.stderr and proc.stderr.count("\n") == 1
+    fresh = MinutesIndex(settings)
+    assert _counts(fresh) == (35, 35) and len(fresh.catalog()) == 1
+    with pytest.raises(IndexBusyError):
+        with index.writing():
+            MinutesIndex(settings).ingest([other])
+
+
+def test_a_process_holding_an_old_copy_does_not_write_it_back(settings, tmp_path):
+    app = MinutesIndex(settings)  # e.g. the app, loaded before the CLI ingest below
+    app.ingest([CORPUS_DIR])
+    cli = MinutesIndex(settings)
+    cli.ingest([_variant(tmp_path, "b.txt", "防護システムの整備", "防護システムの刷新")])
+    assert _counts(cli) == (70, 70)
+    app.ingest([_variant(tmp_path, "c.txt", "防護システムの整備", "防護システムの強化")])
+    reopened = MinutesIndex(settings)
+    assert _counts(reopened) == (105, 105) and len(reopened.catalog()) == 3
+    # and a reader sees the other process's chunks without restarting
+    assert any("防護システムの刷新" in app.chunk(cid).text for cid, _ in app.lexical.search("防護システムの刷新", 3))
+
+
+def test_a_write_cut_off_before_the_bm25_save_is_repaired_by_the_next_ingest(settings, tmp_path, monkeypatch):
+    index = MinutesIndex(settings)
+    index.ingest([CORPUS_DIR])
+    new = _variant(tmp_path, "b.txt", "防護システムの整備", "防護システムの刷新")
+
+    def killed():
+        raise KeyboardInterrupt  # the process dies after Chroma and the records were written
+
+    monkeypatch.setattr(index.lexical, "save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        index.ingest([new])
+    monkeypatch.undo()
+    after_crash = MinutesIndex(settings)
+    assert after_crash.store.count() == 70 and len(after_crash.lexical) == 35  # the stores disagree
+    report = after_crash.ingest([new])
+    assert report.added == [str(new.resolve())]  # not called "unchanged": BM25 lacked its chunks
+    assert _counts(MinutesIndex(settings)) == (70, 70)
