@@ -102,12 +102,9 @@ class Meeting:
         return f"{self.name} 第{self.number}回会合" if self.number is not None else self.name
 
     def page_at(self, offset: int) -> int | None:
-        number = None
-        for start, page in self.pages:
-            if start > offset:
-                break
-            number = page
-        return number
+        from .readers.base import page_at
+
+        return page_at(self.pages, offset)
 
     def speakers(self) -> list[tuple[str, str | None, int]]:
         """(speaker, role, remarks) in order of first appearance; the role is the first one printed."""

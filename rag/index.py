@@ -396,8 +396,6 @@ def drop_index(settings: Settings) -> None:
 
     Works without opening the collection, which a model mismatch would refuse.
     """
-    import shutil
-
     from filelock import FileLock, Timeout
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ Real Chroma and BM25 with the deterministic hash embedder (fast); the second wri
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 

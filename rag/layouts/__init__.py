@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from dataclasses import replace
 
-from ..domain import AgendaItem, Attendee, Meeting, Remark, Span, content_id
+from ..domain import AgendaItem, Attendee, Meeting, Span, content_id
 from ..errors import InputError
 from ..readers.base import SourceDoc
 from .generic import items

@@ -14,14 +14,10 @@ import re
 
 from ..domain import Decision, Remark
 from .lines import Line, is_rule, nfkc
+from .summary import _ORG_RE  # one rule for 「防衛省としては」 in every summary layout
 
 _BULLET_RE = re.compile(r"^(?:[-・•*○◯●◎■□◆◇▪‐]|\d{1,2}[)）]|[①-⑳])\s*")
 _NUMBERED_HEADING_RE = re.compile(r"^(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.．、]|第\s*\d+\s*[号章節]|[一二三四五六七八九十]+\s*[、.．])\s*(.{1,40})$")
-_ORG_RE = re.compile(
-    r"^(?:また、|なお、|さらに、)?"
-    r"([^\s、。「」()]{0,20}?(?:省|庁|府|警察|委員会|本部|センター|機構|事務局))"
-    r"(?:としては|として|では|においては|においても|から(?:は)?、)"
-)
 _DECISION_SECTION_RE = re.compile(r"決定|決議|了承|承認|議決")
 
 

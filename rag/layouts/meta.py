@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .japanese import meeting_number, nfkc
+from .japanese import nfkc
 
 KIND_RE = re.compile(r"(議事要旨|議事録|議事概要|会議録|委員会記録|会議記録)")
 # A 会議体 named in the text: 「墨田区議会」「高砂市議会」「参議院」

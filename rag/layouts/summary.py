@@ -14,48 +14,14 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..domain import AgendaItem, Attendee, Decision, Meeting, Remark, Span
+from .lines import Line, span_of, split_lines
 
 
 class LayoutMismatch(Exception):
     """The text is not in this layout; another parser should try (never shown to users)."""
-
-# ---------------------------------------------------------------- lines
-
-
-@dataclass(frozen=True)
-class _Line:
-    start: int  # offset of the first non-space character
-    end: int  # offset after the last non-space character
-    text: str  # text[start:end]
-
-    @property
-    def norm(self) -> str:
-        return unicodedata.normalize("NFKC", self.text)
-
-
-def _lines(text: str) -> list[_Line | None]:
-    """Split into stripped lines with offsets; blank lines are None (paragraph breaks)."""
-    out: list[_Line | None] = []
-    pos = 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        stripped = body.strip()
-        if not stripped:
-            out.append(None)
-        else:
-            lead = len(body) - len(body.lstrip())
-            start = pos + lead
-            out.append(_Line(start, start + len(stripped), stripped))
-        pos += len(raw)
-    return out
-
-
-def _span(text: str, start: int, end: int) -> Span:
-    return Span(text[start:end], start, end)
-
 
 # ---------------------------------------------------------------- patterns (on NFKC text)
 
@@ -105,7 +71,7 @@ def _nospace(s: str) -> str:
 # NFKC maps a full-width character to one character in every case we match on
 # (digits, brackets, colon, letters); offsets found in the NFKC string are only
 # used after checking the lengths agree, otherwise we fall back to the line span.
-def _sub_span(line: _Line, m: re.Match[str], group: int = 0) -> Span:
+def _sub_span(line: Line, m: re.Match[str], group: int = 0) -> Span:
     if len(line.norm) == len(line.text):
         s, e = m.span(group)
         return Span(line.text[s:e], line.start + s, line.start + e)
@@ -117,7 +83,7 @@ def _sub_span(line: _Line, m: re.Match[str], group: int = 0) -> Span:
 
 def parse_numbered_summary(text: str, source: str, meeting_id: str) -> Meeting:
     """Parse the numbered 議事要旨 layout; ``LayoutMismatch`` when the text is not in it."""
-    lines = _lines(text)
+    lines = split_lines(text)
     sections = _find_sections(lines)
     if len(sections) < 2 or "proceedings" not in {key for _, _, key in sections}:
         raise LayoutMismatch("expected numbered sections such as 「1 日時」「2 場所」「3 出席者」「4 議事概要」")
@@ -184,7 +150,7 @@ def parse_numbered_summary(text: str, source: str, meeting_id: str) -> Meeting:
     )
 
 
-def _find_sections(lines: list[_Line | None]) -> list[tuple[int, _Line, str]]:
+def _find_sections(lines: list[Line | None]) -> list[tuple[int, Line, str]]:
     found = []
     for idx, line in enumerate(lines):
         if line is None:
@@ -200,16 +166,16 @@ def _find_sections(lines: list[_Line | None]) -> list[tuple[int, _Line, str]]:
     return found
 
 
-def _section_lines(lines: list[_Line | None], bounds: tuple[int, int] | None) -> list[_Line]:
+def _section_lines(lines: list[Line | None], bounds: tuple[int, int] | None) -> list[Line]:
     if bounds is None:
         return []
     return [ln for ln in lines[bounds[0]:bounds[1]] if ln is not None]
 
 
-def _join_span(text: str, lines: list[_Line]) -> Span | None:
+def _join_span(text: str, lines: list[Line]) -> Span | None:
     if not lines:
         return None
-    return _span(text, lines[0].start, lines[-1].end)
+    return span_of(text, lines[0].start, lines[-1].end)
 
 
 def _parse_title(title: str) -> tuple[str, str, int | None, str]:
@@ -224,7 +190,7 @@ def _parse_title(title: str) -> tuple[str, str, int | None, str]:
     return body, name, number, kind
 
 
-def _parse_date(lines: list[_Line], source: str) -> tuple[Span | None, str | None, str | None]:
+def _parse_date(lines: list[Line], source: str) -> tuple[Span | None, str | None, str | None]:
     for line in lines:
         m = _DATE_RE.search(line.norm)
         if not m:
@@ -244,7 +210,7 @@ def _parse_date(lines: list[_Line], source: str) -> tuple[Span | None, str | Non
     return None, None, None
 
 
-def _parse_attendees(lines: list[_Line]) -> list[Attendee]:
+def _parse_attendees(lines: list[Line]) -> list[Attendee]:
     people: list[Attendee] = []
     group = "member"
     for line in lines:
@@ -283,9 +249,9 @@ def _split_person(raw: str) -> tuple[str, str]:
     return raw, ""
 
 
-def _paragraphs(lines: list[_Line | None]) -> list[list[_Line]]:
-    paras: list[list[_Line]] = []
-    current: list[_Line] = []
+def _paragraphs(lines: list[Line | None]) -> list[list[Line]]:
+    paras: list[list[Line]] = []
+    current: list[Line] = []
     for line in lines:
         if line is None:
             if current:
@@ -299,7 +265,7 @@ def _paragraphs(lines: list[_Line | None]) -> list[list[_Line]]:
 
 
 def _parse_proceedings(
-    text: str, lines: list[_Line | None]
+    text: str, lines: list[Line | None]
 ) -> tuple[list[AgendaItem], Span | None, Span | None, list[Remark], list[Decision]]:
     agenda: list[AgendaItem] = []
     secretariat: Span | None = None
@@ -333,7 +299,7 @@ def _parse_proceedings(
         bulleted = bool(_BULLET_RE.match(norm))
         if item and agenda_open:
             title_start = line.start + _title_offset(line)
-            agenda.append(AgendaItem(item.group(1), item.group(2).strip(), _span(text, title_start, line.end)))
+            agenda.append(AgendaItem(item.group(1), item.group(2).strip(), span_of(text, title_start, line.end)))
             agenda_start = line.start if agenda_start is None else agenda_start
             agenda_end = line.end
             continue
@@ -369,11 +335,11 @@ def _parse_proceedings(
             else:
                 open_remark = [line.start, line.end, section, section_ref]
     close_remark()
-    agenda_span = _span(text, agenda_start, agenda_end) if agenda_start is not None and agenda_end is not None else None
+    agenda_span = span_of(text, agenda_start, agenda_end) if agenda_start is not None and agenda_end is not None else None
     return agenda, agenda_span, secretariat, remarks, decisions
 
 
-def _title_offset(line: _Line) -> int:
+def _title_offset(line: Line) -> int:
     """Offset within the line of the agenda title, after 「- (1) 」."""
     m = re.match(r"^(?:[-・]\s*)?[(（]\s*[0-9０-９]{1,2}\s*[)）]\s*", line.text)
     return m.end() if m else 0

@@ -76,12 +76,10 @@ def _read_json(data: bytes, source: str) -> list[SourceDoc]:
 def _read_xml(data: bytes, source: str) -> list[SourceDoc]:
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"is not well-formed XML ({exc})") from None
-    local = etree.QName(root).localname if root is not None else ""
+    from .base import parse_xml
+
+    root = parse_xml(data, source, "an NDL API response or a TEI document")
+    local = etree.QName(root).localname
     if local in ("TEI", "teiCorpus"):
         from .tei import read_tei
 

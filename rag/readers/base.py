@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import InputError
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -58,11 +60,29 @@ class SourceDoc:
     ordinal: int = 0  # position of this meeting within its file (files may hold several)
 
     def page_at(self, offset: int) -> int | None:
-        """The page number an offset falls on, or None when the source has no pages
-        (or the offset lies before the first page marker)."""
-        number = None
-        for start, page in self.pages:
-            if start > offset:
-                break
-            number = page
-        return number
+        return page_at(self.pages, offset)
+
+
+def parse_xml(data: bytes, source: str, expected: str):
+    """The root element of an untrusted XML file (no entities resolved, no network, no DTD)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(source, f"not well-formed XML ({exc}); expected {expected}") from None
+    if root is None or not isinstance(root.tag, str):
+        raise InputError(source, f"empty XML document; expected {expected}")
+    return root
+
+
+def page_at(pages: tuple[tuple[int, int], ...], offset: int) -> int | None:
+    """The page number an offset falls on, from (start offset, page number) pairs; None when
+    there are no pages or the offset lies before the first page marker."""
+    number = None
+    for start, page in pages:
+        if start > offset:
+            break
+        number = page
+    return number

@@ -369,7 +369,11 @@ def _assemble(parts: list) -> str:
             current.append((False, part))
     end_line(hard=False)
 
-    # runs of blank lines -> one blank line; no blank lines at either end
+    return join_lines(lines)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines joined, runs of blank lines made one, no blank lines at either end."""
     result: list[str] = []
     for line in lines:
         if not line and (not result or not result[-1]):

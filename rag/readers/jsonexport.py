@@ -145,12 +145,6 @@ def _looks_like_html(body: str) -> bool:
 
 
 def _plain_text(body: str) -> str:
-    lines = [line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    result: list[str] = []
-    for line in lines:
-        if not line and (not result or not result[-1]):
-            continue
-        result.append(line)
-    while result and not result[-1]:
-        result.pop()
-    return "\n".join(result)
+    from .html import join_lines
+
+    return join_lines([line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")])

@@ -26,7 +26,7 @@ from lxml import etree
 
 from rag.errors import InputError
 from rag.layouts.japanese import meeting_number
-from rag.readers.base import Hints, SourceDoc, Turn
+from rag.readers.base import Hints, SourceDoc, Turn, parse_xml
 
 EXPECTED = "an NDL API /api/meeting response with meetingRecord elements"
 HEADER_SPEAKER = "会議録情報"
@@ -36,13 +36,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def read_ndl_xml(data: bytes, source: str) -> list[SourceDoc]:
     """One SourceDoc per ``meetingRecord`` of an NDL API ``/api/meeting`` XML response."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"not well-formed XML ({exc}); expected {EXPECTED}") from None
-    if root is None:
-        raise InputError(source, f"empty XML document; expected {EXPECTED}")
+    root = parse_xml(data, source, EXPECTED)
     records = [_xml_record(el) for el in root.iter() if _local(el) == "meetingRecord"]
     if not records:
         _refuse_other_response(source, _xml_shape(root))

@@ -32,7 +32,7 @@ from lxml import etree
 
 from rag.errors import InputError
 from rag.layouts.japanese import find_date
-from rag.readers.base import Hints, SourceDoc, Turn
+from rag.readers.base import Hints, SourceDoc, Turn, parse_xml
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -46,13 +46,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def read_tei(data: bytes, source: str) -> list[SourceDoc]:
     """One SourceDoc per TEI document in a TEI P5 / Parla-CLARIN file."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"not well-formed XML ({exc}); expected {EXPECTED}") from None
-    if root is None or not isinstance(root.tag, str):
-        raise InputError(source, f"empty XML document; expected {EXPECTED}")
+    root = parse_xml(data, source, EXPECTED)
     qname = etree.QName(root)
     if qname.namespace != TEI_NS or qname.localname not in ("TEI", "teiCorpus"):
         raise InputError(source, f"the root element is <{qname.localname}> (namespace {qname.namespace or 'none'}); expected {EXPECTED}")
