@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 CONTEXT_CHARS = 120  # at least this much surrounding text (in whole lines) on each side of a cited span
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_<>|~$])")
+# 「[資料](https://…)」「![](https://…)」 in minutes must not become a live link or a remote image:
+# an escaped 「[」 opens neither (citation markers 「[1]」 are left as they are: they link nowhere)
+_LINK_OPEN = re.compile(r"\[(?!\d{1,3}\](?!\())")
 _LINE_START = re.compile(r"(?m)^(\s*)([#+\-=])|^(\s*\d+)([.)])")
 
 
@@ -31,6 +34,7 @@ _LINE_START = re.compile(r"(?m)^(\s*)([#+\-=])|^(\s*\d+)([.)])")
 def md_escape(text: str) -> str:
     """Escape what Markdown (and Streamlit's $…$ math) would reinterpret, so minutes show literally."""
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _LINK_OPEN.sub(r"\\[", text)
     return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}", text)
 
 

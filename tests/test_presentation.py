@@ -165,3 +165,11 @@ def test_conversation_markdown_numbers_the_turns(seed_meeting, seed_text):
     assert md.startswith("# 議事要旨アシスタント 会話記録")
     assert "## 1. それについて防衛省は？" in md and "## 2. 第15回会合はいつ" in md
     assert "### 出典" in md
+
+
+def test_links_and_images_in_minutes_stay_text():
+    from rag.presentation import md_escape
+
+    out = md_escape("[公式資料](https://example.com/a) ![](https://example.com/i.png)")
+    assert "\\[公式資料](https://example.com/a)" in out and "!\\[](https://example.com/i.png)" in out
+    assert md_escape("[1](https://example.com)") == "\\[1](https://example.com)" and md_escape("記載[1]") == "記載[1]"
