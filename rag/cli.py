@@ -152,12 +152,33 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from .index import MinutesIndex
+
+    report = MinutesIndex(settings).check(repair=args.repair)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print(f"records: {report.records} meeting(s), {report.chunks_expected} chunk(s) expected; "
+              f"Chroma {report.store_chunks}, BM25 {report.lexical_chunks}")
+        for source, lack in report.missing.items():
+            print(f"  missing in {source}: Chroma {lack['store']}, BM25 {lack['lexical']}")
+        if any(report.orphans.values()):
+            print(f"  orphans (no record explains them): Chroma {report.orphans['store']}, BM25 {report.orphans['lexical']}")
+        print("consistent" if report.consistent else ("repaired" if report.repaired else
+              "INCONSISTENT: run `python -m rag check --repair`"))
+    return 0 if report.consistent or report.repaired else 1
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from .index import MinutesIndex
 
     index = MinutesIndex(settings)
     s = index.status()
     print(f"meetings: {s.meetings}\nchunks: {s.chunks}\nembedding model: {s.embedding_model}\nstore: {s.store}")
+    if s.chunks != len(index.lexical):
+        print(f"warning: Chroma holds {s.chunks} chunks but the BM25 index {len(index.lexical)}; "
+              "run `python -m rag check --repair`")
     for m in index.meetings():
         print(f"  {m.meeting_id}  {m.date}  {m.label}  ({m.source})")
     return 0
@@ -216,6 +237,11 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--repair", action="store_true", help="re-add missing chunks and drop orphans")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+
+
 def _meetings_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per meeting")
 
@@ -256,6 +282,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Settings], int], Callabl
     "ingest": (cmd_ingest, _ingest_args, "index minutes files or folders (text, PDF, HTML, JSON, NDL XML, TEI)"),
     "ask": (cmd_ask, _ask_args, "ask a question"),
     "status": (cmd_status, lambda p: None, "what is indexed"),
+    "check": (cmd_check, _check_args, "compare Chroma and BM25 with the records; --repair makes them agree"),
     "meetings": (cmd_meetings, _meetings_args, "one line per indexed meeting"),
     "show": (cmd_show, _show_args, "the whole parsed record of one meeting"),
     "brief": (_lazy("rag.briefing", "run"), _lazy("rag.briefing", "add_arguments"),

@@ -81,6 +81,29 @@ class IngestReport:
         return not self.errors
 
 
+@dataclass
+class CheckReport:
+    """What ``check`` found: the records are the store of record (chunks are derived from them
+    deterministically); Chroma and BM25 must each hold exactly the records' chunks."""
+
+    records: int = 0
+    chunks_expected: int = 0
+    store_chunks: int = 0
+    lexical_chunks: int = 0
+    missing: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> {"store": n, "lexical": n}
+    orphans: dict[str, int] = field(default_factory=lambda: {"store": 0, "lexical": 0})
+    repaired: bool = False
+
+    @property
+    def consistent(self) -> bool:
+        return not self.missing and not any(self.orphans.values())
+
+    def to_dict(self) -> dict:
+        return {"records": self.records, "chunks_expected": self.chunks_expected, "store_chunks": self.store_chunks,
+                "lexical_chunks": self.lexical_chunks, "missing": self.missing, "orphans": self.orphans,
+                "consistent": self.consistent, "repaired": self.repaired}
+
+
 @dataclass(frozen=True)
 class IndexStatus:
     meetings: int
@@ -286,6 +309,49 @@ class MinutesIndex:
         for meeting_id in self.records.ids_for_source(source):
             self.records.delete(meeting_id)
         return len(ids)
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Compare Chroma and BM25 with the records; with ``repair``, re-add what a store lacks
+        (re-embedding it) and drop chunks no record explains. Why the records decide: they hold
+        the stored text and the parse, from which every chunk id follows (content hashes), while
+        either derived store can be cut off mid-write."""
+        with self.writing():
+            report = CheckReport()
+            expected: dict[str, list[Chunk]] = {}
+            for entry in self.catalog():
+                found = self.records.get(entry.meeting_id)
+                if found is None:
+                    continue
+                meeting, text = found
+                report.records += 1
+                expected.setdefault(meeting.source, []).extend(chunk_meeting(meeting, text))
+            all_expected = {c.chunk_id for cs in expected.values() for c in cs}
+            in_store, in_lexical = set(self.store.all_ids()), set(self.lexical.ids())
+            report.chunks_expected = len(all_expected)
+            report.store_chunks, report.lexical_chunks = len(in_store), len(in_lexical)
+            to_store: list[Chunk] = []
+            to_lexical: list[Chunk] = []
+            for source, chunks in expected.items():
+                lack_store = [c for c in chunks if c.chunk_id not in in_store]
+                lack_lexical = [c for c in chunks if c.chunk_id not in in_lexical]
+                if lack_store or lack_lexical:
+                    report.missing[source] = {"store": len(lack_store), "lexical": len(lack_lexical)}
+                to_store += lack_store
+                to_lexical += lack_lexical
+            orphan_store, orphan_lexical = in_store - all_expected, in_lexical - all_expected
+            report.orphans = {"store": len(orphan_store), "lexical": len(orphan_lexical)}
+            if repair and not report.consistent:
+                for i in range(0, len(to_store), EMBED_BATCH):
+                    batch = to_store[i : i + EMBED_BATCH]
+                    self.store.upsert(batch, self.embeddings.embed_documents_array([embedding_text(c) for c in batch]))
+                if to_lexical:
+                    self.lexical.upsert([c.chunk_id for c in to_lexical], [c.text for c in to_lexical],
+                                        [c.metadata() for c in to_lexical], index_texts=[lexical_text(c) for c in to_lexical])
+                self.store.delete(sorted(orphan_store))
+                self.lexical.delete(sorted(orphan_lexical))
+                self.lexical.save()
+                report.repaired = True
+            return report
 
     @property
     def _first_build_marker(self) -> Path:

@@ -44,6 +44,8 @@ class VectorStore(Protocol):
 
     def count(self) -> int: ...
 
+    def all_ids(self) -> list[str]: ...
+
 
 def chroma_where(filters: Filters | None) -> dict | None:
     """Translate ``Filters`` into a Chroma ``where`` clause (None when unfiltered)."""
@@ -266,6 +268,16 @@ class ChromaStore:
         with self._reachable("counting chunks"):
             return self.collection.count()
 
+    def all_ids(self) -> list[str]:
+        """Every chunk id (paged: Chroma caps one get)."""
+        ids: list[str] = []
+        with self._reachable("listing chunks"):
+            while True:
+                page = self.collection.get(include=[], limit=UPSERT_BATCH, offset=len(ids))["ids"]
+                ids += page
+                if len(page) < UPSERT_BATCH:
+                    return ids
+
     def reset(self) -> None:
         """Drop the collection (for --rebuild); the next store opened recreates it."""
         self.client.delete_collection(self.settings.collection)
@@ -303,3 +315,6 @@ class MemoryStore:
 
     def count(self) -> int:
         return len(self._chunks)
+
+    def all_ids(self) -> list[str]:
+        return list(self._chunks)

@@ -80,3 +80,24 @@ def test_a_write_cut_off_before_the_bm25_save_is_repaired_by_the_next_ingest(set
     report = after_crash.ingest([new])
     assert report.added == [str(new.resolve())]  # not called "unchanged": BM25 lacked its chunks
     assert _counts(MinutesIndex(settings)) == (70, 70)
+
+
+def test_check_reports_and_repairs_diverged_stores(settings, tmp_path, monkeypatch, capsys):
+    from rag.cli import main
+
+    index = MinutesIndex(settings)
+    index.ingest([CORPUS_DIR])
+    assert index.check().consistent
+    victims = sorted(index.lexical.ids())[:3]
+    index.lexical.delete(victims)  # BM25 lost three chunks
+    index.lexical.save()
+    index.store.delete(victims[:1])  # Chroma lost one of them
+    report = MinutesIndex(settings).check()
+    assert not report.consistent and report.missing == {"joho-security-seisaku-kaigi-14-2007-10-03.txt": {"store": 1, "lexical": 3}}
+    for var, value in (("RAG_DATA_DIR", settings.data_dir), ("RAG_EMBEDDING_BACKEND", "hash"), ("RAG_CORPUS_DIR", CORPUS_DIR)):
+        monkeypatch.setenv(var, str(value))
+    assert main(["status"]) == 0 and "warning: Chroma holds 34 chunks but the BM25 index 32" in capsys.readouterr().out
+    assert main(["check"]) == 1 and "INCONSISTENT" in capsys.readouterr().out
+    assert main(["check", "--repair"]) == 0
+    fresh = MinutesIndex(settings)
+    assert _counts(fresh) == (35, 35) and fresh.check().consistent
