@@ -143,6 +143,10 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
             remarks = [replace(r, page=doc.page_at(r.start)) for r in remarks]
     if not remarks:
         warnings.append("no remarks found: only the header is indexed")
+    several = _other_meeting_dates(lines, iso)
+    if several:
+        warnings.append(f"the text seems to hold {len(several) + 1} meetings (other 日時 fields: "
+                        f"{', '.join(several[:5])}); it is indexed as one record dated {iso or 'unknown'}")
 
     body = doc.hints.body or parts.body or assembly_in(text[:header_end] if header_end else text) or assembly_in(text) or ""
     name = doc.hints.name or parts.name or (title if found_title else "")
@@ -188,6 +192,20 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
         url=doc.hints.url,
         ordinal=doc.ordinal,
     )
+
+
+def _other_meeting_dates(lines: list[Line | None], iso: str | None) -> list[str]:
+    """Dates of 日時/開催日/期日 fields anywhere in the text that differ from the meeting's: a
+    file that concatenates several meetings (never silently cut to the first)."""
+    found: list[str] = []
+    for f in find_fields(lines):
+        if f.field != "date":
+            continue
+        block = [f.value] if f.value else [ln for ln in lines[f.index + 1 : f.index + 3] if ln is not None]
+        got = date_in([Line(b.start, b.end, b.text) for b in block if b is not None])
+        if got and got[1] != iso and got[1] not in found:
+            found.append(got[1])
+    return found
 
 
 def _may_be_title(line: Line | None) -> bool:

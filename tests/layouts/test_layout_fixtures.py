@@ -494,3 +494,12 @@ def test_every_fixture_parses_the_same_through_parse_minutes_and_text_document(t
     doc = text_document(text, SRC)
     assert parse_document(doc) == m
     assert m.content_hash == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+
+
+def test_a_text_holding_several_meetings_says_so():
+    one = "総務委員会会議録\n日時：令和5年10月20日（金）\n○委員長（山田太郎君）　開会します。\n○委員（佐藤花子君）　質問します。\n"
+    two = one.replace("10月20日（金）", "11月2日（木）")
+    m = parse_minutes(one + "\n" + two, "two.txt")
+    assert m.date == "2023-10-20"
+    assert any("seems to hold 2 meetings" in w and "2023-11-02" in w for w in m.warnings)
+    assert not any("seems to hold" in w for w in parse_minutes(one, "one.txt").warnings)
