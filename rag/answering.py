@@ -57,6 +57,8 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]
     (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees|members)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
      frozenset({"人", "名", "何", "人数", "数"})),
 )
+_TIME_QUESTION = re.compile(r"何時|時刻|開会|開議|閉会|散会|what time|\bstart|\bfinish|\bend(?:ed)?\b")
+_TIME_TEXT = re.compile(rf"(?:午前|午後)?\s*{_KNUM}+\s*時|\d{{1,2}}:\d{{2}}")
 _DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
 _DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
 # 「第20回会合」 / "the 20th meeting": a meeting the question names by its number
@@ -303,7 +305,7 @@ class ExtractiveAnswerer:
         for rank, chunk in enumerate(candidates[: self.max_citations + 2]):
             # the best-ranked remark is cited at up to a chunk's length: term overlap is a weak guide
             # to which of its sentences answers a paraphrased question
-            picked, score = self._excerpt(chunk, weights, intents, LEAD_EXCERPT_CHARS if rank == 0 else EXCERPT_CHARS)
+            picked, score = self._excerpt(chunk, weights, intents, LEAD_EXCERPT_CHARS if rank == 0 else EXCERPT_CHARS, question)
             if picked:
                 scored.append((score - 0.05 * rank, rank, chunk, picked))
         if not scored:
@@ -332,7 +334,7 @@ class ExtractiveAnswerer:
         return citations
 
     def _excerpt(self, chunk: Chunk, weights: dict[str, float], intents: list[str],
-                 max_chars: int = 200) -> tuple[list[Span], float]:
+                 max_chars: int = 200, question: str = "") -> tuple[list[Span], float]:
         """The contiguous units of ``chunk`` that best answer, and their score."""
         parts = units(chunk)
         if not parts:
@@ -346,9 +348,18 @@ class ExtractiveAnswerer:
             if meeting and "place" in intents and meeting.place_span:
                 wanted.append(meeting.place_span)
             lines = [p for p in parts if any(p.start <= w.start and w.end <= p.end for w in wanted)]
-            # and the line that best matches the question (「何時に開会」 → 「開会（午前１０時００分）」)
-            best = max(range(len(parts)), key=lambda i: (scores[i], -i))
-            if scores[best] > 0 and parts[best] not in lines:
+            # a header line holding what the question asks for: a time (「何時に開会」 →
+            # 「開会（午前１０時００分）」), a count of people (「何人」 → 「出席議員（３２人）」), an amount
+            q = unicodedata.normalize("NFKC", question).lower()
+            asked = [has for asks, has, _, _ in _ANSWER_TYPES if asks.search(q)]
+            if _TIME_QUESTION.search(q):
+                asked.append(_TIME_TEXT)
+            typed = [i for i, p in enumerate(parts) if any(has.search(normalize(p.text)) for has in asked)]
+            if typed:
+                best = max(typed, key=lambda i: (scores[i], -i))
+            else:  # the line that best matches the question
+                best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+            if (typed or scores[best] > 0) and parts[best] not in lines:
                 lines = sorted(lines + [parts[best]], key=lambda p: p.start)
             if lines:
                 lo = parts.index(lines[0])
