@@ -51,7 +51,8 @@ def meeting_json(m: Meeting) -> dict:
 
 # ------------------------------------------------------------------ resolving references
 
-_NUMBER_RE = re.compile(rf"第\s*({NUM})\s*(回|号|日)|(?<![0-9])([0-9]+)(?:st|nd|rd|th)\s+(?:meeting|session|sitting)", re.IGNORECASE)
+_NUMBER_RE = re.compile(rf"第\s*({NUM})\s*(回|号|日)|(?<![0-9])([0-9]+)(?:st|nd|rd|th)\s+(?:meeting|session|sitting)|#\s*([0-9]+)",
+                        re.IGNORECASE)
 _MONTH_DAY_RE = re.compile(rf"(?<![年0-9])({NUM})\s*月\s*({NUM})\s*日")
 _YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!度)")
 # A phrase naming a meeting body: 「文部科学委員会」「墨田区議会」「本会議」「中央環境審議会」
@@ -90,7 +91,7 @@ def parse_reference(question: str) -> MeetingRef:
             if n is not None:
                 numbers.append((n, m.group(2)))
         else:
-            numbers.append((int(m.group(3)), None))
+            numbers.append((int(m.group(3) or m.group(4)), None))
     dates = []
     for m in DATE_RE.finditer(q):
         iso = date_from_match(m)
@@ -126,7 +127,7 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     said: list[str] = []
     # a body the catalog knows, named anywhere in the question: 「墨田区議会の12月緊急議会」「参議院本会議」
     q = fold(question)
-    bodies = sorted({e.body for e in catalog if len(fold(e.body)) >= 2 and fold(e.body) in q}, key=len, reverse=True)
+    bodies = sorted({e.body for e in catalog if _body_named(e.body, q)}, key=len, reverse=True)
     if bodies:
         candidates = [e for e in candidates if e.body in bodies]
         said.append(bodies[0])
@@ -167,6 +168,18 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     if not said:
         return Resolution(ref, ())
     return Resolution(ref, tuple(e.meeting_id for e in candidates))
+
+
+_LEGAL_FORM = re.compile(r"^(?:一般社団法人|一般財団法人|公益社団法人|公益財団法人|独立行政法人|国立研究開発法人|株式会社|特定非営利活動法人|NPO法人)\s*")
+
+
+def _body_named(body: str, folded_question: str) -> bool:
+    """The body's name is in the question, with or without its legal form (「一般社団法人」)."""
+    for name in {body, _LEGAL_FORM.sub("", body)}:
+        f = fold(name)
+        if len(f) >= 2 and f in folded_question:
+            return True
+    return False
 
 
 def phrase_head(phrase: str) -> str:
