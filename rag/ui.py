@@ -247,7 +247,8 @@ def render_index_status(assistant: "Assistant") -> None:
         else "埋め込み型 Chroma（ローカル保存）"
     )
     st.markdown(f"**埋め込みモデル**: `{status.embedding_model}`  \n**ベクトルストア**: {store}")
-    st.caption(f"保存先: `{settings.data_dir}`" if not settings.uses_server else f"コレクション: `{settings.collection}`")
+    if settings.uses_server:  # the server's data path is not shown: it tells a visitor nothing they need
+        st.caption(f"コレクション: `{settings.collection}`")
     report = _current_slot().build_report
     if report is not None and report.errors:
         lines = "\n".join(f"- {md_escape(Path(e.source).name)}: {explain_input_error(e)}" for e in report.errors)
