@@ -127,7 +127,7 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     said: list[str] = []
     # a body the catalog knows, named anywhere in the question: 「墨田区議会の12月緊急議会」「参議院本会議」
     q = fold(question)
-    bodies = sorted({e.body for e in catalog if _body_named(e.body, q)}, key=len, reverse=True)
+    bodies = sorted({e.body for e in catalog if _body_named(e, q)}, key=len, reverse=True)
     if bodies:
         candidates = [e for e in candidates if e.body in bodies]
         said.append(bodies[0])
@@ -170,16 +170,9 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     return Resolution(ref, tuple(e.meeting_id for e in candidates))
 
 
-_LEGAL_FORM = re.compile(r"^(?:一般社団法人|一般財団法人|公益社団法人|公益財団法人|独立行政法人|国立研究開発法人|株式会社|特定非営利活動法人|NPO法人)\s*")
-
-
-def _body_named(body: str, folded_question: str) -> bool:
+def _body_named(entry: CatalogEntry, folded_question: str) -> bool:
     """The body's name is in the question, with or without its legal form (「一般社団法人」)."""
-    for name in {body, _LEGAL_FORM.sub("", body)}:
-        f = fold(name)
-        if len(f) >= 2 and f in folded_question:
-            return True
-    return False
+    return any(f in folded_question for f in entry.folded_body_names)
 
 
 def phrase_head(phrase: str) -> str:
@@ -219,8 +212,7 @@ def speakers_named(question: str, entries: list[CatalogEntry]) -> tuple[str, ...
         return ()
     found: dict[str, None] = {}
     for e in entries:
-        for name, _role, _n in e.speakers:
-            f = fold(name)
+        for (name, _role, _n), f in zip(e.speakers, e.folded_speakers):
             if len(f) >= 2 and f in q:
                 found[name] = None
                 continue

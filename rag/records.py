@@ -17,9 +17,10 @@ import sqlite3
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
-from .domain import AgendaItem, Attendee, Decision, Meeting, Remark, Span, content_id
+from .domain import AgendaItem, Attendee, Decision, Meeting, Remark, Span, content_id, fold
 
 
 def meeting_to_dict(meeting: Meeting) -> dict:
@@ -76,6 +77,20 @@ class CatalogEntry:
         return cls(m.meeting_id, m.source, m.ordinal, m.label, m.body, m.name, m.number, m.number_unit, m.kind,
                    m.layout, m.file_type, m.date, m.date_original, len(m.remarks), tuple(m.speakers()),
                    m.content_hash, tuple(m.warnings))
+
+    @cached_property
+    def folded_speakers(self) -> tuple[str, ...]:
+        """Speaker names as matched against questions (computed once per catalog read)."""
+        return tuple(fold(n) for n, _, _ in self.speakers)
+
+    @cached_property
+    def folded_body_names(self) -> tuple[str, ...]:
+        """The body as matched against questions: as written and without its legal form."""
+        import re
+
+        core = re.sub(r"^(?:一般社団法人|一般財団法人|公益社団法人|公益財団法人|独立行政法人|国立研究開発法人|株式会社|"
+                      r"特定非営利活動法人|NPO法人)\s*", "", self.body)
+        return tuple(dict.fromkeys(f for f in (fold(self.body), fold(core)) if len(f) >= 2))
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -322,7 +322,7 @@ def _person(line: Line, s: int, e: int, name: str, role: str, group: str) -> Att
 def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
     """Agenda entries: 「日程第１　…」「第　１　…」「(1) …」「１．…」 lines; wrapped lines join their item."""
     items: list[tuple[str, Span]] = []
-    item_re = re.compile(r"^(?:日程\s*)?第\s*([0-9一二三四五六七八九十百]+)\s+|^[(（]?\s*(\d+)\s*[)）.．、]\s*|^[・\-○]\s*")
+    item_re = re.compile(r"^(?:日程\s*)?第\s*([0-9一二三四五六七八九十百]+)(?:\s+|$)|^[(（]?\s*(\d+)\s*[)）.．、]\s*|^[・\-○]\s*")
     for line in block:
         norm = line.norm
         if (find_date(norm) or find_time(norm)) and not item_re.match(norm):
@@ -338,7 +338,8 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
             items.append((number, Span(line.text[start:], line.start + start, line.end)))
         elif items and line.indent > 0:
             number, span = items[-1]
-            items[-1] = (number, Span(text[span.start : line.end], span.start, line.end))
+            start = span.start if span.text.strip() else line.start  # 「日程第１」 alone: the title is below
+            items[-1] = (number, Span(text[start : line.end], start, line.end))
         elif not items and len(norm) <= 80:
             items.append((str(len(items) + 1), line.span))
     return items
