@@ -143,12 +143,13 @@ def format_answer(answer) -> str:
     if answer.citations:
         lines.append("")
         lines.append("出典:")
+        from .answering import location_label
+
         for c in answer.citations:
             ch = c.chunk
-            where = f"{ch.meeting}（{ch.date}）{ch.section}"
-            if ch.remark_no is not None:
-                where += f" 発言{ch.remark_no}"
-            lines.append(f"[{c.n}] {where} — {ch.source} [{c.start}:{c.end}]")
+            where = f"{ch.meeting}（{ch.date or '日付の記載なし'}）{location_label(ch)}"
+            page = f" p.{ch.page}" if ch.page is not None else ""
+            lines.append(f"[{c.n}] {where}{page} — {ch.source} [{c.start}:{c.end}]")
     return "\n".join(lines)
 
 
