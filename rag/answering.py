@@ -136,7 +136,10 @@ class ExtractiveAnswerer:
         candidates = self._candidates(hits, intents)
 
         why = self._unanswerable(question, japanese, terms, hits, candidates, weights)
-        if why is None and not self._relevant(hits, candidates, weights, intents, japanese):
+        # the words that name the meeting (「参議院本会議第8号で」) say which meeting, not what was
+        # said: every chunk of it lacks them in its text, so they do not count against relevance
+        topic = {t: w for t, w in weights.items() if t not in self._meeting_terms(candidates)} or weights
+        if why is None and not self._relevant(hits, candidates, topic, intents, japanese):
             why = ("weak_evidence", "")
         if why is not None:
             return self.abstain(question, hits, *why)
@@ -215,7 +218,7 @@ class ExtractiveAnswerer:
             asked.append((_DATE_TEXT, "該当する日付", frozenset(_DATE_WORDS), False))
         if not asked:
             return None
-        meeting_terms = set(tokenize(" ".join({f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates})))
+        meeting_terms = self._meeting_terms(candidates)
         for has, what, words, header_ok in asked:
             topic = {t: w for t, w in weights.items() if t not in words and t not in meeting_terms and not t.isdigit()}
             windows = []  # each sentence holding the type, with its neighbours (the amount's context)
@@ -229,6 +232,10 @@ class ExtractiveAnswerer:
             if not windows or (topic and max(term_coverage(w, topic) for w in windows) < self.thresholds.min_typed_coverage):
                 return f"{what}の記載はありません"
         return None
+
+    def _meeting_terms(self, candidates: list[Chunk]) -> set[str]:
+        """Tokens of the candidate meetings' names and bodies."""
+        return set(tokenize(" ".join({f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates})))
 
     def _body(self, meeting_id: str) -> str:
         m = self._meeting_by_id(meeting_id)
