@@ -42,8 +42,11 @@ class HybridRetriever(BaseRetriever):
     filters: Filters | None = None
 
     def retrieve(
-        self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode | None = None
+        self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode | None = None,
+        lexical_query: str | None = None,
     ) -> list[Hit]:
+        """``lexical_query``: what BM25 searches when it differs from ``query`` (the words that only
+        name a meeting the filters already restrict to)."""
         k = k or self.k
         mode = mode or self.mode
         filters = filters if filters is not None else self.filters
@@ -59,7 +62,7 @@ class HybridRetriever(BaseRetriever):
             vector = self.index.embeddings.embed_query_array(query)
             dense = self.index.store.query(vector, n, filters)
         if mode in ("hybrid", "bm25"):
-            lexical = self.index.lexical.search(query, n, filters)
+            lexical = self.index.lexical.search(lexical_query or query, n, filters)
 
         chunks: dict[str, Chunk] = {c.chunk_id: c for c, _ in dense}
         dense_rank = {c.chunk_id: r for r, (c, _) in enumerate(dense, start=1)}

@@ -44,16 +44,31 @@ class Assistant:
         if resolution.meeting_ids:
             filters = narrow_to_meetings(filters, resolution.meeting_ids)
         named = self.speakers_in(question, resolution.meeting_ids)
+        # BM25 does not search for the words that only name the meeting (every chunk of it lacks
+        # them, and procedural remarks that repeat the name would rank first); dense keeps the
+        # whole question (dev split recall@5 0.683 -> 0.717, seed unchanged)
+        lexical_query = self._without_meeting_words(question, resolution.meeting_ids)
         hits = []
         if named and not (filters and filters.speakers):
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
-            hits = self.retriever.retrieve(question, k=k, filters=replace(filters or Filters(), speakers=named), mode=mode)
+            hits = self.retriever.retrieve(question, k=k, filters=replace(filters or Filters(), speakers=named), mode=mode,
+                                           lexical_query=lexical_query)
         if not hits:
-            hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode)
+            hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode, lexical_query=lexical_query)
         answer = self.answerer.answer(question, hits)
         if resolution.meeting_ids:
             answer = replace(answer, searched_meetings=resolution.meeting_ids)
         return answer
+
+    def _without_meeting_words(self, question: str, meeting_ids: tuple[str, ...]) -> str | None:
+        if not meeting_ids:
+            return None
+        from .lexical import tokenize
+
+        names = " ".join(f"{e.label} {e.body}" for e in self.index.catalog() if e.meeting_id in meeting_ids)
+        drop = set(tokenize(names))
+        kept = [t for t in tokenize(question) if t not in drop]
+        return " ".join(kept) if kept else None
 
     def speakers_in(self, question: str, meeting_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
         entries = [e for e in self.index.catalog() if not meeting_ids or e.meeting_id in meeting_ids]
