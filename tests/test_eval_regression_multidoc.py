@@ -8,7 +8,6 @@ system improves.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
