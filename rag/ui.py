@@ -145,7 +145,7 @@ def progress_bar(bar, label: str) -> Progress:
 @dataclass(frozen=True)
 class UploadOutcome:
     name: str
-    status: Literal["added", "updated", "unchanged", "duplicate", "error"]
+    status: Literal["added", "unchanged", "duplicate", "error"]
     message: str  # Japanese, for the user
     detail: str = ""  # the original error text (names the file and the problem)
     chunks: int = 0
@@ -165,7 +165,9 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
     """Check, save under ``data_dir/uploads`` and index one uploaded minutes file.
 
     A file that cannot be used is rejected before anything is written, so the
-    index (and an earlier upload of the same name) stays as it was.
+    index (and an earlier upload of the same name) stays as it was. A different
+    file under a name already used is stored under a new name (「name (2).txt」):
+    an upload never replaces another meeting.
     """
     from .errors import InputError
     from .parsing import load_meetings_from_bytes
@@ -178,6 +180,8 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
 
     index = assistant.index
     path = assistant.settings.data_dir / UPLOADS / name
+    requested = name
+    path, name = _free_upload_path(path, data)  # another file under this name is never replaced
     source = index.source_name(path)
     meeting = meetings[0]
     for other in index.catalog():
@@ -208,12 +212,20 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
         label += f" ほか{len(meetings) - 1}件の会議"
     if source in report.unchanged:
         return UploadOutcome(name, "unchanged", f"「{name}」（{label}）は索引済みで、内容に変更はありません。")
-    status: Literal["added", "updated"] = "updated" if previous is not None else "added"
-    verb = "更新しました" if status == "updated" else "追加しました"
+    renamed = f"同じ名前の別の内容のファイルが既にあるため「{name}」として保存し、" if name != requested else ""
     return UploadOutcome(
-        name, status, f"「{name}」（{label}）を索引に{verb}（{report.chunks_written}チャンク）。",
+        name, "added", f"{renamed}「{name}」（{label}）を索引に追加しました（{report.chunks_written}チャンク）。",
         chunks=report.chunks_written,
     )
+
+
+def _free_upload_path(path: Path, data: bytes) -> tuple[Path, str]:
+    """``path`` itself when it is free or holds these same bytes; else 「name (2).txt」, 「name (3).txt」…"""
+    candidate, n = path, 1
+    while candidate.exists() and candidate.read_bytes() != data:
+        n += 1
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate, candidate.name
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -75,3 +75,20 @@ def test_add_update_duplicate_and_a_bad_replacement(fresh_assistant, seed_text):
 
     answer = fresh_assistant.ask("第99回会合の開催場所はどこでしたか")
     assert not answer.abstained and answer.citations[0].chunk.source == str(saved)
+
+
+def test_an_upload_never_replaces_another_file_of_the_same_name(fresh_assistant):
+    from pathlib import Path
+
+    from conftest import SEED
+
+    text = SEED.read_text(encoding="utf-8")  # the corpus holds the seed itself: upload variants of it
+    first = add_minutes_file(fresh_assistant, "minutes.txt", text.replace("防護システムの整備", "防護システムの強化").encode("utf-8"))
+    changed = text.replace("防護システムの整備", "防護システムの刷新").encode("utf-8")
+    second = add_minutes_file(fresh_assistant, "minutes.txt", changed)
+    assert first.status == "added" and second.status == "added"
+    assert second.name == "minutes (2).txt" and "minutes (2).txt" in second.message
+    sources = sorted(Path(e.source).name for e in fresh_assistant.index.catalog())
+    assert "minutes.txt" in sources and "minutes (2).txt" in sources  # both meetings kept
+    again = add_minutes_file(fresh_assistant, "minutes.txt", changed)  # the same bytes again
+    assert again.status == "unchanged" and again.name == "minutes (2).txt"
