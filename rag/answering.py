@@ -21,6 +21,7 @@ from typing import Protocol
 from .chunking import units
 from .domain import Answer, Chunk, Citation, Hit, Span, fold
 from .layouts.speakers import ROLE_WORDS
+from .meetings import name_terms, parse_reference
 from .lexical import normalize, tokenize
 
 NOT_FOUND_JA = "議事録には該当する記載が見つかりませんでした。"
@@ -61,8 +62,6 @@ _TIME_QUESTION = re.compile(r"何時|時刻|開会|開議|閉会|散会|what tim
 _TIME_TEXT = re.compile(rf"(?:午前|午後)?\s*{_KNUM}+\s*時|\d{{1,2}}:\d{{2}}")
 _DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
 _DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
-# 「第20回会合」 / "the 20th meeting": a meeting the question names by its number
-_MEETING_NUMBER = re.compile(r"第\s*(\d+)\s*[回号日]|(?<!\d)(\d+)(?:st|nd|rd|th)\s+(?:meeting|session)")
 _DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
 _WHO_QUESTION = re.compile(r"誰|だれ|who\b|whom")
 _STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁|質問|説明し|報告し|say|said|state|remark|view|opinion|argue|ask|answer|explain")
@@ -172,7 +171,7 @@ class ExtractiveAnswerer:
         answer of a type (amount, vote count, date) that no excerpt contains.
         """
         q = unicodedata.normalize("NFKC", question).lower()
-        referenced = {str(int(a or b)) for a, b in _MEETING_NUMBER.findall(q)}  # 「第212回国会」: resolved before retrieval
+        referenced = {str(n) for n, _ in parse_reference(question).numbers}  # 「第212回国会」: resolved before retrieval
         for term, df in terms:
             if df == 0 and _specific(term) and (japanese or term.isdigit()) and not self._known_year(term) and term not in referenced:
                 return "unknown_term", f"「{term}」はどの議事録にも出てきません"
@@ -235,7 +234,7 @@ class ExtractiveAnswerer:
 
     def _meeting_terms(self, candidates: list[Chunk]) -> set[str]:
         """Tokens of the candidate meetings' names and bodies."""
-        return set(tokenize(" ".join({f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates})))
+        return name_terms([f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates])
 
     def _body(self, meeting_id: str) -> str:
         m = self._meeting_by_id(meeting_id)

@@ -218,6 +218,9 @@ class MinutesIndex:
         report = IngestReport()
         files = self._expand(paths, report)
         parsed: list[tuple[Meeting, str, list[Chunk], bool]] = []  # (…, last meeting of its file)
+        by_hash: dict[str, set[str]] = {}  # content hash -> sources already holding it (read once)
+        for e in self.catalog():
+            by_hash.setdefault(e.content_hash, set()).add(e.source)
         seen: set[str] = set()
         for path in files:
             source = self.source_name(path)
@@ -230,7 +233,7 @@ class MinutesIndex:
                 report.errors.append(exc)
                 continue
             report.files.append(_file_report(source, meetings))
-            twin = self._indexed_elsewhere(source, [m for m, _ in meetings])
+            twin = _held_elsewhere(by_hash, source, [m for m, _ in meetings])
             if twin is not None:  # the same minutes under another name: indexing it twice would cite it twice
                 report.duplicates.append((source, twin))
                 continue
@@ -392,17 +395,6 @@ class MinutesIndex:
         except ValueError:
             return str(path.resolve())
 
-    def _indexed_elsewhere(self, source: str, meetings: list[Meeting]) -> str | None:
-        """The other source already holding exactly this content (every meeting's hash), if any."""
-        hashes = {m.content_hash for m in meetings}
-        by_hash: dict[str, set[str]] = {}
-        for e in self.catalog():
-            if e.source != source:
-                by_hash.setdefault(e.content_hash, set()).add(e.source)
-        holders = [by_hash.get(h, set()) for h in hashes]
-        common = set.intersection(*holders) if holders else set()
-        return sorted(common)[0] if common else None
-
     def _unchanged(self, source: str, meetings: list[Meeting]) -> bool:
         """Every meeting of the file is stored with the same content, and nothing else is."""
         if set(self.records.ids_for_source(source)) != {m.meeting_id for m in meetings}:
@@ -447,6 +439,13 @@ class MinutesIndex:
             else:
                 report.errors.append(InputError(str(path), "no such file or folder"))
         return files
+
+
+def _held_elsewhere(by_hash: dict[str, set[str]], source: str, meetings: list[Meeting]) -> str | None:
+    """The other source already holding exactly this content (every meeting's hash), if any."""
+    holders = [by_hash.get(m.content_hash, set()) - {source} for m in meetings]
+    common = set.intersection(*holders) if holders else set()
+    return sorted(common)[0] if common else None
 
 
 def _file_report(source: str, meetings: list[tuple[Meeting, str]]) -> FileReport:

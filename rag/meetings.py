@@ -71,9 +71,6 @@ class MeetingRef:
     years: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()  # body/name phrases used as meeting names
 
-    def is_empty(self) -> bool:
-        return not (self.numbers or self.dates or self.years or self.phrases)
-
 
 @dataclass(frozen=True)
 class Resolution:
@@ -173,6 +170,13 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
 def _body_named(entry: CatalogEntry, folded_question: str) -> bool:
     """The body's name is in the question, with or without its legal form (「一般社団法人」)."""
     return any(f in folded_question for f in entry.folded_body_names)
+
+
+def name_terms(names: list[str]) -> set[str]:
+    """BM25 tokens of meeting labels and bodies: the words that only say which meeting."""
+    from .lexical import tokenize
+
+    return set(tokenize(" ".join(dict.fromkeys(names))))
 
 
 def phrase_head(phrase: str) -> str:

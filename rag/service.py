@@ -13,7 +13,7 @@ from .config import Settings
 from .domain import Answer, Filters, Hit
 from .errors import InputError
 from .index import MinutesIndex, Progress
-from .meetings import Resolution, resolve, speakers_named
+from .meetings import name_terms, resolve, speakers_named
 from .retrieval import HybridRetriever, Mode
 
 
@@ -38,16 +38,18 @@ class Assistant:
         check_question_length(question)
         if not looks_like_a_question(question):
             return self.answerer.abstain(question, [], "not_a_question", NOT_A_QUESTION)
-        resolution = self.resolve_meeting(question)
+        catalog = self.index.catalog()  # read once per question (cached while the file is unchanged)
+        resolution = resolve(question, catalog, self.index.phrase_known)
         if resolution.missing:
             return self.answerer.abstain(question, [], "meeting_not_indexed", resolution.missing)
+        named_meetings = [e for e in catalog if e.meeting_id in resolution.meeting_ids]
         if resolution.meeting_ids:
             filters = narrow_to_meetings(filters, resolution.meeting_ids)
-        named = self.speakers_in(question, resolution.meeting_ids)
+        named = speakers_named(question, named_meetings or catalog)
         # BM25 does not search for the words that only name the meeting (every chunk of it lacks
         # them, and procedural remarks that repeat the name would rank first); dense keeps the
         # whole question (dev split recall@5 0.683 -> 0.717, seed unchanged)
-        lexical_query = self._without_meeting_words(question, resolution.meeting_ids)
+        lexical_query = without_terms(question, name_terms([f"{e.label} {e.body}" for e in named_meetings]))
         hits = []
         if named and not (filters and filters.speakers):
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
@@ -59,23 +61,6 @@ class Assistant:
         if resolution.meeting_ids:
             answer = replace(answer, searched_meetings=resolution.meeting_ids)
         return answer
-
-    def _without_meeting_words(self, question: str, meeting_ids: tuple[str, ...]) -> str | None:
-        if not meeting_ids:
-            return None
-        from .lexical import tokenize
-
-        names = " ".join(f"{e.label} {e.body}" for e in self.index.catalog() if e.meeting_id in meeting_ids)
-        drop = set(tokenize(names))
-        kept = [t for t in tokenize(question) if t not in drop]
-        return " ".join(kept) if kept else None
-
-    def speakers_in(self, question: str, meeting_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
-        entries = [e for e in self.index.catalog() if not meeting_ids or e.meeting_id in meeting_ids]
-        return speakers_named(question, entries)
-
-    def resolve_meeting(self, question: str) -> Resolution:
-        return resolve(question, self.index.catalog(), self.index.phrase_known)
 
 
 MAX_QUESTION_CHARS = 2000
@@ -99,6 +84,16 @@ def looks_like_a_question(question: str) -> bool:
     words = re.findall(r"[A-Za-z]{2,}", q)
     return (len(words) >= 2 or any(len(w) >= 3 for w in words)) and len(_CODE_CHARS.findall(q)) <= 1 and not re.match(
         r"(?i)^\s*(select|insert|update|delete|drop|create|alter|rm|sudo|curl|wget|chmod|cat|echo)\b", q)
+
+
+def without_terms(question: str, drop: set[str]) -> str | None:
+    """The question's BM25 tokens less ``drop``; None when nothing is dropped or nothing is left."""
+    if not drop:
+        return None
+    from .lexical import tokenize
+
+    kept = [t for t in tokenize(question) if t not in drop]
+    return " ".join(kept) if kept else None
 
 
 def narrow_to_meetings(filters: Filters | None, meeting_ids: tuple[str, ...]) -> Filters:

@@ -59,13 +59,10 @@ def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list
 
     for i, line in enumerate(lines):
         if line is None:
-            if current is not None and not _BULLET_RE.match(lines[i - 1].norm if lines[i - 1] else ""):
-                pass  # a blank line inside an item (page break) keeps it open until the next bullet/heading
-            continue
+            continue  # a blank line (page break) leaves the item open; what follows decides
         norm = line.norm
         if is_rule(norm):
             continue
-        nxt = next((ln for ln in lines[i + 1 :] if ln is not None), None)
         bullet = _BULLET_RE.match(norm)
         if not bullet and is_heading(line, lines[i + 1] if i + 1 < len(lines) else None):
             close()
@@ -82,7 +79,6 @@ def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list
             continue
         close()
         current = [line.start, line.end, line.indent]
-        del nxt
     close()
     return remarks, decisions
 
