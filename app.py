@@ -1,6 +1,6 @@
 """議事要旨アシスタント — `streamlit run app.py`.
 
-Thin entry point: page setup and navigation. The chat page is ``rag.chat_page``;
+Thin entry point: page setup and navigation. The chat page is ``rag.app.chat_page``;
 every file in ``pages/`` (briefings, evaluation, …) is added to the navigation
 with its numeric prefix dropped from the title (``2_ブリーフィング.py`` → ブリーフィング).
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from rag import chat_page
+from rag.app import chat_page
 
 HERE = Path(__file__).resolve().parent
 

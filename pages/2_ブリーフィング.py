@@ -6,6 +6,6 @@ _ROOT = str(Path(__file__).resolve().parent.parent)  # the project root, when ru
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from rag.briefing_page import render  # noqa: E402
+from rag.app.briefing_page import render  # noqa: E402
 
 render()

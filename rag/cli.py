@@ -290,9 +290,9 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Settings], int], Callabl
               "a sourced briefing memo on a meeting or a topic (md, docx, json)"),
     "eval": (_lazy("rag.evals", "cmd_eval"), _lazy("rag.evals", "_eval_args"),
              "evaluate answers on a question set (recall, citations, abstention)"),
-    "synth": (_lazy("rag.synth", "_run"), _lazy("rag.synth", "_synth_args"),
+    "synth": (_lazy("rag.devtools.synth", "_run"), _lazy("rag.devtools.synth", "_synth_args"),
               "write synthetic minutes for scale tests (never into corpus/)"),
-    "bench": (_lazy("rag.bench", "cmd_bench"), _lazy("rag.bench", "_bench_args"),
+    "bench": (_lazy("rag.devtools.bench", "cmd_bench"), _lazy("rag.devtools.bench", "_bench_args"),
               "benchmark ingest, warm/cold query latency and memory"),
 }
 

@@ -411,7 +411,7 @@ def test_chart_is_written_with_ascii_labels(tmp_path):
 def page(env, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from rag import eval_page
+    from rag.app import eval_page
 
     folder = tmp_path / "evals"
     folder.mkdir()

@@ -13,7 +13,7 @@ from rag.index import MinutesIndex
 from rag.lexical import LexicalIndex
 from rag.records import RecordStore
 from rag.store import EXACT_SEARCH_MAX
-from rag.synth import write_synthetic
+from rag.devtools.synth import write_synthetic
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import CORPUS_DIR, ROOT, SEED_NAME
 
-from rag.bench import chroma_executable, chroma_server, free_port, heartbeat_ok
+from rag.devtools.bench import chroma_executable, chroma_server, free_port, heartbeat_ok
 
 pytestmark = pytest.mark.integration
 
@@ -189,7 +189,7 @@ def test_losing_the_server_mid_session_is_a_clear_error(tmp_path):
     from rag.errors import StoreUnavailableError
     from rag.index import MinutesIndex
     from rag.service import Assistant
-    from rag.synth import write_synthetic
+    from rag.devtools.synth import write_synthetic
 
     with chroma_server(tmp_path / "db") as srv:
         settings = make_settings(tmp_path / "data", RAG_EMBEDDING_BACKEND="hash",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Literal
 
 import streamlit as st
 
-from .presentation import (
+from ..presentation import (
     Exchange,
     answer_markdown_body,
     context_html,
@@ -30,9 +30,9 @@ from .presentation import (
 )
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .index import IngestReport
-    from .service import Assistant
+    from ..config import Settings
+    from ..index import IngestReport
+    from ..service import Assistant
 
 Progress = Callable[[int, int, str], None]
 UPLOADS = "uploads"  # folder under settings.data_dir where uploaded minutes are kept
@@ -57,7 +57,7 @@ class _Slot:
 
 @st.cache_resource(show_spinner="アシスタントを起動しています…")
 def _slot(key: str, _settings: "Settings") -> _Slot:
-    from .service import Assistant
+    from ..service import Assistant
 
     return _Slot(Assistant.open(_settings))
 
@@ -67,7 +67,7 @@ def _settings_key(settings: "Settings") -> str:
 
 
 def _current_slot() -> _Slot:
-    from .config import Settings
+    from ..config import Settings
 
     settings = Settings.from_env()
     return _slot(_settings_key(settings), settings)
@@ -119,7 +119,7 @@ def get_assistant() -> "Assistant":
 
 def assistant_or_stop() -> "Assistant":
     """``get_assistant()``, or a clear error on the page and ``st.stop()``."""
-    from .errors import RagError
+    from ..errors import RagError
 
     try:
         return get_assistant()
@@ -169,8 +169,8 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
     file under a name already used is stored under a new name (「name (2).txt」):
     an upload never replaces another meeting.
     """
-    from .errors import InputError
-    from .parsing import load_meetings_from_bytes
+    from ..errors import InputError
+    from ..parsing import load_meetings_from_bytes
 
     name = safe_upload_name(name)
     try:
@@ -191,7 +191,7 @@ def add_minutes_file(assistant: "Assistant", name: str, data: bytes, progress: P
                 f"「{name}」と同じ内容の議事要旨が「{Path(other.source).name}」として既に索引にあります。追加しませんでした。",
             )
 
-    from .errors import IndexBusyError
+    from ..errors import IndexBusyError
 
     with _INGEST_LOCK:
         previous = path.read_bytes() if path.exists() else None

@@ -10,9 +10,9 @@ import re
 
 import streamlit as st
 
-from . import briefing as bf
-from .errors import RagError
-from .presentation import md_escape, meeting_option
+from .. import briefing as bf
+from ..errors import RagError
+from ..presentation import md_escape, meeting_option
 from .ui import assistant_or_stop
 
 RESULT = "briefing_result"  # (request key, Briefing) of the last memo made in this session

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from .conversation import answer_turn
-from .readers import SUFFIXES
-from .presentation import (
+from ..conversation import answer_turn
+from ..readers import SUFFIXES
+from ..presentation import (
     FilterChoices,
     conversation_markdown,
     filter_choices,
@@ -24,9 +24,9 @@ from .presentation import (
 from .ui import add_minutes_file, assistant_or_stop, progress_bar, render_exchange, render_index_status
 
 if TYPE_CHECKING:
-    from .domain import Filters
-    from .presentation import Exchange
-    from .service import Assistant
+    from ..domain import Filters
+    from ..presentation import Exchange
+    from ..service import Assistant
 
 HISTORY = "chat_history"  # list[Exchange]
 PENDING = "pending_question"  # (question, literal) from an example or a "search literally" button
@@ -252,7 +252,7 @@ def render() -> None:
     with st.chat_message("user"):
         st.markdown(md_escape(question))
     with st.chat_message("assistant"):
-        from .errors import RagError
+        from ..errors import RagError
 
         try:
             with st.spinner("会議録を検索しています…"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.ui import UPLOADS, add_minutes_file, safe_upload_name
+from rag.app.ui import UPLOADS, add_minutes_file, safe_upload_name
 
 
 @pytest.fixture(scope="module")

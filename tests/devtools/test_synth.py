@@ -1,4 +1,4 @@
-"""Synthetic minutes (rag.synth): deterministic, parseable, realistic enough, never in corpus/."""
+"""Synthetic minutes (rag.devtools.synth): deterministic, parseable, realistic enough, never in corpus/."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from conftest import CORPUS_DIR
 from rag.chunking import chunk_meeting
 from rag.errors import ConfigError
 from rag.parsing import parse_minutes, read_minutes
-from rag.synth import SYNTH_PREFIX, generate, load_pieces, write_synthetic
+from rag.devtools.synth import SYNTH_PREFIX, generate, load_pieces, write_synthetic
 
 
 def _files(folder: Path) -> dict[str, bytes]:

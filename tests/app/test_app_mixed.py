@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, SEED
 
-CORPUS_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus-dev"
+CORPUS_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "corpus-dev"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reason="../shared/corpus-dev is not present")]
 APP = str(ROOT / "app.py")
 

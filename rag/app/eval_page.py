@@ -10,10 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import evals
-from .config import PROJECT_DIR
-from .errors import DatasetError, RagError
-from .presentation import md_escape
+from .. import evals
+from ..config import PROJECT_DIR
+from ..errors import DatasetError, RagError
+from ..presentation import md_escape
 from .ui import assistant_or_stop
 
 EVALS_DIR = PROJECT_DIR / "evals"
