@@ -38,6 +38,16 @@ class Settings:
     collection: str = "minutes"
     top_k: int = 5
     candidates: int = 30  # per retriever, before fusion
+    # the optional LLM writer (issue 10): RAG_LLM=openai|ollama; unset = extractive only
+    llm: str | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    # conversations and feedback (SQLite in data_dir unless RAG_DATABASE_URL names another database)
+    database_url: str | None = None
+    # memos: DOCX author and the handling line in the header (「取扱注意」 …)
+    memo_author: str = "議事要旨アシスタント"
+    memo_handling: str = ""
 
     @property
     def chroma_dir(self) -> Path:
@@ -51,6 +61,11 @@ class Settings:
     def records_dir(self) -> Path:
         """Parsed meetings and their decoded source text, for citations and briefings."""
         return self.data_dir / "records"
+
+    @property
+    def conversations_url(self) -> str:
+        """SQLAlchemy URL of the conversations/feedback database."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'conversations.sqlite'}"
 
     @property
     def uses_server(self) -> bool:
@@ -88,7 +103,28 @@ class Settings:
             chroma_port=_int(env, "CHROMA_PORT", 8000),
             collection=collection,
             top_k=_int(env, "RAG_TOP_K", 5),
+            llm=_llm(env),
+            llm_base_url=env.get("RAG_LLM_BASE_URL") or None,
+            llm_model=env.get("RAG_LLM_MODEL") or None,
+            llm_api_key=env.get("RAG_LLM_API_KEY") or None,
+            database_url=env.get("RAG_DATABASE_URL") or None,
+            memo_author=env.get("RAG_MEMO_AUTHOR") or "議事要旨アシスタント",
+            memo_handling=env.get("RAG_MEMO_HANDLING", ""),
         )
+
+
+LLM_BACKENDS = ("openai", "ollama")
+
+
+def _llm(env: dict[str, str]) -> str | None:
+    raw = (env.get("RAG_LLM") or "").strip().lower()
+    if not raw or raw in ("none", "off", "extractive"):
+        return None
+    if raw not in LLM_BACKENDS:
+        raise ConfigError(f"RAG_LLM={raw!r} is not one of {', '.join(LLM_BACKENDS)} (or unset for extractive answers)")
+    if not env.get("RAG_LLM_MODEL"):
+        raise ConfigError(f"RAG_LLM={raw} needs RAG_LLM_MODEL (the model name the server knows)")
+    return raw
 
 
 def _int(env: dict[str, str], key: str, default: int) -> int:

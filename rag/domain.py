@@ -228,6 +228,49 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One numbered item a writer may cite: a retrieved chunk (or a record line), whole.
+
+    ``n`` is 1-based and is the number a draft's ``[n]`` markers refer to. The chunk's
+    ``text`` is ``source_text[chunk.start:chunk.end]``, so any span inside it is verbatim.
+    """
+
+    n: int
+    chunk: Chunk
+    hit: Hit | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of a draft and the verbatim spans it rests on.
+
+    In a draft, ``[n]`` markers in ``text`` and ``Citation.n`` are *evidence* numbers;
+    the verifier renumbers them into the answer's citation numbers.
+    """
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    support: float | None = None  # set by the verifier (1.0 for verbatim excerpts)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a writer returns: a lead line (framing built from parsed fields only) and claims."""
+
+    writer: str  # "extractive" or "llm:<model>"
+    claims: tuple[Claim, ...]
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A draft sentence the verifier did not let through, and why (shown in the JSON, logged)."""
+
+    text: str
+    reason: str  # bad_marker, quote_not_in_evidence, unsupported, span_not_verbatim, wrong_language, no_citation
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -239,6 +282,9 @@ class Answer:
     # speaker_not_named, organisation_missing, weak_evidence, not_a_question
     abstention: tuple[str, str] | None = None
     searched_meetings: tuple[str, ...] = ()  # meetings the question named (retrieval was limited to them)
+    writer: str = "extractive"  # which writer's draft the user sees
+    removed: tuple[Removed, ...] = ()  # draft sentences the verifier removed
+    fallback: bool = False  # the LLM draft had nothing supported; the extractive answer is shown instead
 
 
 @dataclass(frozen=True)
