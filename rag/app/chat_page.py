@@ -6,7 +6,7 @@ this module only lays it out.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -14,13 +14,13 @@ from ..conversation import answer_turn
 from ..readers import SUFFIXES
 from ..presentation import (
     FilterChoices,
-    conversation_markdown,
     filter_choices,
     filters_summary,
     make_filters,
     md_escape,
     meeting_option,
 )
+from . import conversations
 from .ui import add_minutes_file, assistant_or_stop, progress_bar, render_exchange, render_index_status
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..presentation import Exchange
     from ..service import Assistant
 
-HISTORY = "chat_history"  # list[Exchange]
+HISTORY = conversations.HISTORY  # list[Exchange] of the conversation shown (kept by ``conversations``)
 PENDING = "pending_question"  # (question, literal) from an example or a "search literally" button
 UPLOAD_RESULTS = "upload_results"
 UPLOADER_GEN = "uploader_generation"
@@ -70,11 +70,6 @@ def _queue_literal(question: str) -> None:
 def _clear_filters() -> None:
     for key in FILTER_KEYS:
         st.session_state.pop(key, None)
-
-
-def _clear_conversation() -> None:
-    st.session_state[HISTORY] = []
-    st.session_state.pop(PENDING, None)
 
 
 # ------------------------------------------------------------------ sidebar
@@ -140,23 +135,14 @@ def _default_dates(lo: dt.date, hi: dt.date) -> None:
     state["_f_dates_bounds"] = (lo, hi)
 
 
-def _conversation_sidebar() -> bool:
+def _conversation_sidebar() -> tuple[bool, Any]:
     st.header("会話", divider="gray")
     st.session_state.setdefault("use_context", True)
     use_context = st.toggle(
         "前の質問を踏まえて解釈する", key="use_context",
         help="「それについて防衛省は？」のような短い質問を、直前の質問の語句を補って検索します。補った内容は回答の上に表示します。",
     )
-    history: list[Exchange] = st.session_state.get(HISTORY, [])
-    with st.container(horizontal=True):
-        st.download_button(
-            "会話を保存", data=conversation_markdown(history).encode("utf-8") if history else b"",
-            file_name="会話記録.md", mime="text/markdown", disabled=not history, key="download-conversation",
-            icon=":material/download:", on_click="ignore", help="会話全体を出典つきの Markdown で保存します。",
-        )
-        st.button("会話を消去", on_click=_clear_conversation, disabled=not history, key="clear-conversation",
-                  icon=":material/delete:")
-    return use_context
+    return use_context, conversations.slot()
 
 
 def _examples_sidebar() -> None:
@@ -195,15 +181,15 @@ def _upload_sidebar(assistant: "Assistant") -> None:
             st.rerun()
 
 
-def _sidebar(assistant: "Assistant", choices: FilterChoices) -> tuple["Filters", bool]:
+def _sidebar(assistant: "Assistant", choices: FilterChoices) -> tuple["Filters", bool, Any]:
     with st.sidebar:
         filters = _filters_sidebar(choices)
-        use_context = _conversation_sidebar()
+        use_context, saved_slot = _conversation_sidebar()
         _examples_sidebar()
         _upload_sidebar(assistant)
         st.header("索引の状態", divider="gray")
         render_index_status(assistant)
-    return filters, use_context
+    return filters, use_context, saved_slot
 
 
 # ------------------------------------------------------------------ main area
@@ -222,14 +208,20 @@ def _welcome(meetings: int) -> None:
 
 
 def render() -> None:
-    """The whole chat page."""
+    """The whole chat page; the saved conversations and exports are drawn last, so they hold this run's answer."""
     assistant = assistant_or_stop()
     choices = _choices(assistant)
-    filters, use_context = _sidebar(assistant, choices)
+    conversations.sync()
+    filters, use_context, saved_slot = _sidebar(assistant, choices)
+    _chat(assistant, choices, filters, use_context)
+    conversations.draw(saved_slot, assistant.settings.memo_author)
 
+
+def _chat(assistant: "Assistant", choices: FilterChoices, filters: "Filters", use_context: bool) -> None:
     st.title(TITLE)
     st.caption("国会・地方議会・審議会の会議録や議事要旨を検索し、原文の抜粋を出典つきで示します。")
-    history: list[Exchange] = st.session_state.setdefault(HISTORY, [])
+    history: list[Exchange] = st.session_state[HISTORY]
+    turns = st.session_state[conversations.TURNS]
     prompt = st.chat_input("会議録・議事要旨について質問してください（日本語・英語）", key="chat-input", max_chars=1000)
     pending = st.session_state.pop(PENDING, None)
     incoming: tuple[str, bool] | None = (prompt, False) if prompt else pending
@@ -245,6 +237,7 @@ def render() -> None:
             st.markdown(md_escape(ex.question))
         with st.chat_message("assistant"):
             render_exchange(ex, key=f"t{i}", on_literal=_queue_literal)
+            conversations.feedback(turns[i] if i < len(turns) else None)
 
     if not incoming or not incoming[0].strip():
         return
@@ -263,5 +256,7 @@ def render() -> None:
         except RagError as exc:
             st.error(f"回答できませんでした: {exc}", icon=":material/error:")
             return
-        render_exchange(ex, key=f"t{len(history)}", on_literal=_queue_literal)
-    history.append(ex)
+        key = f"t{len(history)}"
+        turn = conversations.record(assistant, ex)  # saved before it is drawn: exports and reloads include it
+        render_exchange(ex, key=key, on_literal=_queue_literal)
+        conversations.feedback(turn)
