@@ -4,10 +4,17 @@
 ``python -m rag brief --topic "サイバー犯罪への対応" [--from … --to …]``; the
 Streamlit page ``pages/2_ブリーフィング.py`` calls the same builders.
 
-One structure, three renderers
+One structure, four renderers
     ``build_meeting_briefing`` / ``build_topic_briefing`` return a ``Briefing``
-    (plain dataclasses); ``render_markdown``, ``render_docx`` and
-    ``render_json`` only lay it out, so the three formats always say the same.
+    (plain dataclasses); ``render_markdown``, ``render_docx`` (``rag.memo_docx``),
+    ``render_pdf`` (``rag.memo_pdf``) and ``render_json`` only lay it out, so the
+    formats always say the same. ``MemoMeta`` (author, handling line, font) comes
+    from the settings and only changes the files' metadata, header and footer.
+
+要旨 first
+    A meeting memo opens with 要旨: the decisions, then 3–5 key points, each
+    the one short sentence (≤ ``summary_chars``) of a remark that carries its
+    point, ranked like the main points (MMR). The details follow.
 
 Nothing is written that the minutes do not say
     No LLM is involved. The only words that are not verbatim excerpts are
@@ -40,23 +47,25 @@ How points are chosen (topic briefing)
     are trimmed around the sentence that best matches the topic.
 
 Themes
-    A small keyword taxonomy (``THEMES``): a point belongs to the theme whose
-    keywords occur most often in its excerpt (ties: the earlier theme), or to
-    「その他」. Deterministic and explainable — a reader can see the keyword in
-    the excerpt — at the price of recall on paraphrases.
+    A small keyword taxonomy (``THEMES``): every theme's keywords are counted
+    over the whole remark (not only the excerpt shown), and the remark goes to
+    the theme with the most; a tie or no keyword gives 「その他」 rather than
+    a guess. Deterministic and explainable — a reader can see the keywords —
+    at the price of recall on paraphrases.
 
 Length control
     ``max_points`` caps the points of 主な論点 (meeting) or of the whole memo
     (topic); ``max_chars`` is a budget for all excerpt text, filled in priority
-    order (decisions, one statement per organisation, main points by rank,
-    further statements). ``excerpt_chars`` is the target length of one excerpt.
-    ``ONE_PAGE`` is a preset that fits one A4 page.
+    order (decisions, key points, one statement per organisation, main points
+    by rank, further statements). ``excerpt_chars`` is the target length of one excerpt.
+    ``ONE_PAGE`` is a preset that fits one A4 page (its key points stand in for
+    主な論点); ``options_for`` applies it the same way for the CLI and the app.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
+import datetime as dt
 import json
 import math
 import re
@@ -68,15 +77,15 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .answering import term_coverage
+from .answer.analysis import term_coverage
 from .chunking import split_sentences
 from .domain import Filters, Meeting, parse_iso_date
 from .errors import ConfigError, InputError, RagError
 
-FORMATS = ("md", "docx", "json")
-SCHEMA_VERSION = 1
+FORMATS = ("md", "docx", "pdf", "json")
+SCHEMA_VERSION = 2  # 2: summary (要旨 key points) and created
 
-# (theme, keywords) — order matters for ties and for the order of sections.
+# (theme, keywords) — the order of the sections.
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("人材・人事", ("人材", "人事", "要員", "育成", "専門家", "専門性", "キャリア", "ノウハウ", "モチベーション")),
     ("法制度・ルール", ("法整備", "基本法", "法制", "規制", "ガイドライン", "安全基準", "ルール", "知る権利", "秘密保護")),
@@ -86,14 +95,19 @@ THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("情報共有・連携体制", ("情報共有", "共有", "集約", "GSOC", "情報交換", "連携", "体制")),
     ("評価・目標設定", ("評価", "目標", "進捗", "基本計画", "セキュア・ジャパン", "分析", "ターゲット")),
     ("国民・社会への発信", ("国民", "啓発", "広報", "モラル", "教育", "ネット社会", "信頼", "発信", "安心")),
-    ("技術・研究開発", ("技術", "研究", "開発", "暗号", "システム")),
+    ("技術・研究開発", ("研究開発", "技術開発", "技術", "研究", "開発", "暗号", "システム")),
 )
 OTHER_THEME = "その他"
+# words that turn up in remarks on any subject (「技術の進歩」「連携を図り」): they count half a mention
+GENERIC_KEYWORDS = frozenset({"技術", "研究", "開発", "システム", "連携", "共有", "信頼", "安心", "分析"})
 
 MMR_LAMBDA = 0.7
 DEFAULT_MEETING_POINTS = 8
 DEFAULT_TOPIC_POINTS = 10
 DEFAULT_EXCERPT_CHARS = 180
+SUMMARY_POINTS = 5  # key points in 要旨 at most (fewer when max_points is lower)
+SUMMARY_CHARS = 80  # one key point: a single sentence at most this long
+DEFAULT_AUTHOR = "議事要旨アシスタント"
 TOPIC_CANDIDATES = 30  # hits asked of the retriever for a topic briefing
 
 
@@ -103,15 +117,40 @@ class BriefingOptions:
     max_chars: int | None = None  # budget for all excerpt text; None: no budget
     excerpt_chars: int = DEFAULT_EXCERPT_CHARS
     compact: bool = False  # denser layout: attendees and agenda on one line, themes as labels, short sources
+    summary_chars: int = SUMMARY_CHARS
 
     def __post_init__(self) -> None:
-        for name in ("max_points", "max_chars", "excerpt_chars"):
+        for name in ("max_points", "max_chars", "excerpt_chars", "summary_chars"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value <= 0):
                 raise ConfigError(f"{name.replace('_', '-')}: {value!r} must be a positive whole number")
 
 
 ONE_PAGE = BriefingOptions(max_points=3, max_chars=1000, excerpt_chars=100, compact=True)
+
+
+def options_for(one_page: bool = False, max_points: int | None = None, max_chars: int | None = None,
+                excerpt_chars: int | None = None) -> BriefingOptions:
+    """The one-page preset (or the defaults) with explicit values on top — one rule for the CLI and the app,
+    so 「1ページに収める」 and ``--one-page`` make the same memo."""
+    base = ONE_PAGE if one_page else BriefingOptions()
+    return dataclasses.replace(base, max_points=max_points or base.max_points, max_chars=max_chars or base.max_chars,
+                               excerpt_chars=excerpt_chars or base.excerpt_chars)
+
+
+@dataclass(frozen=True)
+class MemoMeta:
+    """What a memo file carries besides its content: author, handling line (「取扱注意」) and PDF font.
+    Kept out of ``Briefing`` so that the same memo can be written for another office."""
+
+    author: str = DEFAULT_AUTHOR
+    handling: str = ""
+    font: str | None = None  # a Japanese TrueType font file for PDF; None: looked up (rag.memo_fonts)
+
+    @classmethod
+    def from_settings(cls, settings) -> MemoMeta:
+        return cls(settings.memo_author or DEFAULT_AUTHOR, (settings.memo_handling or "").strip(),
+                   getattr(settings, "memo_font", None))
 
 
 # ---------------------------------------------------------------- structure
@@ -242,18 +281,26 @@ class Briefing:
     themes: list[Theme] = field(default_factory=list)
     organisations: list[OrgSection] = field(default_factory=list)
     decisions: list[Point] = field(default_factory=list)
+    summary: list[Point] = field(default_factory=list)  # 要旨: the key points of a meeting memo
     sources: list[SourceRef] = field(default_factory=list)
     omitted: int = 0  # excerpts left out by max_points / max_chars
     options: dict = field(default_factory=dict)
+    created: str = ""  # when the memo was written: ISO 8601 with the local UTC offset
 
     def points(self) -> list[Point]:
-        """Every excerpt shown in the memo, in memo order (agenda note, themes, organisations, decisions)."""
-        out: list[Point] = [m.secretariat for m in self.meetings if m.secretariat]
+        """Every excerpt shown in the memo, in memo order (a meeting's 要旨 — decisions and key points —,
+        agenda note, themes, organisations; a topic's decisions last)."""
+        head = self.decisions + self.summary if self.kind == "meeting" else []
+        out: list[Point] = head + [m.secretariat for m in self.meetings if m.secretariat]
         for theme in self.themes:
             out += theme.points
         for org in self.organisations:
             out += org.points
-        return out + self.decisions
+        return out + (self.decisions if self.kind != "meeting" else [])
+
+    @property
+    def created_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.created) if self.created else _now()
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
@@ -292,16 +339,35 @@ class _Citations:
         return ref
 
 
-def theme_of(text: str) -> str:
-    """The taxonomy theme whose keywords occur most often in ``text`` (NFKC, spaces ignored)."""
+def theme_scores(text: str) -> dict[str, float]:
+    """Mentions of every theme in ``text`` (NFKC, spaces ignored).
+
+    Keywords match longest first, so 「重要インフラ」 counts once, not also as 「インフラ」; a run of adjacent
+    keywords is one mention (「要員育成」 is one thing, not two), worth 1, or ½ when all its keywords are generic.
+    """
     norm = _norm(text)
-    best, best_count = OTHER_THEME, 0
+    scores: dict[str, float] = {}
     for name, keywords in THEMES:
-        # non-overlapping, longest keyword first: 「重要インフラ」 counts once, not also as 「インフラ」
-        count = len(re.findall("|".join(re.escape(_norm(k)) for k in sorted(keywords, key=len, reverse=True)), norm))
-        if count > best_count:
-            best, best_count = name, count
-    return best
+        alternatives = "|".join(re.escape(_norm(k)) for k in sorted(keywords, key=len, reverse=True))
+        scores[name] = sum(
+            max(0.5 if k in GENERIC_KEYWORDS else 1.0 for k in re.findall(alternatives, run.group(0)))
+            for run in re.finditer(f"(?:{alternatives})+", norm)
+        )
+    return scores
+
+
+def theme_of(text: str) -> str:
+    """The theme with the most mentions in ``text`` — give it the whole remark, not an excerpt; no keyword,
+    or a tie between themes, is 「その他」: a budget request that lists 防護システム, 研究 and 要員育成 is
+    about none of them in particular."""
+    scores = theme_scores(text)
+    best = max(scores.values(), default=0)
+    winners = [name for name, count in scores.items() if count == best]
+    return winners[0] if best > 0 and len(winners) == 1 else OTHER_THEME
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().astimezone().replace(microsecond=0)
 
 
 # Words with which a remark raises an issue or asks for something (「…が必要」「…すべき」「…いただきたい」).
@@ -403,6 +469,11 @@ class _Excerpt:
     trimmed: bool
     rank: float = 0.0  # higher first (relevance / MMR order)
     short: "_Excerpt | None" = None  # a shorter alternative (best sentence alone) for tight budgets
+    unit: tuple[int, int] | None = None  # the whole remark (or decision) the excerpt comes from: its theme
+
+    def theme(self, texts: dict[str, str]) -> str:
+        start, end = self.unit or (self.start, self.end)
+        return theme_of(texts[self.meeting.meeting_id][start:end])
 
     @property
     def length(self) -> int:
@@ -472,6 +543,7 @@ class _Excerpter:
     def excerpt(self, meeting: Meeting, start: int, end: int, target: np.ndarray,
                 weights: dict[str, float] | None = None, **meta: Any) -> _Excerpt:
         sentences = self._sentences(meeting, start, end)
+        meta = {**meta, "unit": (start, end)}
         whole = _Excerpt(meeting, sentences[0].start, sentences[-1].end, trimmed=False, **meta)
         if whole.length <= self.limit or len(sentences) == 1:
             return whole
@@ -608,7 +680,9 @@ def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions |
 
     remarks = list(meeting.remarks)
     remark_texts = [display_text(r.text) for r in remarks]
-    cache.warm(remark_texts + [t for r in remarks for t in excerpter.needs(meeting, r.start, r.end)])
+    short = _short_sentences(meeting, text, remarks, options.summary_chars)
+    cache.warm(remark_texts + [t for r in remarks for t in excerpter.needs(meeting, r.start, r.end)]
+               + [display_text(s.text) for _, s in short])
     vectors = cache.of(remark_texts)
     made: dict[int, _Excerpt] = {}
 
@@ -621,15 +695,17 @@ def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions |
 
     # main points: MMR over the remarks no organisation is named for; relevance = substance
     # (taxonomy keywords, issue/request markers) plus a little closeness to the agenda and decisions
-    general = [i for i, r in enumerate(remarks) if not r.organisation]
-    ranked: list[int] = []
-    if general:
+    def rank(members: list[int]) -> list[int]:
+        if not members:
+            return []
         relevance = (
-            0.5 * _scale(np.array([keyword_count(remarks[i].text) for i in general], dtype=np.float64))
-            + 0.4 * _scale(np.array([marker_count(remarks[i].text) for i in general], dtype=np.float64))
-            + 0.1 * _scale((vectors[general] @ about_vec).astype(np.float64))
+            0.5 * _scale(np.array([keyword_count(remarks[i].text) for i in members], dtype=np.float64))
+            + 0.4 * _scale(np.array([marker_count(remarks[i].text) for i in members], dtype=np.float64))
+            + 0.1 * _scale((vectors[members] @ about_vec).astype(np.float64))
         )
-        ranked = [general[j] for j in mmr_order(relevance.tolist(), vectors[general])]
+        return [members[j] for j in mmr_order(relevance.tolist(), vectors[members])]
+
+    ranked = rank([i for i, r in enumerate(remarks) if not r.organisation])
     # statements per organisation, in order of first appearance
     orgs: dict[str, list[int]] = {}
     for i, r in enumerate(remarks):
@@ -638,15 +714,26 @@ def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions |
 
     budget = _Budget(options.max_chars)
     decisions = [
-        budget.take(_Excerpt(meeting, d.start, d.end, "decision", d.section, None, None, False)) for d in meeting.decisions
+        budget.take(_Excerpt(meeting, d.start, d.end, "decision", d.section, None, None, False, unit=(d.start, d.end)))
+        for d in meeting.decisions
     ]
+    key: list[_Excerpt] = []  # 要旨: after the decisions, before anything else
+    # the main points' ranking first; the organisations' statements when that leaves too few
+    key_order = ranked + rank([i for i, r in enumerate(remarks) if r.organisation])
+    for ex in _key_points(meeting, remarks, key_order, short, vectors, cache):
+        if len(key) >= min(SUMMARY_POINTS, max_points):
+            break
+        taken = budget.take(ex)
+        if taken:
+            key.append(taken)
     org_taken: dict[str, list[_Excerpt]] = {name: [] for name in orgs}
     for name, idx in orgs.items():  # one statement for each organisation first
         ex = budget.take(excerpt_of(idx[0]))
         if ex:
             org_taken[name].append(ex)
     main: list[_Excerpt] = []
-    for i in ranked:
+    # a compact memo has no 主な論点: its key points are the main points
+    for i in [] if options.compact else ranked:
         if len(main) >= max_points:
             budget.omitted += 1
             continue
@@ -659,21 +746,56 @@ def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions |
             if ex:
                 org_taken[name].append(ex)
 
+    # numbered in memo order: 要旨 (decisions, key points), header, agenda, details
+    decision_points = [_point(ex, cites, None) for ex in decisions if ex]
+    summary = [_point(ex, cites, ex.theme(texts)) for ex in key]
     info = _meeting_info(meeting, cites, full=True, secretariat=not options.compact)
-    themes = _themes([(ex, theme_of(texts[meeting.meeting_id][ex.start : ex.end])) for ex in main], cites)
+    themes = _themes([(ex, ex.theme(texts)) for ex in main], cites)
     org_sections = [
         OrgSection(name, [_point(ex, cites, None) for ex in sorted(exs, key=lambda e: e.start)])
         for name, exs in org_taken.items() if exs
     ]
-    decision_points = [_point(ex, cites, None) for ex in decisions if ex]
     lead = (f"{meeting.label}（{meeting.date_original}）の議事要旨から抜粋して作成した。"
             "本文の抜粋はすべて議事要旨の原文どおりで、末尾の[n]は出典番号を示す。")
     return Briefing(
         kind="meeting", title=f"ブリーフィング・メモ：{meeting.label}", lead=lead, found=True,
-        meetings=[info], themes=themes, organisations=org_sections, decisions=decision_points,
+        meetings=[info], themes=themes, organisations=org_sections, decisions=decision_points, summary=summary,
         sources=cites.sources, omitted=budget.omitted,
-        options={**dataclasses.asdict(options), "max_points": max_points},
+        options={**dataclasses.asdict(options), "max_points": max_points}, created=_now().isoformat(),
     )
+
+
+def _short_sentences(meeting: Meeting, text: str, remarks: list, limit: int) -> list[tuple[int, Any]]:
+    """(remark index, sentence) for every sentence short enough for 要旨 that raises something."""
+    out = []
+    for i, r in enumerate(remarks):
+        for s in split_sentences(text[r.start : r.end], r.start):
+            if len(display_text(s.text)) <= limit and substance(s.text) > 0:
+                out.append((i, s))
+    return out
+
+
+def _key_points(meeting: Meeting, remarks: list, order: list[int], short: list[tuple[int, Any]],
+                remark_vectors: np.ndarray, cache: _Vectors) -> list[_Excerpt]:
+    """Candidates for 要旨, best first: the remarks in ``order`` (the ranking of 主な論点), each by the one short
+    sentence that carries its point — substance and closeness to the whole remark, as for excerpts; a remark
+    without a short enough sentence is passed over."""
+    by_remark: dict[int, list] = {}
+    for i, sentence in short:
+        by_remark.setdefault(i, []).append(sentence)
+    out = []
+    for i in order:
+        sentences = by_remark.get(i)
+        if not sentences:
+            continue
+        vectors = cache.of([display_text(s.text) for s in sentences])
+        scores = (0.5 * _scale((vectors @ remark_vectors[i]).astype(np.float64))
+                  + 0.5 * _scale(np.array([substance(s.text) for s in sentences], dtype=np.float64)))
+        best = sentences[max(range(len(sentences)), key=lambda k: (scores[k], -k))]
+        r = remarks[i]
+        out.append(_Excerpt(meeting, best.start, best.end, "remark", r.section, r.number, r.organisation,
+                            trimmed=(best.start, best.end) != (r.start, r.end), unit=(r.start, r.end)))
+    return out
 
 
 # ---------------------------------------------------------------- topic briefing
@@ -684,7 +806,8 @@ def build_topic_briefing(
     options: BriefingOptions | None = None, organisations: Sequence[str] = (),
 ) -> Briefing:
     """Relevant remarks (and decisions) on ``topic`` across all indexed meetings."""
-    from .answering import Thresholds, is_japanese
+    from .answer.analysis import is_japanese
+    from .answer.gate import Thresholds
 
     options = options or BriefingOptions()
     topic = topic.strip()
@@ -729,7 +852,7 @@ def build_topic_briefing(
         reason = f"（{detail}）" if detail else ""
         notice = f"{period}議事録には「{topic}」に関する記載が見つかりませんでした。{reason}"
         return Briefing(kind="topic", title=title, lead=notice, found=False, notice=notice, topic=topic,
-                        date_from=date_from, date_to=date_to, options=opts)
+                        date_from=date_from, date_to=date_to, options=opts, created=_now().isoformat())
 
     # one candidate per remark (a long remark may have several chunks) or decision
     records: dict[str, tuple[Meeting, str]] = {}
@@ -778,7 +901,7 @@ def build_topic_briefing(
     meetings = sorted({ex.meeting.meeting_id: ex.meeting for ex in chosen}.values(), key=lambda m: (m.date, m.source))
     infos = [_meeting_info(m, cites, full=False) for m in meetings]
     remarks = [ex for ex in chosen if ex.kind == "remark"]
-    themes = _themes([(ex, theme_of(texts[ex.meeting.meeting_id][ex.start : ex.end])) for ex in remarks], cites)
+    themes = _themes([(ex, ex.theme(texts)) for ex in remarks], cites)
     decisions = [_point(ex, cites, None) for ex in sorted((e for e in chosen if e.kind == "decision"),
                                                            key=lambda e: (e.meeting.date, e.meeting.source, e.start))]
     lead = (f"{period}索引済みの議事要旨{len(meetings)}件から、「{topic}」に関連する記載を抜粋した。"
@@ -786,7 +909,7 @@ def build_topic_briefing(
     return Briefing(
         kind="topic", title=title, lead=lead, found=True, topic=topic, date_from=date_from, date_to=date_to,
         meetings=infos, themes=themes, decisions=decisions, sources=cites.sources, omitted=budget.omitted,
-        options=opts,
+        options=opts, created=_now().isoformat(),
     )
 
 
@@ -803,11 +926,16 @@ def _period(date_from: str | None, date_to: str | None) -> str:
 # ---------------------------------------------------------------- renderers
 
 _MD_SPECIAL = re.compile(r"([\\`*_<>$])")  # $: Streamlit would read $…$ as math
+_MD_LINK_OPEN = re.compile(r"\[(?=[^\n]*\]\()")  # a [ that could open a link or image: 「[資料](https://…)」
+_MD_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?i:(?<![A-Za-z0-9])www(\.))|(@)")
 
 
 def _md(text: str) -> str:
-    """Escape what Markdown would read as markup inside a line (emphasis, code, HTML, strike-through)."""
+    """Escape what Markdown would read as markup inside a line (emphasis, code, HTML, strike-through, links,
+    and the bare URLs and addresses GitHub-flavoured Markdown turns into links): the minutes stay inert."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINK_OPEN.sub(r"\\[", text)
+    text = _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0) if not m.group(2) else m.group(0)[:-1] + "\\.", text)
     if text.count("~") >= 2:
         text = text.replace("~", "\\~")
     return text
@@ -822,16 +950,22 @@ def _agenda_line(a: AgendaEntry) -> str:
 
 
 def _sections(b: Briefing) -> list[tuple[int, str, list[tuple[str, str]]]]:
-    """The memo as (heading level, heading, [(style, line)]) — shared by the Markdown and DOCX renderers.
+    """The memo as (heading level, heading, [(style, line)]) — shared by the Markdown, DOCX and PDF renderers.
 
     style: "p" paragraph, "li" bullet, "li2" nested bullet, "src" numbered source.
+    A meeting memo opens with 要旨 (decisions, then key points) and keeps the details below.
     A compact memo (``options["compact"]``) puts attendees and agenda on one line each, shows themes
-    and organisations as labels instead of headings, and names the meeting once above its sources.
+    and organisations as labels instead of headings, leaves 主な論点 to 要旨, and names the meeting
+    once above its sources.
     """
     compact = bool(b.options.get("compact"))
     out: list[tuple[int, str, list[tuple[str, str]]]] = []
     if b.kind == "meeting" and b.meetings:
         m = b.meetings[0]
+        summary = [("li", "〔決定事項〕" + _point_line(p, False)) for p in b.decisions]
+        summary = summary or [("li", "〔決定事項〕（議事要旨に決定事項の記載なし）")]
+        summary += [("li", f"〔{p.organisation or p.theme or OTHER_THEME}〕" + _point_line(p, False)) for p in b.summary]
+        out.append((2, "要旨", summary))
         when = f"{m.date}（{m.date_japanese}）" + (f" {m.time}" if m.time else "")
         lines = [("li", f"会議：{m.title}{_cite(m.header_cite)}"), ("li", f"日時：{when}{_cite(m.header_cite)}")]
         if m.place:
@@ -867,17 +1001,18 @@ def _sections(b: Briefing) -> list[tuple[int, str, list[tuple[str, str]]]]:
         if not b.found:
             return out + [(2, "出典", [("p", "（引用なし）")])]
 
-    if b.themes or b.kind == "meeting":
+    several = b.kind == "topic" and len(b.meetings) > 1  # name the meeting of each point only when there is a choice
+    if b.themes or (b.kind == "meeting" and not compact):
         theme_lines: list[tuple[int, str, list[tuple[str, str]]]] = []
         flat: list[tuple[str, str]] = []
         for theme in b.themes:
             if compact:  # the theme as a label on each point
                 for g in theme.groups:
-                    where = f"{g.meeting}（{g.date}）・" if b.kind == "topic" else ""
+                    where = f"{g.meeting}（{g.date}）・" if several else ""
                     flat += [("li", f"〔{where}{theme.name}〕" + _point_line(p, b.kind == "topic")) for p in g.points]
-            elif b.kind == "meeting":  # one meeting: the theme's points directly
-                theme_lines.append((3, theme.name, [("li", _point_line(p, False)) for p in theme.points]))
-            else:  # topic: theme, then each meeting in date order
+            elif not several:  # one meeting: the theme's points directly
+                theme_lines.append((3, theme.name, [("li", _point_line(p, b.kind == "topic")) for p in theme.points]))
+            else:  # topic over several meetings: theme, then each meeting in date order
                 theme_lines.append((3, theme.name, []))
                 for g in theme.groups:
                     theme_lines.append((4, f"{g.meeting}（{g.date}）", [("li", _point_line(p, True)) for p in g.points]))
@@ -891,9 +1026,8 @@ def _sections(b: Briefing) -> list[tuple[int, str, list[tuple[str, str]]]]:
             out.append((2, "各府省の発言", [] if b.organisations else [("p", "（議事要旨に府省名を明示した発言なし）")]))
             for org in b.organisations:
                 out.append((3, org.organisation, [("li", _point_line(p, False)) for p in org.points]))
-    if b.decisions or b.kind == "meeting":
-        lines = [("li", _point_line(p, b.kind == "topic")) for p in b.decisions]
-        out.append((2, "決定事項", lines or [("p", "（議事要旨に決定事項の記載なし）")]))
+    elif b.decisions:  # a meeting memo has its decisions in 要旨
+        out.append((2, "決定事項", [("li", _point_line(p, True)) for p in b.decisions]))
     if b.omitted:
         out.append((2, "注記", [("p", f"分量の制限により、{b.omitted}件の抜粋を省略した。")]))
     if compact and len(b.meetings) == 1:
@@ -906,6 +1040,28 @@ def _sections(b: Briefing) -> list[tuple[int, str, list[tuple[str, str]]]]:
     return out
 
 
+def subject_line(b: Briefing) -> str:
+    """What the memo is about, for page headers: the meeting and its date, or the topic and period."""
+    if b.kind == "meeting" and b.meetings:
+        m = b.meetings[0]
+        return f"{m.label}（{m.date}）"
+    return f"テーマ：{b.topic}" + (f"（{_period(b.date_from, b.date_to).removesuffix('の')}）" if b.date_from or b.date_to else "")
+
+
+def written_line(b: Briefing) -> str:
+    """The date of writing, in 和暦 as an office writes it, with the ISO date."""
+    when = b.created_at
+    return f"作成日：{_wareki(when.date())}（{when.date().isoformat()}）"
+
+
+def _wareki(day: dt.date) -> str:
+    for era, first in (("令和", dt.date(2019, 5, 1)), ("平成", dt.date(1989, 1, 8)), ("昭和", dt.date(1926, 12, 25))):
+        if day >= first:
+            year = day.year - first.year + 1
+            return f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _short_location(s: SourceRef) -> str:
     where = s.section + (f" 発言{s.remark_no}" if s.remark_no is not None else "")
     return where + (f"（{s.organisation}）" if s.organisation else "") + f" [{s.start}:{s.end}]"
@@ -916,8 +1072,10 @@ def _point_line(p: Point, with_org: bool) -> str:
     return f"{label}「{display_text(p.text)}」{_cite(p.cite)}"
 
 
-def render_markdown(b: Briefing) -> str:
+def render_markdown(b: Briefing, meta: MemoMeta | None = None) -> str:
     lines = [f"# {_md(b.title)}", ""]
+    handling = meta.handling if meta else ""
+    lines += [_md("　".join(filter(None, (f"【{handling}】" if handling else "", written_line(b))))), ""]
     if b.kind == "meeting":
         lines += [_md(b.lead), ""]
     for level, heading, body in _sections(b):
@@ -942,70 +1100,29 @@ def render_json(b: Briefing) -> str:
     return json.dumps(b.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_docx(b: Briefing) -> bytes:
-    """A Word document (A4): Title, Heading 1–3 for sections, themes and organisations, bullets,
-    and the numbered sources as plain "[n] …" paragraphs (so the numbers always match the markers)."""
-    from docx import Document
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+def render_docx(b: Briefing, meta: MemoMeta | None = None) -> bytes:
+    """A Word document (A4) with core properties, header, page-numbered footer: ``rag.memo_docx``."""
+    from .memo_docx import render_docx as render
 
-    compact = bool(b.options.get("compact"))
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    margin = Mm(15 if compact else 20)
-    section.top_margin = section.bottom_margin = section.left_margin = section.right_margin = margin
-
-    body_pt = 9 if compact else 10.5
-    sizes = {"Title": 13 if compact else 16, "Heading 1": 10.5 if compact else 12.5,
-             "Heading 2": 9.5 if compact else 11, "Heading 3": 9 if compact else 10.5}
-    for name in ("Normal", "List Bullet", "List Bullet 2", *sizes):
-        style = doc.styles[name]
-        style.font.size = Pt(sizes.get(name, body_pt))
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(fonts)
-        fonts.set(qn("w:eastAsia"), "MS Gothic" if name in sizes else "MS Mincho")
-        fmt = style.paragraph_format
-        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        if name in sizes:
-            style.font.color.rgb = RGBColor(0, 0, 0)
-            style.font.bold = True
-            fmt.space_before = Pt(0 if name == "Title" else (4 if compact else 10))
-            fmt.space_after = Pt(2 if compact else 4)
-        else:
-            fmt.space_before = Pt(0)
-            fmt.space_after = Pt(1 if compact else 3)
-    doc.core_properties.title = b.title
-    doc.core_properties.subject = "議事要旨からの抜粋（出典付き）"
-
-    doc.add_heading(b.title, level=0)
-    if b.kind == "meeting":
-        doc.add_paragraph(b.lead)
-    for level, heading, body in _sections(b):
-        doc.add_heading(heading, level=level - 1)
-        for style, text in body:
-            if style == "li":
-                doc.add_paragraph(text, style="List Bullet")
-            elif style == "li2":
-                doc.add_paragraph(text, style="List Bullet 2")
-            else:  # paragraphs and numbered sources ("[n] …")
-                doc.add_paragraph(text)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return render(b, meta or MemoMeta())
 
 
-def render(b: Briefing, fmt: str) -> bytes:
+def render_pdf(b: Briefing, meta: MemoMeta | None = None) -> bytes:
+    """A PDF (A4) with an embedded Japanese TrueType font: ``rag.memo_pdf``."""
+    from .memo_pdf import render_pdf as render
+
+    return render(b, meta or MemoMeta())
+
+
+def render(b: Briefing, fmt: str, meta: MemoMeta | None = None) -> bytes:
     if fmt == "md":
-        return render_markdown(b).encode("utf-8")
+        return render_markdown(b, meta).encode("utf-8")
     if fmt == "json":
         return render_json(b).encode("utf-8")
     if fmt == "docx":
-        return render_docx(b)
+        return render_docx(b, meta)
+    if fmt == "pdf":
+        return render_pdf(b, meta)
     raise ConfigError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
 
 
@@ -1041,8 +1158,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", help="topic: only meetings on or after YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", help="topic: only meetings on or before YYYY-MM-DD")
     p.add_argument("--org", action="append", default=[], help="topic: only remarks of this organisation (repeatable)")
-    p.add_argument("--format", choices=FORMATS, default=None, help="md (default), docx or json; default: from --out's suffix")
-    p.add_argument("--out", metavar="FILE", help="write here (default: stdout for md/json, briefing-….docx for docx)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="md (default), docx, pdf or json; default: from --out's suffix")
+    p.add_argument("--out", metavar="FILE", help="write here (default: stdout for md/json, briefing-….docx/.pdf for docx/pdf)")
     p.add_argument("--max-points", type=_positive("--max-points"), default=None,
                    help=f"main points at most (default {DEFAULT_MEETING_POINTS} for a meeting, {DEFAULT_TOPIC_POINTS} for a topic)")
     p.add_argument("--max-chars", type=_positive("--max-chars"), default=None, help="character budget for all excerpts")
@@ -1054,13 +1172,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def options_from_args(args: argparse.Namespace) -> BriefingOptions:
-    base = ONE_PAGE if getattr(args, "one_page", False) else BriefingOptions()
-    return BriefingOptions(
-        max_points=args.max_points or base.max_points,
-        max_chars=args.max_chars or base.max_chars,
-        excerpt_chars=args.excerpt_chars or base.excerpt_chars,
-        compact=base.compact,
-    )
+    return options_for(getattr(args, "one_page", False), args.max_points, args.max_chars, args.excerpt_chars)
 
 
 def run(args: argparse.Namespace, settings) -> int:
@@ -1069,7 +1181,7 @@ def run(args: argparse.Namespace, settings) -> int:
     fmt = args.format
     if fmt is None:
         suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-        fmt = {"md": "md", "markdown": "md", "docx": "docx", "json": "json"}.get(suffix, "md")
+        fmt = {"md": "md", "markdown": "md", "docx": "docx", "pdf": "pdf", "json": "json"}.get(suffix, "md")
     if args.meeting and (args.date_from or args.date_to or args.org):
         raise ConfigError("--from/--to/--org apply to --topic briefings only")
     options = options_from_args(args)
@@ -1081,8 +1193,8 @@ def run(args: argparse.Namespace, settings) -> int:
         briefing = build_meeting_briefing(assistant.index, args.meeting, options)
     else:
         briefing = build_topic_briefing(assistant, args.topic, args.date_from, args.date_to, options, args.org)
-    data = render(briefing, fmt)
-    out = args.out or (briefing_filename(briefing, fmt) if fmt == "docx" else None)
+    data = render(briefing, fmt, MemoMeta.from_settings(settings))
+    out = args.out or (briefing_filename(briefing, fmt) if fmt in ("docx", "pdf") else None)
     if out is None:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()

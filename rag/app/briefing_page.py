@@ -11,45 +11,49 @@ import re
 import streamlit as st
 
 from .. import briefing as bf
-from ..errors import RagError
+from ..errors import ConfigError, RagError
 from ..presentation import md_escape, meeting_option
 from .ui import assistant_or_stop
 
 RESULT = "briefing_result"  # (request key, Briefing) of the last memo made in this session
+PRESELECT = "brief_preselect_meeting"  # a meeting id another page (会議一覧) opens this page with
 MIME = {
     "md": "text/markdown",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
     "json": "application/json",
 }
-LABEL = {"md": "Markdown", "docx": "Word（DOCX）", "json": "JSON"}
+LABEL = {"md": "Markdown", "docx": "Word（DOCX）", "pdf": "PDF", "json": "JSON"}
 
 
 def _options() -> bf.BriefingOptions:
+    """The same rule as ``brief --one-page --max-points … --max-chars … --excerpt-chars …`` (0 = not given)."""
     with st.expander("分量", icon=":material/tune:"):
         one_page = st.toggle("1ページに収める", key="brief-one-page",
-                             help=f"論点{bf.ONE_PAGE.max_points}件・抜粋計{bf.ONE_PAGE.max_chars}字まで")
-        base = bf.ONE_PAGE if one_page else bf.BriefingOptions()
+                             help=f"要旨の論点{bf.ONE_PAGE.max_points}件・抜粋計{bf.ONE_PAGE.max_chars}字まで、詰めた体裁でA4 1枚")
         points = st.number_input("論点の最大件数（0 = 既定）", min_value=0, max_value=50, value=0, step=1, key="brief-points")
-        chars = st.number_input("抜粋の合計字数の上限（0 = 上限なし）", min_value=0, max_value=20000, value=0, step=100,
-                                key="brief-chars")
-        excerpt = st.number_input("抜粋1件の目安字数", min_value=40, max_value=1000, value=base.excerpt_chars, step=10,
-                                  key="brief-excerpt", help="文の途中では切りません。")
-    return bf.BriefingOptions(
-        max_points=int(points) or base.max_points,
-        max_chars=int(chars) or base.max_chars,
-        excerpt_chars=int(excerpt),
-    )
+        chars = st.number_input("抜粋の合計字数の上限（0 = 既定）", min_value=0, max_value=20000, value=0, step=100,
+                                key="brief-chars", help=f"既定は、1ページでは{bf.ONE_PAGE.max_chars}字、それ以外は上限なし。")
+        excerpt = st.number_input("抜粋1件の目安字数（0 = 既定）", min_value=0, max_value=1000, value=0, step=10,
+                                  key="brief-excerpt", help=f"既定は{bf.DEFAULT_EXCERPT_CHARS}字（1ページでは"
+                                  f"{bf.ONE_PAGE.excerpt_chars}字）。文の途中では切りません。")
+    return bf.options_for(one_page, int(points) or None, int(chars) or None, int(excerpt) or None)
 
 
 def _request(assistant) -> tuple | None:
     """The user's choice as a hashable request, or None until it is complete."""
+    if PRESELECT in st.session_state:  # opened for one meeting: the meeting form, that meeting chosen
+        st.session_state["brief-kind"] = "会議"
+        st.session_state.pop("brief-meeting", None)
     kind = st.radio("対象", ["会議", "テーマ"], horizontal=True, key="brief-kind")
     if kind == "会議":
         meetings = assistant.index.meetings()
         if not meetings:
             st.info("索引に議事要旨がありません。")
             return None
-        meeting = st.selectbox("会議", meetings, index=len(meetings) - 1, format_func=meeting_option, key="brief-meeting")
+        want = st.session_state.pop(PRESELECT, None)
+        first = next((i for i, m in enumerate(meetings) if m.meeting_id == want), len(meetings) - 1)
+        meeting = st.selectbox("会議", meetings, index=first, format_func=meeting_option, key="brief-meeting")
         return ("meeting", meeting.meeting_id)
     topic = st.text_input("テーマ", placeholder="例: サイバー犯罪への対応", key="brief-topic", max_chars=200)
     period: tuple[str | None, str | None] = (None, None)
@@ -67,12 +71,16 @@ def _build(assistant, request: tuple, options: bf.BriefingOptions) -> bf.Briefin
     return bf.build_topic_briefing(assistant, request[1], request[2], request[3], options)
 
 
-def _downloads(b: bf.Briefing) -> None:
+def _downloads(b: bf.Briefing, meta: bf.MemoMeta) -> None:
     columns = st.columns(len(bf.FORMATS))
     for column, fmt in zip(columns, bf.FORMATS):
         with column:
             try:
-                data = bf.render(b, fmt)
+                data = bf.render(b, fmt, meta)
+            except ConfigError:  # PDF without a usable Japanese font
+                st.warning(f"{LABEL[fmt]}を作成できませんでした。日本語のTrueTypeフォント（Debianでは fonts-ipaexfont-gothic）を"
+                           "インストールするか、RAG_MEMO_FONT にフォントファイルを指定してください。")
+                continue
             except Exception as exc:  # a renderer bug must not hide the other formats
                 st.error(f"{LABEL[fmt]}を作成できませんでした: {exc}")
                 continue
@@ -105,11 +113,12 @@ def render() -> None:
     if not b.found:
         st.warning(md_escape(b.notice or "該当する記載が見つかりませんでした。"), icon=":material/search_off:")
     st.markdown(f"**保存**（出典 {len(b.sources)}件）")
-    _downloads(b)
+    meta = bf.MemoMeta.from_settings(assistant.settings)
+    _downloads(b, meta)
     with st.container(border=True):
-        st.markdown(preview_markdown(b))
+        st.markdown(preview_markdown(b, meta))
 
 
-def preview_markdown(b: bf.Briefing) -> str:
+def preview_markdown(b: bf.Briefing, meta: bf.MemoMeta | None = None) -> str:
     """The Markdown memo with headings two levels smaller, so it sits under the page's own title."""
-    return re.sub(r"(?m)^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", bf.render_markdown(b))
+    return re.sub(r"(?m)^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", bf.render_markdown(b, meta))
