@@ -114,12 +114,13 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
 
 
 def _header_pieces(meeting: Meeting, text: str, max_chars: int) -> list[tuple[int, int]]:
-    first = min((r.start for r in meeting.remarks), default=len(text))
+    lo, hi = meeting.extent or (0, len(text))  # a text holding several meetings: this one's part only
+    first = min((r.start for r in meeting.remarks), default=hi)
     skip = [s for s in (meeting.attendees_span, meeting.agenda_span) if s is not None]
     from .layouts.lines import Line
     from .layouts.speakers import parse_label_line
 
-    lines = [ln for ln in split_lines(text[:first]) if not any(s.start <= ln.start < s.end for s in skip)
+    lines = [ln for ln in split_lines(text[lo:first], lo) if not any(s.start <= ln.start < s.end for s in skip)
              and parse_label_line(Line(ln.start, ln.end, ln.text)) is None]  # the first turn's 「○議長（…）」
     for extra in (meeting.title_span, meeting.date_span, meeting.place_span):  # stated outside the header block
         if extra is not None and extra.start >= first and not any(ln.start <= extra.start < ln.end for ln in lines):

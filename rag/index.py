@@ -9,6 +9,7 @@ no-op and a changed file replaces its old chunks.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,16 +93,18 @@ class CheckReport:
     lexical_chunks: int = 0
     missing: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> {"store": n, "lexical": n}
     orphans: dict[str, int] = field(default_factory=lambda: {"store": 0, "lexical": 0})
+    # catalog rows whose record file is gone (a kill between the two deletes): listed, never answerable
+    dangling: list[str] = field(default_factory=list)
     repaired: bool = False
 
     @property
     def consistent(self) -> bool:
-        return not self.missing and not any(self.orphans.values())
+        return not self.missing and not any(self.orphans.values()) and not self.dangling
 
     def to_dict(self) -> dict:
         return {"records": self.records, "chunks_expected": self.chunks_expected, "store_chunks": self.store_chunks,
                 "lexical_chunks": self.lexical_chunks, "missing": self.missing, "orphans": self.orphans,
-                "consistent": self.consistent, "repaired": self.repaired}
+                "dangling": self.dangling, "consistent": self.consistent, "repaired": self.repaired}
 
 
 @dataclass(frozen=True)
@@ -190,24 +193,38 @@ class MinutesIndex:
         from filelock import FileLock, Timeout
 
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.settings.data_dir / "write.lock"))
+        path = self.settings.data_dir / "write.lock"
+        lock = FileLock(str(path))
         try:
             lock.acquire(timeout=0)
         except Timeout:
             raise IndexBusyError(
-                f"another process is writing to the index in {self.settings.data_dir} (an ingest or an upload); "
-                "nothing was changed — try again when it has finished"
+                f"another process is writing to the index in {self.settings.data_dir} (an ingest, an upload or a "
+                f"repair holds the writer lock {path}); nothing was changed — try again when it has finished"
             ) from None
         try:
+            self._sweep_leftovers()
             self.refresh()
             yield
         finally:
             lock.release()
 
+    def _sweep_leftovers(self) -> None:
+        """Delete the temp files a killed writer left (a BM25 save, a record being written): with
+        the lock held no other writer is alive to own them, and a large index's BM25 temp file is
+        as big as the index."""
+        for folder in (self.settings.lexical_dir, self.settings.records_dir, self.settings.records_dir / "texts"):
+            for leftover in folder.glob("*.tmp") if folder.is_dir() else ():
+                leftover.unlink(missing_ok=True)
+
     def refresh(self) -> None:
-        """Pick up what another process wrote (BM25 file, catalog); one stat call when nothing changed."""
+        """Pick up what another process wrote (BM25 file, catalog, Chroma's vector index); one stat
+        call when nothing changed. Every write ends by saving the BM25 file, so its change is the signal."""
         if self.lexical.reload_if_changed():
             self.records.forget()
+            reopen = getattr(self.store, "reopen", None)
+            if reopen is not None:
+                reopen()
 
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index minutes files or folders. Bad files are reported in ``errors``, never half-indexed."""
@@ -324,6 +341,7 @@ class MinutesIndex:
             for entry in self.catalog():
                 found = self.records.get(entry.meeting_id)
                 if found is None:
+                    report.dangling.append(entry.meeting_id)
                     continue
                 meeting, text = found
                 report.records += 1
@@ -353,6 +371,8 @@ class MinutesIndex:
                 self.store.delete(sorted(orphan_store))
                 self.lexical.delete(sorted(orphan_lexical))
                 self.lexical.save()
+                for meeting_id in report.dangling:
+                    self.records.delete(meeting_id)
                 report.repaired = True
             return report
 
@@ -410,10 +430,23 @@ class MinutesIndex:
 
     @staticmethod
     def _minutes_in(folder: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
-        """Files of a supported type under ``folder``; others go to ``skipped`` with the reason."""
+        """Files of a supported type under ``folder``; others go to ``skipped`` with the reason,
+        and so does every subfolder that cannot be listed (Path.rglob would pass over it silently).
+        Hidden files and folders are left out."""
+        unreadable: list[OSError] = []
+        paths: list[Path] = []
+        for root, dirs, names in os.walk(folder, onerror=unreadable.append):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            paths += [Path(root) / n for n in names if not n.startswith(".")]
+        if skipped is not None:
+            for exc in unreadable:
+                if Path(exc.filename or folder) == folder:
+                    raise InputError(str(folder), f"folder cannot be read: {exc.strerror or exc}")
+                skipped.append((str(exc.filename), f"folder cannot be read ({exc.strerror or exc}); "
+                                                   "nothing in it was indexed"))
         found = []
-        for p in sorted(folder.rglob("*")):
-            if not p.is_file() or any(part.startswith(".") for part in p.relative_to(folder).parts):
+        for p in sorted(paths):
+            if not p.is_file():
                 continue
             if p.suffix.lower() not in MINUTES_SUFFIXES:
                 if skipped is not None:
@@ -430,7 +463,11 @@ class MinutesIndex:
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
-                found = self._minutes_in(path, report.skipped)
+                try:
+                    found = self._minutes_in(path, report.skipped)
+                except InputError as exc:  # the folder itself cannot be listed
+                    report.errors.append(exc)
+                    continue
                 if not found:
                     report.errors.append(InputError(str(path), f"folder contains no minutes files ({', '.join(MINUTES_SUFFIXES)})"))
                 files.extend(found)
@@ -464,11 +501,13 @@ def drop_index(settings: Settings) -> None:
     from filelock import FileLock, Timeout
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.data_dir / "write.lock"))
+    path = settings.data_dir / "write.lock"
+    lock = FileLock(str(path))
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise IndexBusyError(f"another process is writing to the index in {settings.data_dir}; nothing was dropped") from None
+        raise IndexBusyError(f"another process is writing to the index in {settings.data_dir} (it holds the "
+                             f"writer lock {path}); nothing was dropped") from None
     try:
         _drop(settings)
     finally:

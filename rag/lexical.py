@@ -80,6 +80,7 @@ __all__ = [
     "LexicalIndex",
     "normalize",
     "tokenize",
+    "token_spans",
     "tokenizer_signature",
     "INDEX_FILE",
 ]
@@ -228,6 +229,23 @@ def tokenize(text: str) -> list[str]:
         tok = _content_token(parts[1], parts[2], parts[3] or parts[0])
         if tok is not None:
             out.append(tok)
+    return out
+
+
+def token_spans(norm: str) -> list[tuple[str, int, int]]:
+    """:func:`tokenize`'s tokens of an already normalised text, each with its ``[start, end)`` in it,
+    so a keyword search can highlight exactly the words that matched (rag.search)."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for line in _parse(norm).split("\n") if norm else ():
+        parts = line.split("\t")
+        start = norm.find(parts[0], pos) if len(parts) == 4 and parts[0] else -1
+        if start < 0:
+            continue  # EOS / empty line
+        pos = start + len(parts[0])
+        tok = None if parts[1] in _DROP_POS1 else _content_token(parts[1], parts[2], parts[3] or parts[0])
+        if tok is not None:
+            out.append((tok, start, pos))
     return out
 
 
@@ -536,17 +554,19 @@ class LexicalIndex:
         self._meta_lut: list[dict] = []
         self._docs: dict[str, _Doc] | None = {}
         self._snap: _Snapshot | None = None
-        self._stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file this state came from
+        # (mtime_ns, size, inode) of the file this state came from; every save replaces the file,
+        # so the inode changes even when two saves fall in one mtime tick with the same size
+        self._stamp: tuple[int, int, int] | None = None
         if self.directory is not None and self.path.exists():
             self._load()
             self._stamp = self._file_stamp()
 
-    def _file_stamp(self) -> tuple[int, int] | None:
+    def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
             st = self.path.stat() if self.path is not None else None
         except FileNotFoundError:
             return None
-        return (st.st_mtime_ns, st.st_size) if st else None
+        return (st.st_mtime_ns, st.st_size, st.st_ino) if st else None
 
     def reload_if_changed(self) -> bool:
         """Re-read the file when another process saved it since this state was loaded or saved

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .domain import Meeting
-from .layouts import parse_document
+from .layouts import parse_document, parse_documents
 from .readers import read_bytes, read_path
 from .readers.text import decode_text, text_document
 
@@ -30,9 +30,10 @@ def parse_minutes(text: str, source: str) -> Meeting:
 
 
 def load_meetings(path: Path, source: str) -> list[tuple[Meeting, str]]:
-    """Every meeting a file holds, each with the stored text its offsets index."""
-    return [(parse_document(doc), doc.text) for doc in read_path(path, source)]
+    """Every meeting a file holds (several records for a text holding several meetings),
+    each with the stored text its offsets index."""
+    return parse_documents(read_path(path, source))
 
 
 def load_meetings_from_bytes(data: bytes, filename: str, source: str) -> list[tuple[Meeting, str]]:
-    return [(parse_document(doc), doc.text) for doc in read_bytes(data, filename, source)]
+    return parse_documents(read_bytes(data, filename, source))

@@ -8,6 +8,9 @@ The catalog (SQLite, ``catalog.sqlite`` in the same folder) holds one small row
 per meeting (id, source, body, name, number, date, speakers …), so listing
 meetings and resolving 「第25回」「文部科学委員会」 in a question never reads
 every record.
+
+A text that holds several meetings is stored once (``texts/<sha256>.txt``) and named by
+each of its records, so a session export of a thousand meetings is not copied a thousand times.
 """
 from __future__ import annotations
 
@@ -46,6 +49,7 @@ def meeting_from_dict(d: dict) -> Meeting:
             "agenda_span": span(d["agenda_span"]),
             "warnings": tuple(d.get("warnings", ())),
             "pages": tuple(tuple(p) for p in d.get("pages", ())),
+            "extent": tuple(d["extent"]) if d.get("extent") else None,
         }
     )
 
@@ -118,6 +122,7 @@ class RecordStore:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._cache: dict[str, tuple[Meeting, str]] = {}
+        self._shared: dict[str, str] = {}  # texts/<sha256>.txt -> text (one copy for all its meetings)
         self._lock = threading.Lock()
         self._catalog_ready = False
         self._catalog_cache: tuple[tuple[int, int], list[CatalogEntry]] | None = None
@@ -125,6 +130,7 @@ class RecordStore:
     def forget(self) -> None:
         """Drop cached records (another process may have rewritten them)."""
         self._cache.clear()
+        self._shared.clear()
         self._catalog_cache = None
 
     def _path(self, meeting_id: str) -> Path:
@@ -202,18 +208,24 @@ class RecordStore:
     # ------------------------------------------------------------ records
 
     def save(self, meeting: Meeting, text: str) -> None:
+        """Write one record. A text holding several meetings (``meeting.extent`` set) is stored
+        once in ``texts/<sha256>.txt`` and named by each of its records, not copied into each."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"meeting": meeting_to_dict(meeting), "text": text}, ensure_ascii=False)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-        os.replace(tmp, self._path(meeting.meeting_id))
+        record: dict = {"meeting": meeting_to_dict(meeting)}
+        if meeting.extent is None:
+            record["text"] = text
+        else:
+            record["text_file"] = self._save_text(meeting.content_hash, text)
+        _write_atomic(self._path(meeting.meeting_id), json.dumps(record, ensure_ascii=False))
         self._cache[meeting.meeting_id] = (meeting, text)
         with self._lock:
             db = self._db()
             try:
+                old = db.execute("SELECT content_hash FROM meetings WHERE meeting_id = ?", (meeting.meeting_id,)).fetchone()
                 self._write_row(db, meeting)
                 db.commit()
+                if old and old[0] != meeting.content_hash:
+                    self._drop_text_if_unused(db, old[0])
             finally:
                 db.close()
 
@@ -223,21 +235,54 @@ class RecordStore:
         with self._lock:
             db = self._db()
             try:
+                old = db.execute("SELECT content_hash FROM meetings WHERE meeting_id = ?", (meeting_id,)).fetchone()
                 db.execute("DELETE FROM meetings WHERE meeting_id = ?", (meeting_id,))
                 db.commit()
+                if old:
+                    self._drop_text_if_unused(db, old[0])
             finally:
                 db.close()
 
     def get(self, meeting_id: str) -> tuple[Meeting, str] | None:
         if meeting_id in self._cache:
             return self._cache[meeting_id]
-        path = self._path(meeting_id)
-        if not path.exists():
+        try:
+            data = json.loads(self._path(meeting_id).read_text(encoding="utf-8"))
+            text = data["text"] if "text" in data else self._read_text(data["text_file"])
+        except FileNotFoundError:  # not indexed, or removed by another process meanwhile
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        item = (meeting_from_dict(data["meeting"]), data["text"])
+        item = (meeting_from_dict(data["meeting"]), text)
         self._cache[meeting_id] = item
         return item
+
+    # ------------------------------------------------------------ texts shared by several meetings
+
+    @property
+    def _texts_dir(self) -> Path:
+        return self.directory / "texts"
+
+    def _save_text(self, content_hash: str, text: str) -> str:
+        """Named by the meeting's content_hash (the sha256 of its stored text), written once."""
+        name = content_hash + ".txt"
+        if self._shared.get(name) is not text and not (self._texts_dir / name).exists():
+            self._texts_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self._texts_dir / name, text)
+        self._shared[name] = text
+        return name
+
+    def _read_text(self, name: str) -> str:
+        if name not in self._shared:
+            self._shared[name] = (self._texts_dir / name).read_bytes().decode("utf-8")  # "\r\n" kept: offsets count it
+        return self._shared[name]
+
+    def _drop_text_if_unused(self, db: sqlite3.Connection, content_hash: str) -> None:
+        """Remove a shared text no record names any more (a meeting's content_hash is the sha256
+        of its stored text, which is the shared file's name)."""
+        name = content_hash + ".txt"
+        if (self._texts_dir / name).exists() and db.execute(
+                "SELECT 1 FROM meetings WHERE content_hash = ? LIMIT 1", (content_hash,)).fetchone() is None:
+            (self._texts_dir / name).unlink(missing_ok=True)
+            self._shared.pop(name, None)
 
     def text(self, meeting_id: str) -> str | None:
         item = self.get(meeting_id)
@@ -264,3 +309,10 @@ class RecordStore:
                 found = self.get(e.meeting_id)
                 return found[0] if found else None
         return None
+
+
+def _write_atomic(path: Path, content: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:  # written as is: offsets index it
+        fh.write(content)
+    os.replace(tmp, path)

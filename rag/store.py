@@ -148,8 +148,6 @@ class ChromaStore:
     """
 
     def __init__(self, settings: Settings, embeddings: MinutesEmbeddings, client=None) -> None:
-        from langchain_chroma import Chroma
-
         self.settings = settings
         self.model_id = embeddings.model_id
         # Optional: Filters -> ids of the chunks it lets through, from a local index
@@ -157,7 +155,14 @@ class ChromaStore:
         # filtered searches pass ids instead of a ``where`` clause, which Chroma's
         # metadata filtering makes slow at scale (50-300 ms at 10^5 chunks).
         self.allowed_ids: Callable[[Filters], list[str]] | None = None
-        self.client = client if client is not None else make_client(settings)
+        self._embeddings = embeddings
+        self._open(client if client is not None else make_client(settings))
+
+    def _open(self, client) -> None:
+        from langchain_chroma import Chroma
+
+        settings, embeddings = self.settings, self._embeddings
+        self.client = client
         with self._reachable("opening the collection"):
             self.vectorstore = Chroma(
                 collection_name=settings.collection,
@@ -175,6 +180,19 @@ class ChromaStore:
                 f"`python -m rag ingest --rebuild`, or set RAG_EMBEDDING_BACKEND/RAG_EMBEDDING_MODEL "
                 "back to the model that built it."
             )
+
+    def reopen(self) -> None:
+        """Open the collection afresh to see another process's writes. An embedded client keeps
+        its vector index in memory and never reads what another process added (a CLI ingest
+        while the app runs: its dense search would miss those chunks); Chroma shares one client
+        per path within a process, so that shared one is dropped first. A server needs nothing."""
+        if self.settings.uses_server:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = SharedSystemClient._get_identifier_from_settings(self.client.get_settings())
+        SharedSystemClient._identifier_to_system.pop(identifier, None)  # others holding it keep working
+        self._open(make_client(self.settings))
 
     @contextlib.contextmanager
     def _reachable(self, doing: str) -> Iterator[None]:

@@ -101,3 +101,28 @@ def test_check_reports_and_repairs_diverged_stores(settings, tmp_path, monkeypat
     assert main(["check", "--repair"]) == 0
     fresh = MinutesIndex(settings)
     assert _counts(fresh) == (35, 35) and fresh.check().consistent
+
+
+def test_a_catalog_row_whose_record_is_gone_is_reported_and_dropped_by_repair(settings):
+    index = MinutesIndex(settings)
+    index.ingest([CORPUS_DIR])
+    (entry,) = index.catalog()
+    (settings.records_dir / f"{entry.meeting_id}.json").unlink()  # a kill between the record's two deletes
+    report = MinutesIndex(settings).check()
+    assert report.dangling == [entry.meeting_id] and not report.consistent
+    assert report.orphans == {"store": 35, "lexical": 35}  # no record explains its chunks any more
+    repaired = MinutesIndex(settings).check(repair=True)
+    assert repaired.repaired
+    fresh = MinutesIndex(settings)
+    assert fresh.catalog() == [] and _counts(fresh) == (0, 0) and fresh.check().consistent
+
+
+def test_temp_files_a_killed_writer_left_are_swept_by_the_next_writer(settings):
+    index = MinutesIndex(settings)
+    index.ingest([CORPUS_DIR])
+    leftovers = [settings.lexical_dir / f".lexical.npz.{os.getpid()}.0123abcd.tmp", settings.records_dir / "tmpab12cd.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"half a write")
+    MinutesIndex(settings).check()  # takes the writer lock, as ingest and uploads do
+    assert not any(p.exists() for p in leftovers)
+    assert _counts(MinutesIndex(settings)) == (35, 35) and (settings.lexical_dir / "lexical.npz").exists()

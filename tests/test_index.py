@@ -171,3 +171,68 @@ def test_same_content_under_another_name_or_spelling_is_not_indexed_twice(hash_s
     first = index.ingest([other])
     again = index.ingest([tmp_path / "dir" / ".." / "other.txt"])
     assert first.added == [str(other.resolve())] and again.unchanged == [str(other.resolve())] and not again.added
+
+
+def _folder_with_unreadable_subfolder(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    shutil.copy(SEED, folder / SEED_NAME)
+    (folder / "locked" / "hidden-from-us.txt").write_text(SEED.read_text(encoding="utf-8").replace("第14回", "第16回"),
+                                                          encoding="utf-8")
+    return folder, folder / "locked"
+
+
+@pytest.fixture()
+def unreadable_subfolder(tmp_path, monkeypatch):
+    """A folder holding the seed and a subfolder that cannot be listed: chmod 000 where that
+    denies (not root), else os.scandir refusing it exactly as the kernel would (root reads anything)."""
+    import errno
+    import os
+
+    folder, locked = _folder_with_unreadable_subfolder(tmp_path)
+    if os.geteuid() != 0:
+        locked.chmod(0)
+        yield folder, locked
+        locked.chmod(0o755)
+        return
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    yield folder, locked
+
+
+def test_an_unreadable_subfolder_is_named_in_the_skipped_list(hash_settings, unreadable_subfolder, monkeypatch, capsys):
+    from rag.cli import main
+
+    folder, locked = unreadable_subfolder
+    report = MinutesIndex(hash_settings).ingest([folder])
+    assert report.ok and report.added == [str((folder / SEED_NAME).resolve())]
+    ((path, why),) = report.skipped
+    assert path == str(locked) and "cannot be read" in why and "Permission denied" in why
+    for var, value in (("RAG_DATA_DIR", hash_settings.data_dir), ("RAG_EMBEDDING_BACKEND", "hash"),
+                       ("RAG_CORPUS_DIR", CORPUS_DIR)):
+        monkeypatch.setenv(var, str(value))
+    assert main(["ingest", str(folder)]) == 0
+    assert f"skipped   {locked}: folder cannot be read (Permission denied)" in capsys.readouterr().out
+
+
+def test_an_unreadable_folder_given_to_ingest_is_an_error_naming_it(hash_settings, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    folder, _ = _folder_with_unreadable_subfolder(tmp_path)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(folder):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = MinutesIndex(hash_settings).ingest([folder])
+    assert not report.added and [str(e) for e in report.errors] == [f"{folder}: folder cannot be read: Permission denied"]

@@ -21,6 +21,7 @@ from .header import FieldLine, agenda_items, attendees_in, date_in, find_fields,
 from .japanese import find_date
 from .lines import Line, is_rule, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, display_name, parse_title
+from .split import place_in_whole, split_document
 from .summary import LayoutMismatch, parse_numbered_summary
 from .transcript import remarks_from_turns, text_turns
 
@@ -31,6 +32,24 @@ _HAS_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 def meeting_id_for(source: str, ordinal: int = 0) -> str:
     """Content-addressed by source (and position, for files holding several meetings)."""
     return content_id("meeting", source, length=12) if ordinal == 0 else content_id("meeting", source, ordinal, length=12)
+
+
+def parse_documents(docs: list[SourceDoc]) -> list[tuple[Meeting, str]]:
+    """Every meeting of a file's documents, each with the stored text its offsets index. A text
+    holding several meetings (repeated header blocks, layouts/split.py) becomes one record per
+    meeting, all over the same stored text."""
+    pieces = [(doc, split_document(doc)) for doc in docs]
+    if all(len(parts) == 1 for _, parts in pieces):
+        return [(parse_document(doc), doc.text) for doc in docs]
+    out: list[tuple[Meeting, str]] = []
+    for doc, parts in pieces:  # ordinals renumbered across the file, so meeting ids stay distinct
+        for start, end, part in parts:
+            if len(parts) == 1:
+                out.append((parse_document(replace(doc, ordinal=len(out))), doc.text))
+            else:
+                meeting = parse_document(replace(part, ordinal=len(out)))
+                out.append((place_in_whole(meeting, doc, start, end), doc.text))
+    return out
 
 
 def parse_document(doc: SourceDoc) -> Meeting:
@@ -145,8 +164,9 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
         warnings.append("no remarks found: only the header is indexed")
     several = _other_meeting_dates(lines, iso)
     if several:
-        warnings.append(f"the text seems to hold {len(several) + 1} meetings (other 日時 fields: "
-                        f"{', '.join(several[:5])}); it is indexed as one record dated {iso or 'unknown'}")
+        warnings.append(f"{Path(doc.source).name}: the text seems to hold {len(several) + 1} meetings (other 日時 "
+                        f"fields: {', '.join(several[:5])}), but no repeated title/date header block divides it; "
+                        f"it is indexed as one record dated {iso or 'unknown'} and those other dates are ignored")
 
     body = doc.hints.body or parts.body or assembly_in(text[:header_end] if header_end else text) or assembly_in(text) or ""
     name = doc.hints.name or parts.name or (title if found_title else "")
