@@ -38,11 +38,9 @@ How points are chosen (meeting briefing)
 
 How points are chosen (topic briefing)
     The hybrid retriever (with the date filters) proposes candidates; the
-    answerer's abstention rules decide first whether the minutes say anything
-    on the topic at all (a term the index has never seen, no convincing dense
-    or lexical evidence), and each candidate must then pass the answerer's own
-    thresholds on its own (cosine ≥ ``min_dense``, or ≥ ``weak_dense`` with
-    IDF-weighted term coverage ≥ ``min_coverage``). Survivors are ranked by MMR
+    answer pipeline's gate decides first whether the minutes say anything
+    on the topic at all (rag.answer.gate), and each candidate must then be
+    evidence on its own by the same gate (``Gate.strong``). Survivors are ranked by MMR
     and shown in date order, grouped by theme and then by meeting. Excerpts
     are trimmed around the sentence that best matches the topic.
 
@@ -67,13 +65,12 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import math
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -658,9 +655,12 @@ def resolve_meeting(index, ref: str) -> tuple[Meeting, str]:
     raise InputError(ref, f"no such meeting in the index and no such file; indexed meetings: {known}")
 
 
-def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions | None = None) -> Briefing:
-    """The ブリーフィング・メモ of one meeting (``index`` is a ``MinutesIndex``)."""
+def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions | None = None,
+                           step: Callable[[str], None] | None = None) -> Briefing:
+    """The ブリーフィング・メモ of one meeting (``index`` is a ``MinutesIndex``); ``step`` is told
+    "search" and "select" as those phases start (the app's progress list)."""
     options = options or BriefingOptions()
+    step = step or (lambda _: None)
     if isinstance(ref, Meeting):
         found = index.records.get(ref.meeting_id)
         if found is None:
@@ -668,6 +668,7 @@ def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions |
         meeting, text = found
     else:
         meeting, text = resolve_meeting(index, ref)
+    step("search")
     texts = {meeting.meeting_id: text}
     cites = _Citations(texts)
     cache = _Vectors(index.embeddings)
@@ -684,6 +685,7 @@ def build_meeting_briefing(index, ref: str | Meeting, options: BriefingOptions |
     cache.warm(remark_texts + [t for r in remarks for t in excerpter.needs(meeting, r.start, r.end)]
                + [display_text(s.text) for _, s in short])
     vectors = cache.of(remark_texts)
+    step("select")
     made: dict[int, _Excerpt] = {}
 
     def excerpt_of(i: int) -> _Excerpt:
@@ -804,12 +806,13 @@ def _key_points(meeting: Meeting, remarks: list, order: list[int], short: list[t
 def build_topic_briefing(
     assistant, topic: str, date_from: str | None = None, date_to: str | None = None,
     options: BriefingOptions | None = None, organisations: Sequence[str] = (),
+    step: Callable[[str], None] | None = None,
 ) -> Briefing:
-    """Relevant remarks (and decisions) on ``topic`` across all indexed meetings."""
-    from .answer.analysis import is_japanese
-    from .answer.gate import Thresholds
+    """Relevant remarks (and decisions) on ``topic`` across all indexed meetings (``step``: as above)."""
+    from .answer.analysis import read_question
 
     options = options or BriefingOptions()
+    step = step or (lambda _: None)
     topic = topic.strip()
     if not topic:
         raise ConfigError("--topic: give a topic, e.g. 「サイバー犯罪への対応」")
@@ -824,28 +827,20 @@ def build_topic_briefing(
     title = f"ブリーフィング・メモ：{topic}"
     opts = {**dataclasses.asdict(options), "max_points": max_points}
 
+    step("search")
     hits = assistant.retriever.retrieve(topic, k=TOPIC_CANDIDATES, filters=filters)
     answer = assistant.answerer.answer(topic, hits[: assistant.settings.top_k])
-    thresholds = getattr(assistant.answerer, "thresholds", None) or Thresholds()
-    terms = index.lexical.term_stats(topic)
-    n_docs = max(len(index.lexical), 1)
-    weights = {t: math.log(1 + n_docs / (df + 1)) for t, df in terms}
-
+    q = read_question(topic, index.lexical)
     content = [h for h in hits if h.chunk.kind in ("remark", "decision")]
-    cover = {h.chunk.chunk_id: term_coverage(h.chunk.text, weights) for h in content}
-    dense = {h.chunk.chunk_id: h.dense_score if h.dense_score is not None else 0.0 for h in content}
+    cover = {h.chunk.chunk_id: term_coverage(h.chunk.text, q.weights) for h in content}
     best_cover = max(cover.values(), default=0.0)
-    best_dense = max(dense.values(), default=0.0)
-    # the answerer's per-chunk evidence rule; the coverage bar is relaxed to 80 % of the best chunk's
-    # when no chunk holds most of the topic's terms (「人材育成」: 人材 and 育成 rarely co-occur)
-    min_cover = min(thresholds.min_coverage, 0.8 * best_cover)
+    best_dense = max((h.dense_score or 0.0 for h in content), default=0.0)
+    gate = assistant.answerer.gate  # the answer pipeline's own gate: one rule for answers and memos
 
     def strong(hit) -> bool:
-        cid = hit.chunk.chunk_id
-        if not is_japanese(topic):  # no lexical overlap with Japanese minutes: the best cosines only
-            return dense[cid] >= max(thresholds.min_dense_crosslingual, best_dense - 0.02)
-        return dense[cid] >= thresholds.min_dense or (dense[cid] >= thresholds.weak_dense and cover[cid] >= min_cover > 0)
+        return gate.strong(hit, cover[hit.chunk.chunk_id], best_cover, best_dense, q.japanese)
 
+    step("select")
     kept = [] if answer.abstained else [h for h in content if strong(h)]
     if not kept:
         detail = answer.abstention[1] if answer.abstained and answer.abstention else ""
@@ -882,10 +877,10 @@ def build_topic_briefing(
     cache.warm([t for meeting, start, end, *_ in units.values() for t in excerpter.needs(meeting, start, end)])
     candidates = []
     for meeting, start, end, kind, section, remark_no, org in units.values():
-        candidates.append(excerpter.excerpt(meeting, start, end, query_vec, weights, kind=kind, section=section,
+        candidates.append(excerpter.excerpt(meeting, start, end, query_vec, q.weights, kind=kind, section=section,
                                             remark_no=remark_no, organisation=org))
     vectors = cache.of([display_text(texts[c.meeting.meeting_id][c.start : c.end]) for c in candidates])
-    relevance = [float(v @ query_vec) + term_coverage(texts[c.meeting.meeting_id][c.start : c.end], weights)
+    relevance = [float(v @ query_vec) + term_coverage(texts[c.meeting.meeting_id][c.start : c.end], q.weights)
                  for v, c in zip(vectors, candidates)]
     budget = _Budget(options.max_chars)
     chosen: list[_Excerpt] = []

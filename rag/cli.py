@@ -143,7 +143,7 @@ def format_answer(answer) -> str:
     if answer.citations:
         lines.append("")
         lines.append("出典:")
-        from .answering import location_label
+        from .answer.labels import location_label
 
         for c in answer.citations:
             ch = c.chunk
@@ -166,6 +166,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  missing in {source}: Chroma {lack['store']}, BM25 {lack['lexical']}")
         if any(report.orphans.values()):
             print(f"  orphans (no record explains them): Chroma {report.orphans['store']}, BM25 {report.orphans['lexical']}")
+        if report.dangling:
+            print(f"  catalog rows without a record: {', '.join(report.dangling)}")
         print("consistent" if report.consistent else ("repaired" if report.repaired else
               "INCONSISTENT: run `python -m rag check --repair`"))
     return 0 if report.consistent or report.repaired else 1
@@ -286,14 +288,20 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Settings], int], Callabl
     "check": (cmd_check, _check_args, "compare Chroma and BM25 with the records; --repair makes them agree"),
     "meetings": (cmd_meetings, _meetings_args, "one line per indexed meeting"),
     "show": (cmd_show, _show_args, "the whole parsed record of one meeting"),
+    "search": (_lazy("rag.search", "run"), _lazy("rag.search", "add_arguments"),
+               "keyword search (BM25) with the matches in context; 「phrase」 in quotes must occur as written"),
     "brief": (_lazy("rag.briefing", "run"), _lazy("rag.briefing", "add_arguments"),
-              "a sourced briefing memo on a meeting or a topic (md, docx, json)"),
+              "a sourced briefing memo on a meeting or a topic (md, docx, pdf, json)"),
     "eval": (_lazy("rag.evals", "cmd_eval"), _lazy("rag.evals", "_eval_args"),
              "evaluate answers on a question set (recall, citations, abstention)"),
+    "feedback": (_lazy("rag.feedback", "run"), _lazy("rag.feedback", "add_arguments"),
+                 "feedback export FILE.jsonl: 👍/👎 from the app as eval-set lines"),
     "synth": (_lazy("rag.devtools.synth", "_run"), _lazy("rag.devtools.synth", "_synth_args"),
               "write synthetic minutes for scale tests (never into corpus/)"),
     "bench": (_lazy("rag.devtools.bench", "cmd_bench"), _lazy("rag.devtools.bench", "_bench_args"),
               "benchmark ingest, warm/cold query latency and memory"),
+    "calibrate": (_lazy("rag.devtools.calibrate", "cmd_calibrate"), _lazy("rag.devtools.calibrate", "_calibrate_args"),
+                  "fit the gate's relevance score on the dev question sets (never the held-out set)"),
 }
 
 

@@ -48,6 +48,7 @@ class Settings:
     # memos: DOCX author and the handling line in the header (「取扱注意」 …)
     memo_author: str = "議事要旨アシスタント"
     memo_handling: str = ""
+    memo_font: str | None = None  # a Japanese .ttf/.ttc for PDF memos; None: looked up (rag.memo_fonts)
 
     @property
     def chroma_dir(self) -> Path:
@@ -110,6 +111,7 @@ class Settings:
             database_url=env.get("RAG_DATABASE_URL") or None,
             memo_author=env.get("RAG_MEMO_AUTHOR") or "議事要旨アシスタント",
             memo_handling=env.get("RAG_MEMO_HANDLING", ""),
+            memo_font=env.get("RAG_MEMO_FONT") or None,
         )
 
 

@@ -93,6 +93,8 @@ class Meeting:
     pages: tuple[tuple[int, int], ...] = ()  # (offset, page number) where pages begin
     url: str | None = None  # where a structured source says the minutes are published
     ordinal: int = 0  # position of this meeting in its file
+    # where the meeting lies in the stored text, when that text holds several meetings (None: all of it)
+    extent: tuple[int, int] | None = None
 
     @property
     def label(self) -> str:

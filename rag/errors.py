@@ -41,3 +41,7 @@ class DatasetError(RagError):
 
 class IndexBusyError(RagError):
     """Another process is writing to the index (one writer at a time)."""
+
+
+class LLMUnavailableError(RagError):
+    """The configured LLM server (RAG_LLM_BASE_URL) cannot be reached."""

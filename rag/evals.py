@@ -152,6 +152,10 @@ def parse_dataset(text: str, name: str, corpus: Iterable[str] | None = None) -> 
             continue
         seen_ids[qid] = no
         answerable = obj.get("answerable", True)
+        if answerable is None:  # `rag feedback export` writes 👎 answers so, for a person to decide
+            problems.append((no, f"{where}: \"answerable\" is null: a line awaiting review "
+                                 "(set it to true with evidence, or to false)"))
+            continue
         if not isinstance(answerable, bool):
             problems.append((no, f"{where}: \"answerable\" must be true or false"))
             continue
@@ -397,10 +401,9 @@ class QuestionResult:
 
 
 def chunk_label(chunk) -> str:
-    label = chunk.section + (f"・{chunk.organisation}" if chunk.organisation else "")
-    if chunk.remark_no is not None:
-        label += f"・発言{chunk.remark_no}"
-    return label
+    from .answer.labels import location_label
+
+    return location_label(chunk)
 
 
 def _snippet(text: str, n: int = 60) -> str:

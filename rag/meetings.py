@@ -8,12 +8,13 @@ instead of being answered from another one.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from .domain import Meeting, fold
-from .layouts.japanese import DATE_RE, NUM, date_from_match, kanji_number
+from .layouts.japanese import DATE_RE, NUM, WAREKI, date_from_match, kanji_number
 from .layouts.meta import ASSEMBLY_RE
 from .records import CatalogEntry
 
@@ -53,6 +54,17 @@ def meeting_json(m: Meeting) -> dict:
 
 _NUMBER_RE = re.compile(rf"第\s*({NUM})\s*(回|号|日)|(?<![0-9])([0-9]+)(?:st|nd|rd|th)\s+(?:meeting|session|sitting)|#\s*([0-9]+)",
                         re.IGNORECASE)
+# 「令和5年9月定例会」「2023年5月の臨時会」「3月の本会議」: a month that names a session
+_MONTH_SESSION_RE = re.compile(
+    rf"(?:(明治|大正|昭和|平成|令和)\s*({NUM}|元)|((?:19|20)[0-9]{{2}}))?\s*年?\s*(?<![0-9])({NUM})\s*月\s*(?:の|に開かれた|に開催された)?\s*"
+    r"(?:定例会|臨時会|緊急議会|本会議|会議|会合|委員会|総会)")
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+_MONTH_EN_RE = re.compile(
+    rf"(?:(?:session|meeting|sitting|council|assembly|committee)\s+(?:held\s+)?(?:in|of|on)\s+({'|'.join(_MONTHS_EN)})\s+((?:19|20)[0-9]{{2}}))"
+    rf"|(?:({'|'.join(_MONTHS_EN)})\s+((?:19|20)[0-9]{{2}})\s+(?:session|meeting|sitting))", re.IGNORECASE)
+# last character of the words numbering documents, not meetings: 議案 陳情 請願 報告 諮問 認定 承認 同意 (会議案)
+_DOCUMENT_ENDINGS = set("案情願告問認定意")
 _MONTH_DAY_RE = re.compile(rf"(?<![年0-9])({NUM})\s*月\s*({NUM})\s*日")
 _YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!度)")
 # A phrase naming a meeting body: 「文部科学委員会」「墨田区議会」「本会議」「中央環境審議会」
@@ -69,6 +81,7 @@ class MeetingRef:
     numbers: tuple[tuple[int, str | None], ...] = ()  # (n, unit) — unit None when said in English
     dates: tuple[str, ...] = ()  # ISO dates, or "--MM-DD" when the year is not given
     years: tuple[str, ...] = ()
+    months: tuple[str, ...] = ()  # "YYYY-MM", or "--MM" when the year is not given: a session's month
     phrases: tuple[str, ...] = ()  # body/name phrases used as meeting names
 
 
@@ -84,6 +97,8 @@ def parse_reference(question: str) -> MeetingRef:
     numbers = []
     for m in _NUMBER_RE.finditer(q):
         if m.group(1):
+            if m.group(2) == "号" and m.start() > 0 and q[m.start() - 1] in _DOCUMENT_ENDINGS:
+                continue  # 「議案第70号」「陳情第3号」: a document's number, not the meeting's
             n = kanji_number(m.group(1))
             if n is not None:
                 numbers.append((n, m.group(2)))
@@ -99,14 +114,35 @@ def parse_reference(question: str) -> MeetingRef:
             mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
             if mo and d and 1 <= mo <= 12 and 1 <= d <= 31:
                 dates.append(f"--{mo:02d}-{d:02d}")
-    years = [] if dates else [m.group(1) for m in _YEAR_RE.finditer(q)]
+    months = [] if dates else _session_months(q)
+    years = [] if dates or months else [m.group(1) for m in _YEAR_RE.finditer(q)]
     phrases = []
     for m in _BODY_PHRASE_RE.finditer(q):
         phrase = re.sub(r"^[年月日度回号]+", "", m.group(0))  # 「5月臨時会」 → 「臨時会」
         assembly = ASSEMBLY_RE.fullmatch(phrase) is not None  # 「墨田区議会」「参議院」 always name a body
         if len(phrase) >= 3 and (assembly or _MEETING_CONTEXT.match(q[m.end():])):
             phrases.append(phrase)
-    return MeetingRef(tuple(numbers), tuple(dates), tuple(years), tuple(phrases))
+    return MeetingRef(tuple(numbers), tuple(dates), tuple(years), tuple(months), tuple(phrases))
+
+
+def _session_months(q: str) -> list[str]:
+    """The months a question names as a session's (「令和5年9月定例会」, "the session in May 2023")."""
+    months = []
+    for m in _MONTH_SESSION_RE.finditer(q):
+        month = kanji_number(m.group(4))
+        if not month or not 1 <= month <= 12:
+            continue
+        year = None
+        if m.group(1):
+            n = 1 if m.group(2) == "元" else kanji_number(m.group(2))
+            year = WAREKI[m.group(1)] + n if n else None
+        elif m.group(3):
+            year = int(m.group(3))
+        months.append(f"{year:04d}-{month:02d}" if year else f"--{month:02d}")
+    for m in _MONTH_EN_RE.finditer(q):
+        name, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        months.append(f"{int(year):04d}-{_MONTHS_EN.index(name.lower()) + 1:02d}")
+    return list(dict.fromkeys(months))
 
 
 def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Resolution:
@@ -125,6 +161,10 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     # a body the catalog knows, named anywhere in the question: 「墨田区議会の12月緊急議会」「参議院本会議」
     q = fold(question)
     bodies = sorted({e.body for e in catalog if _body_named(e, q)}, key=len, reverse=True)
+    if not bodies and not re.search(r"[ぁ-んァ-ヶ一-龥]", question):
+        # "the Takasago City Assembly": a body named by its place in Latin letters
+        words = set(re.findall(r"[a-z]+", question.lower()))
+        bodies = sorted({e.body for e in catalog if e.body and words & english_names(e.body)}, key=len, reverse=True)
     if bodies:
         candidates = [e for e in candidates if e.body in bodies]
         said.append(bodies[0])
@@ -156,6 +196,15 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
             return Resolution(ref, (), f"{shown}の会議の記録は索引にありません")
         candidates = matching
         said.append("date")
+    if ref.months:
+        matching = [e for e in candidates if (not e.date and unknown_ok)
+                    or any(e.date and (e.date[:7] == mo or (mo.startswith("--") and e.date[4:7] == mo[1:])) for mo in ref.months)]
+        if not matching:
+            shown = "・".join(f"{int(mo[:4])}年{int(mo[5:])}月" if not mo.startswith("--") else f"{int(mo[2:])}月" for mo in ref.months)
+            where = f"{said[0]}の" if said else ""
+            return Resolution(ref, (), f"{where}{shown}の会議の記録は索引にありません")
+        candidates = matching
+        said.append("month")
     if ref.years:
         matching = [e for e in candidates if e.date and e.date[:4] in ref.years]
         if matching:
@@ -165,6 +214,31 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     if not said:
         return Resolution(ref, ())
     return Resolution(ref, tuple(e.meeting_id for e in candidates))
+
+
+# English names of the Diet's houses (their bodies' names in the NDL API are Japanese)
+_HOUSES_EN = {"参議院": ("councillors", "sangiin"), "衆議院": ("representatives", "shugiin")}
+
+
+@functools.lru_cache(maxsize=4096)
+def english_names(body: str) -> frozenset[str]:
+    """Latin-letter words that name ``body`` in an English question: its place name romanised
+    (「高砂市議会」→ takasago, 「墨田区議会」→ sumida) and the Diet's houses."""
+    names: set[str] = set()
+    for house, words in _HOUSES_EN.items():
+        if house in body:
+            names.update(words)
+    head = re.sub(r"[市区町村都道府県]$", "", phrase_head(body))
+    if head and head != body and len(head) >= 2:
+        try:
+            import cutlet
+        except ImportError:  # pragma: no cover - a dependency; without it only Japanese names resolve
+            return frozenset(names)
+        romaji = cutlet.Cutlet().romaji(head).lower()
+        for word in re.findall(r"[a-z]+", romaji):
+            short = re.sub(r"(?<=[o])u|(?<=[ou])o|(?<=u)u", "", word)  # chuuou -> chuo (Hepburn without macrons)
+            names.update(w for w in (word, short) if len(w) >= 4)
+    return frozenset(names)
 
 
 def _body_named(entry: CatalogEntry, folded_question: str) -> bool:

@@ -109,17 +109,10 @@ class SourceView:
         return f"発言者: {self.speaker}" + (f"（{self.role}）" if self.role else "")
 
     def where(self) -> str:
-        """「出席者意見開陳・発言30・防衛省」, 「今竹大祐（議長）・発言12・p.5」."""
-        parts = [] if self.speaker and self.section == "発言" else [self.section]
-        if self.speaker:
-            parts.append(self.speaker + (f"（{self.role}）" if self.role else ""))
-        if self.remark_no is not None:
-            parts.append(f"発言{self.remark_no}")
-        if self.organisation:
-            parts.append(self.organisation)
-        if self.page is not None:
-            parts.append(f"p.{self.page}")
-        return "・".join(parts)
+        """「出席者意見開陳・防衛省・発言30」, 「今竹大祐（議長）・発言12・p.5」 (rag.answer.labels)."""
+        from .answer.labels import where_label
+
+        return where_label(self.section, self.speaker, self.role, self.organisation, self.remark_no, self.page)
 
     def heading(self) -> str:
         return f"[{self.n}] {self.meeting} ／ {self.date_label} ／ {self.where()}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .answering import Answerer, ExtractiveAnswerer
+from .answer.pipeline import AnswerPipeline, Answerer
 from .config import Settings
 from .domain import Answer, Filters, Hit
 from .errors import InputError
@@ -28,13 +28,26 @@ class Assistant:
     def open(cls, settings: Settings, index: MinutesIndex | None = None) -> "Assistant":
         index = index or MinutesIndex(settings)
         retriever = HybridRetriever(index=index, k=settings.top_k, candidates=settings.candidates)
-        return cls(settings, index, retriever, ExtractiveAnswerer(index))
+        return cls(settings, index, retriever, AnswerPipeline(index, writer=make_writer(settings)))
 
     def ensure_built(self, progress: Progress | None = None):
         return self.index.ensure_built(progress)
 
     def ask(self, question: str, filters: Filters | None = None, k: int | None = None, mode: Mode | None = None) -> Answer:
         """Resolve the meeting the question names (if any), retrieve within it, answer."""
+        found = self.search(question, filters, k, mode)
+        if isinstance(found, Answer):
+            return found
+        hits, meeting_ids = found
+        answer = self.answerer.answer(question, hits)
+        if meeting_ids:
+            answer = replace(answer, searched_meetings=meeting_ids)
+        return answer
+
+    def search(self, question: str, filters: Filters | None = None, k: int | None = None,
+               mode: Mode | None = None) -> Answer | tuple[list[Hit], tuple[str, ...]]:
+        """The hits a question gets (and the meetings it named), or the abstention that comes
+        before retrieval (not a question, a meeting that is not indexed)."""
         check_question_length(question)
         if not looks_like_a_question(question):
             return self.answerer.abstain(question, [], "not_a_question", NOT_A_QUESTION)
@@ -50,17 +63,23 @@ class Assistant:
         # them, and procedural remarks that repeat the name would rank first); dense keeps the
         # whole question (dev split recall@5 0.683 -> 0.717, seed unchanged)
         lexical_query = without_terms(question, name_terms([f"{e.label} {e.body}" for e in named_meetings]))
-        hits = []
+        hits: list[Hit] = []
         if named and not (filters and filters.speakers):
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
             hits = self.retriever.retrieve(question, k=k, filters=replace(filters or Filters(), speakers=named), mode=mode,
                                            lexical_query=lexical_query)
         if not hits:
             hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode, lexical_query=lexical_query)
-        answer = self.answerer.answer(question, hits)
-        if resolution.meeting_ids:
-            answer = replace(answer, searched_meetings=resolution.meeting_ids)
-        return answer
+        return hits, resolution.meeting_ids
+
+
+def make_writer(settings: Settings):
+    """The LLM writer when RAG_LLM is set, else None (extractive answers only)."""
+    if not settings.llm:
+        return None
+    from .answer.llm import LLMWriter, make_chat_model
+
+    return LLMWriter(make_chat_model(settings))
 
 
 MAX_QUESTION_CHARS = 2000
@@ -117,4 +136,7 @@ def answer_to_dict(answer: Answer, qid: str | None = None) -> dict:
         "abstention": {"code": answer.abstention[0], "detail": answer.abstention[1]} if answer.abstention else None,
         "citations": [c.to_dict() for c in answer.citations],
         "contexts": [hit_to_dict(h) for h in answer.contexts],
+        "writer": answer.writer,
+        "fallback": answer.fallback,
+        "removed": [{"text": r.text, "reason": r.reason} for r in answer.removed],
     }

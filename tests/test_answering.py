@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from rag.answering import NOT_FOUND_JA, detect_intents
+from rag.answer.analysis import detect_intents
+from rag.answer.pipeline import NOT_FOUND_JA
 
 
 def _norm(s: str) -> str:

@@ -23,7 +23,9 @@ def env(monkeypatch, built_settings):
 
 
 def _check_schema(obj, seed_text):
-    assert set(obj) == {"id", "question", "answer", "abstained", "abstention", "citations", "contexts"}
+    assert set(obj) == {"id", "question", "answer", "abstained", "abstention", "citations", "contexts", "writer", "fallback",
+                        "removed"}
+    assert obj["writer"] == "extractive" and obj["fallback"] is False and obj["removed"] == []
     assert isinstance(obj["abstained"], bool) and isinstance(obj["answer"], str)
     assert (obj["abstention"] is None) == (not obj["abstained"])
     if obj["abstention"]:

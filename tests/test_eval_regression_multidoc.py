@@ -20,10 +20,12 @@ from conftest import CORPUS_DIR, ROOT, make_settings
 CORPUS_DEV = ROOT.parent / "shared" / "corpus-dev"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reason="../shared/corpus-dev is not present")]
 
-MIN_RECALL_AT_5 = 0.69
-MIN_CITATION_HIT = 0.54
-MIN_ABSTENTION_ACCURACY = 0.74
-MAX_FALSE_ABSTENTION = 0.17
+# Raised 2026-11-27 after the answer pipeline (fitted gate, session months, document numbers,
+# English place names): measured 0.750 / 0.617 / 0.917 / 0.067.
+MIN_RECALL_AT_5 = 0.74
+MIN_CITATION_HIT = 0.61
+MIN_ABSTENTION_ACCURACY = 0.91
+MAX_FALSE_ABSTENTION = 0.07
 
 
 @pytest.fixture(scope="module")

@@ -210,7 +210,7 @@ def test_aggregate_on_known_results():
 # ---------------------------------------------------------------------------- dataset validation
 
 GOOD = '{"id": "a1", "question": "GSOCの新設の評価は？", "answerable": true, "evidence": ["G S O C の新設は大きな前進"], "key_facts": ["大きな前進"], "kind": "lexical"}'
-UNANSWERABLE = '{"id": "a2", "question": "量子暗号は？", "answerable": false, "evidence": [], "key_facts": [], "kind": "unanswerable"}'
+UNANSWERABLE = '{"id": "a2", "question": "ブロックチェーンの導入は？", "answerable": false, "evidence": [], "key_facts": [], "kind": "unanswerable"}'
 
 
 def test_parse_good_dataset_skips_blank_lines_and_keeps_line_numbers():

@@ -75,7 +75,7 @@ def test_source_view_dates_and_labels(seed_meeting, seed_text):
     start = seed_text.index(DEFENCE)
     view = source_view(_citation(DEFENCE, start), seed_meeting, seed_text)
     assert view.date_label == "2007年10月3日（平成19年10月3日(水)）"
-    assert view.where() == "出席者意見開陳・発言30・防衛省"
+    assert view.where() == "出席者意見開陳・防衛省・発言30"
     assert view.heading().startswith("[1] 情報セキュリティ政策会議 第14回会合 ／ 2007年10月3日")
     assert f">{DEFENCE}</mark>" in view.context_html
     # source text that no longer matches the citation gives no (wrong) highlight
@@ -151,7 +151,7 @@ def test_exchange_markdown_has_question_answer_and_numbered_sources(seed_meeting
     assert "*絞り込み:* 組織: 防衛省" in md
     assert "## 回答" in md and f"「{DEFENCE}」[1]" in md
     assert "## 出典" in md
-    assert "1. 情報セキュリティ政策会議 第14回会合 ／ 2007年10月3日（平成19年10月3日(水)） ／ 出席者意見開陳・発言30・防衛省" in md
+    assert "1. 情報セキュリティ政策会議 第14回会合 ／ 2007年10月3日（平成19年10月3日(水)） ／ 出席者意見開陳・防衛省・発言30" in md
     assert f"   > {DEFENCE}" in md
 
 

@@ -88,7 +88,7 @@ def test_known_question_renders_answer_and_cited_excerpt(at):
     assert any(t.startswith("**[1]** 情報セキュリティ政策会議 第14回会合 ／ 2007年10月3日（平成19年10月3日(水)）") for t in turn)
     quote = next(t for t in turn if t.startswith("> "))
     assert EXCERPT in quote
-    assert any(c.startswith("出席者意見開陳・発言30・防衛省 ／ joho-security") for c in source_captions(at))
+    assert any(c.startswith("出席者意見開陳・防衛省・発言30 ／ joho-security") for c in source_captions(at))
     context = next(t for t in turn if 'class="minutes-context"' in t)
     assert f"{EXCERPT}" in context.split("<mark")[1].split("</mark>")[0]
     assert at.chat_message[0].name == "user" and at.chat_message[0].markdown[0].value == KNOWN

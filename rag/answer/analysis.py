@@ -1,0 +1,112 @@
+"""Reading a question: language, terms with their IDF weights, and what it asks about.
+
+The tables name what a question asks for (a date, a place, who attended, an amount);
+the gate and the writers read them from here, so a question is read one way everywhere.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..lexical import tokenize
+
+# Metadata intents route a question to the record's own header/attendee/agenda/decision chunk.
+INTENTS: dict[str, tuple[str, ...]] = {
+    "date": ("いつ", "日時", "日付", "開催日", "何日", "何月", "何時", "時間", "曜日", "when", "date", "time", "what day"),
+    "place": ("どこ", "場所", "会場", "where", "venue", "place", "location"),
+    "attendees": ("誰", "だれ", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
+                  "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at"),
+    "agenda": ("議題", "議事次第", "案件", "agenda", "topics", "items"),
+    "decision": ("決定され", "決定事項", "決定した", "決定しま", "何が決定", "決まった", "決まりま", "決議", "了承",
+                 "decid", "decision", "adopted", "resolved"),
+}
+INTENT_KIND = {"date": "header", "place": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
+# Date/place intents are about the meeting itself only when the question says so;
+# 「情報セキュリティの日は何月何日」 asks for another date, which a remark must state.
+ABOUT_MEETING = ("会合", "会議", "開催", "開会", "開議", "閉会", "散会", "議会", "定例会", "臨時会", "委員会", "本会議",
+                  "総会", "meeting", "held", "convened", "session", "sitting")
+
+# Answer types: a question asking for one of these can only be answered by an
+# excerpt that contains one. (pattern in the question, pattern in the excerpt, what is missing)
+_KNUM = r"[0-9〇一二三四五六七八九十百千万億,.]"
+# Answer types: a question asking for one of these is answered only by an excerpt that holds
+# one AND is about what was asked (see ``_typed_answer_missing``).
+# (pattern in the question, pattern in an excerpt, what is missing, words that only say "which type")
+ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]], ...] = (
+    (re.compile(r"何円|何億|何万|いくら|金額|総額|予算額|要求額|how much|yen|amount"),
+     re.compile(rf"{_KNUM}+\s*(?:円|億|万円|千円)"), "金額",
+     frozenset({"円", "億", "万", "千", "いくら", "金額", "総額", "額", "予算額", "要求額", "何", "幾ら"})),
+    (re.compile(r"何票|票数|賛成.*反対|how many votes|number of votes|vote count|votes (?:for|against|in favou?r)"), re.compile(rf"{_KNUM}+\s*票"), "票数",
+     frozenset({"票", "票数", "賛成", "反対", "何", "数", "投票", "総数"})),
+    (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees|members)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
+     frozenset({"人", "名", "何", "人数", "数"})),
+)
+TIME_QUESTION = re.compile(r"何時|時刻|開会|開議|閉会|散会|what time|\bstart|\bfinish|\bend(?:ed)?\b")
+TIME_TEXT = re.compile(rf"(?:午前|午後)?\s*{_KNUM}+\s*時|\d{{1,2}}:\d{{2}}")
+DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
+DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
+DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
+# 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
+WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
+STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁|質問|説明し|報告し|say|said|state|remark|view|opinion|argue|ask|answer|explain")
+ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
+GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
+# Attendance words that do not identify anyone: a "who" question needs more than these.
+GENERIC_ATTENDANCE = {"出席", "者", "会合", "会議", "第", "回", "参加", "人", "誰", "方", "代理", "代わり"}
+
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as every stage reads it."""
+
+    text: str
+    folded: str  # NFKC, lower case
+    japanese: bool
+    terms: tuple[tuple[str, int], ...]  # (BM25 token, document frequency in the index)
+    weights: dict[str, float] = field(hash=False)  # token -> IDF weight
+    intents: tuple[str, ...] = ()
+
+
+def read_question(question: str, lexical) -> Question:
+    """Tokens with their IDF in ``lexical`` (the BM25 index), intents and language."""
+    terms = tuple(lexical.term_stats(question))
+    n_docs = max(len(lexical), 1)
+    weights = {t: math.log(1 + n_docs / (df + 1)) for t, df in terms}
+    return Question(question, unicodedata.normalize("NFKC", question).lower(), is_japanese(question), terms,
+                    weights, tuple(detect_intents(question)))
+
+
+def is_japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def detect_intents(question: str) -> list[str]:
+    """Which parts of a meeting record the question asks about (date, place, attendees, …)."""
+    q = unicodedata.normalize("NFKC", question).lower() + " "
+    found = [name for name, keys in INTENTS.items() if any(k in q for k in keys)]
+    if "attendees" in found and not WHO_QUESTION.search(q) and not any(k in q for k in INTENTS["attendees"][2:]):
+        found.remove("attendees")  # 「誰か触れましたか」: whether anyone did
+    if "date" in found and not any(k in q for k in ABOUT_MEETING):
+        found.remove("date")
+    # 「出席者は…どう評価」 asks what attendees said, not who they were
+    if "attendees" in found and STATEMENT_QUESTION.search(q):
+        found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list
+    return found
+
+
+def asks_for_speaker(question: str) -> bool:
+    """「誰が…と述べましたか」: asks who said something."""
+    q = unicodedata.normalize("NFKC", question).lower()
+    return bool(WHO_QUESTION.search(q) and STATEMENT_QUESTION.search(q))
+
+
+def term_coverage(text: str, weights: dict[str, float]) -> float:
+    """IDF-weighted share of the question's terms among ``text``'s tokens (same tokenizer as BM25)."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    tokens = set(tokenize(text))
+    return sum(w for t, w in weights.items() if t in tokens) / total

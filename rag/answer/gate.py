@@ -1,0 +1,301 @@
+"""The gate: may the minutes answer this question? Decided before any excerpt is chosen.
+
+Two parts. Named guards look for something the question needs and the minutes lack
+(a term never indexed, a ministry never mentioned, a role nobody in the meeting has,
+an amount no sentence about the topic holds). Then one relevance rule over the
+retrievers' signals (best dense cosine, IDF-weighted term coverage) decides whether
+the evidence is about the question at all. The verdict is structured:
+``(code, detail in plain Japanese)`` or None.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..chunking import units
+from ..domain import Chunk, Hit, fold
+from ..errors import ConfigError
+from ..layouts.speakers import ROLE_WORDS
+from ..lexical import normalize
+from ..meetings import name_terms, parse_reference
+from .analysis import (
+    ABOUT_MEETING,
+    ANSWER_TYPES,
+    DATE_QUESTION,
+    DATE_TEXT,
+    DATE_WORDS,
+    GENERIC_ATTENDANCE,
+    GENERIC_ORGS,
+    ORG_IN_QUESTION,
+    STATEMENT_QUESTION,
+    WHO_QUESTION,
+    Question,
+    term_coverage,
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Abstention thresholds, calibrated on evals/dev.jsonl (see README: evaluation)."""
+
+    min_dense: float = 0.85  # e5 cosine of the best hit that is enough on its own (Japanese question)
+    min_coverage: float = 0.5  # IDF-weighted share of the question's terms found in the best chunk
+    weak_dense: float = 0.78  # below this, even good lexical overlap is not trusted
+    min_typed_coverage: float = 0.4  # topic coverage around a sentence holding the asked-for amount/count/date
+    min_dense_crosslingual: float = 0.78  # English question over Japanese minutes: cosines run lower
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The retrieval signals the relevance score reads (each in [0, 1])."""
+
+    dense: float  # best cosine of a dense hit
+    coverage: float  # best IDF-weighted share of the question's topic terms in the first 3 evidence chunks
+    agreement: float  # 1 when the dense retriever's first hit is also in BM25's top 3
+    routed: float  # 1 when a record line (date, attendees, agenda…) leads the evidence
+    crosslingual: float  # 1 for a question not in Japanese (no lexical overlap is possible)
+    unseen: float = 0.0  # IDF-weighted share of the question's words that no indexed minutes contain
+    has_dense: bool = True
+
+    def features(self) -> list[float]:
+        # the cosine and coverage interact with language: an English question has no coverage
+        return [self.dense, self.coverage * (1 - self.crosslingual), self.agreement, self.routed,
+                self.crosslingual, self.dense * self.crosslingual, self.unseen]
+
+
+FEATURES = ("dense", "coverage_ja", "agreement", "routed", "crosslingual", "dense_x_crosslingual", "unseen")
+MODEL_PATH = Path(__file__).with_name("gate.json")
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """Logistic score over ``Signals.features()``; weights and threshold fitted on the dev sets."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def score(self, signals: Signals) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, signals.features()))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@functools.lru_cache(maxsize=1)
+def relevance_model() -> RelevanceModel:
+    """The shipped fit (rag/answer/gate.json); see ``rag.devtools.calibrate``."""
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ConfigError(f"{MODEL_PATH}: fitted on features {data['features']}, the code reads {list(FEATURES)}; "
+                          "run `python -m rag calibrate`")
+    return RelevanceModel(tuple(data["weights"]), data["bias"], data["threshold"])
+
+
+def _names_a_thing(term: str) -> bool:
+    """Numbers, Latin-script words and katakana loanwords: names of things, whose absence from
+    every indexed minutes says more than a missing verb or common word (「起きる」「見解」) does."""
+    if re.fullmatch(r"[0-9]+", term) or re.fullmatch(r"[a-z][a-z0-9\-]*", term):
+        return True
+    return len(term) >= 3 and all("\u30a0" <= ch <= "\u30ff" for ch in term)
+
+
+class Gate:
+    """Guards and the relevance rule over one index (the catalog and BM25 are read, never written)."""
+
+    def __init__(self, index, thresholds: Thresholds | None = None) -> None:
+        self.index = index
+        self.thresholds = thresholds or Thresholds()
+
+    def check(self, q: Question, hits: list[Hit], candidates: list[Chunk]) -> tuple[str, str] | None:
+        """Why the minutes cannot answer, as (code, detail), or None when they may."""
+        if not hits:
+            return "no_evidence", ""
+        why = self._unanswerable(q.text, q.japanese, list(q.terms), hits, candidates, q.weights)
+        if why is not None:
+            return why
+        # the words that name the meeting (「参議院本会議第8号で」) say which meeting, not what was
+        # said: every chunk of it lacks them in its text, so they do not count against relevance
+        signals = self.signals(q, hits, candidates)
+        if not self._relevant(signals):
+            unseen = self.unseen_terms(q)
+            if unseen:
+                return "unknown_term", f"「{unseen[0]}」はどの議事録にも出てきません"
+            return "weak_evidence", ""
+        return None
+
+    def strong(self, hit: Hit, coverage: float, best_coverage: float, best_dense: float, japanese: bool) -> bool:
+        """One hit on its own is evidence for a topic (briefings keep only these)."""
+        th = self.thresholds
+        dense = hit.dense_score if hit.dense_score is not None else 0.0
+        if not japanese:  # no lexical overlap with Japanese minutes: the best cosines only
+            return dense >= max(th.min_dense_crosslingual, best_dense - 0.02)
+        # the coverage bar is relaxed to 80 % of the best chunk's when no chunk holds most of the
+        # topic's terms (「人材育成」: 人材 and 育成 rarely co-occur)
+        min_cover = min(th.min_coverage, 0.8 * best_coverage)
+        return dense >= th.min_dense or (dense >= th.weak_dense and coverage >= min_cover > 0)
+
+    def _unanswerable(
+        self, question: str, japanese: bool, terms: list[tuple[str, int]], hits: list[Hit],
+        candidates: list[Chunk], weights: dict[str, float],
+    ) -> tuple[str, str] | None:
+        """Why the minutes cannot answer, as (code, short Japanese reason), or None if they may.
+
+        Each rule looks for something the question needs and the minutes lack:
+        a term never indexed, a named ministry that never appears, a named
+        person's statements when remarks are not attributed to names, or an
+        answer of a type (amount, vote count, date) that no excerpt contains.
+        """
+        q = unicodedata.normalize("NFKC", question).lower()
+        # (a word no minutes contain is not a veto: 「USB」 may be 外部記録媒体 in the minutes; it is
+        # the ``unseen`` signal of the relevance score, and named in the abstention when it decides)
+        # (a meeting the question names by number, date or name is resolved against the
+        # catalog before retrieval: rag.meetings.resolve)
+        texts = [normalize(c.text) for c in candidates]
+        for org in ORG_IN_QUESTION.findall(q):
+            org = re.sub(r"^[他各両同全諸]+", "", org)
+            if org in GENERIC_ORGS or len(org) < 2:
+                continue
+            if not any(org in t for t in texts) and not self._in_index(org):
+                return "organisation_missing", f"「{org}」の記載はありません"
+        if STATEMENT_QUESTION.search(q) and not any(c.speaker for c in candidates):
+            # summary minutes without speakers: a named attendee's words cannot be told apart
+            for name in self._attendee_names(candidates):
+                if name in re.sub(r"\s+", "", q) and not any(name in t for t, c in zip(texts, candidates) if c.kind == "remark"):
+                    return "speaker_not_named", f"議事要旨では発言者の氏名が記されていないため、{name}氏の発言は特定できません"
+        about_meeting = any(k in q for k in ABOUT_MEETING)
+        missing = self._typed_answer_missing(q, weights, candidates, about_meeting, japanese)
+        if missing:
+            return "answer_type_missing", missing
+        role = self._absent_role(q, candidates)
+        if role:
+            return "speaker_not_found", f"{role}の発言は記録にありません"
+        if japanese and WHO_QUESTION.search(q) and not STATEMENT_QUESTION.search(q):
+            # 「…を務めたのは誰」: some line of the evidence (an attendee line, an agenda line, or a
+            # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
+            # question asks beyond "who attended" and the meeting's own name
+            meeting_terms = self._meeting_terms(candidates)
+            specific = {t: w for t, w in weights.items()
+                        if t not in GENERIC_ATTENDANCE and t not in meeting_terms and not t.isdigit()}
+            def about(chunk: Chunk, line_text: str) -> bool:
+                # a roster line names its person and title and little else: one shared term is
+                # enough; a remark must be about the question as a typed answer's context is
+                cover = term_coverage(line_text, specific)
+                return cover > 0 if chunk.kind in ("attendees", "agenda") else cover >= self.thresholds.min_typed_coverage
+
+            if specific and not any(about(c, line.text) for c in candidates for line in units(c)):
+                return "answer_type_missing", "該当する出席者の記載はありません"
+        return None
+
+    def _typed_answer_missing(self, q: str, weights: dict[str, float], candidates: list[Chunk], about_meeting: bool,
+                              japanese: bool = True) -> str | None:
+        """For a question asking for an amount, a vote count, a number of people or a date: the
+        reason no candidate sentence holds one about the question's topic, else None.
+
+        The topic is the question's terms less the words that only name the type (「いくら」)
+        and the meeting (「墨田区議会の12月緊急議会」): a minutes file full of amounts does not
+        answer 「…の維持管理費はいくら」 unless a sentence with an amount is about 維持管理費.
+        """
+        asked = [(has, what, words, True) for asks, has, what, words in ANSWER_TYPES if asks.search(q)]
+        if DATE_QUESTION.search(q) and not about_meeting:
+            # the meeting's own date line (the header) dates nothing else
+            asked.append((DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), False))
+        if not asked:
+            return None
+        meeting_terms = self._meeting_terms(candidates)
+        for has, what, words, header_ok in asked:
+            topic = {t: w for t, w in weights.items() if t not in words and t not in meeting_terms and not t.isdigit()}
+            windows = []  # each sentence holding the type, with its neighbours (the amount's context)
+            for c in candidates:
+                if c.kind == "header" and not header_ok:
+                    continue
+                parts = units(c)
+                for i, u in enumerate(parts):
+                    if has.search(normalize(u.text)):
+                        windows.append(" ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
+            # an English question shares no words with Japanese minutes: only the type can be checked
+            if not windows or (japanese and topic and max(term_coverage(w, topic) for w in windows) < self.thresholds.min_typed_coverage):
+                return f"{what}の記載はありません"
+        return None
+
+    def _meeting_terms(self, candidates: list[Chunk]) -> set[str]:
+        """Tokens of the candidate meetings' names and bodies."""
+        return name_terms([f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates])
+
+    def _body(self, meeting_id: str) -> str:
+        m = self._meeting_by_id(meeting_id)
+        return m.body if m else ""
+
+    def _absent_role(self, q: str, candidates: list[Chunk]) -> str | None:
+        """「教育長は…と答弁しましたか」 when no speaker of the meetings searched has that role."""
+        if not STATEMENT_QUESTION.search(q):
+            return None
+        meetings = [m for m in map(self._meeting_by_id, dict.fromkeys(c.meeting_id for c in candidates)) if m]
+        roles = [fold(r or "") for m in meetings for _, r, _ in m.speakers()]
+        if not roles:  # summary minutes name no speakers: nothing to check
+            return None
+        qf = fold(q)
+        for word in ROLE_WORDS:
+            if len(word) >= 2 and re.search(rf"(?<![一-龥]){word}(?:は|が|から)", qf) and not any(word in r for r in roles):
+                return word
+        return None
+
+    def _known_year(self, term: str) -> bool:
+        """A Western year (FY2008) the minutes may write in 和暦 (平成20年度)."""
+        if not (term.isdigit() and len(term) == 4):
+            return False
+        year = int(term)
+        for era_start in (2018, 1988, 1925):  # 令和, 平成, 昭和
+            if year > era_start:
+                return any(df > 0 for _, df in self.index.lexical.term_stats(str(year - era_start)))
+        return False
+
+    def _in_index(self, phrase: str) -> bool:
+        return any(phrase in normalize(self.index.chunk(cid).text) for cid, _ in self.index.lexical.search(phrase, 5))
+
+    def _attendee_names(self, candidates: list[Chunk]) -> list[str]:
+        names: list[str] = []
+        for meeting_id in dict.fromkeys(c.meeting_id for c in candidates):
+            meeting = self._meeting_by_id(meeting_id)
+            if meeting:
+                names += [re.sub(r"\s+", "", a.name) for a in meeting.attendees]
+        return names
+
+    def signals(self, q: Question, hits: list[Hit], candidates: list[Chunk]) -> Signals:
+        """What the relevance score reads, from the hits and the evidence chunks."""
+        topic = {t: w for t, w in q.weights.items() if t not in self._meeting_terms(candidates)} or q.weights
+        dense = [h.dense_score for h in hits if h.dense_score is not None]
+        coverage = max((term_coverage(c.text, topic) for c in candidates[:3]), default=0.0)
+        first_dense = min((h for h in hits if h.dense_rank is not None), key=lambda h: h.dense_rank, default=None)
+        agreement = 1.0 if first_dense is not None and first_dense.lexical_rank is not None and first_dense.lexical_rank <= 3 else 0.0
+        routed = 1.0 if q.intents and candidates and candidates[0].kind != "remark" else 0.0
+        unseen = self.unseen_terms(q)
+        total = sum(q.weights.values()) or 1.0
+        unseen_share = sum(q.weights[t] for t in unseen) / total
+        return Signals(max(dense, default=0.0), coverage, agreement, routed, 0.0 if q.japanese else 1.0, unseen_share,
+                       bool(dense))
+
+    def unseen_terms(self, q: Question) -> list[str]:
+        """The question's words that no indexed minutes contain (numbers that name the meeting,
+        and Western years the minutes may write in 和暦, excepted). English words are never
+        "unseen" in Japanese minutes: they are another language, not an absence."""
+        referenced = {str(n) for n, _ in parse_reference(q.text).numbers}  # 「第212回国会」: resolved before retrieval
+        return [t for t, df in q.terms
+                if df == 0 and _names_a_thing(t) and (q.japanese or t.isdigit()) and not self._known_year(t)
+                and t not in referenced]
+
+    def _relevant(self, signals: Signals) -> bool:
+        """The fitted relevance score (rag/answer/gate.json, ``python -m rag calibrate``) clears its
+        threshold. Lexical-only retrieval (no cosine at all) falls back to term coverage alone."""
+        if not signals.has_dense:
+            return signals.coverage >= self.thresholds.min_coverage
+        model = relevance_model()
+        return model.score(signals) >= model.threshold
+
+    def _meeting_by_id(self, meeting_id: str):
+        found = self.index.records.get(meeting_id)
+        return found[0] if found else None
+

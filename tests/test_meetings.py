@@ -1,0 +1,62 @@
+"""Resolving the meeting a question names (rag.meetings): numbers, dates, session months, bodies."""
+from __future__ import annotations
+
+import pytest
+
+from rag.meetings import english_names, parse_reference, resolve
+from rag.records import CatalogEntry
+
+
+def entry(meeting_id: str, body: str, date: str | None, number: int | None = None, unit: str = "号",
+          kind: str = "会議録") -> CatalogEntry:
+    label = f"{body} 第{number}{unit}" if number else body
+    return CatalogEntry(meeting_id, f"{meeting_id}.txt", 0, label, body, label, number, unit, kind, "transcript",
+                        "text", date, None, 3, (), meeting_id, ())
+
+
+CATALOG = [
+    entry("taka05", "高砂市議会", "2023-05-22", 1),
+    entry("sumi12", "墨田区議会", "2024-12-10", 1),
+    entry("sangi8", "参議院", "2023-04-07", 8),
+]
+
+
+@pytest.mark.parametrize("question", [
+    "墨田区議会の議案第70号で、補正後の予算の総額はいくらですか",
+    "陳情第3号の審査結果はどうなりましたか",
+    "会議案第1号の提出者は誰ですか",
+])
+def test_a_documents_number_is_not_a_meetings_number(question):
+    assert parse_reference(question).numbers == ()
+
+
+def test_a_meetings_number_still_is():
+    assert parse_reference("参議院本会議第8号で何が可決されましたか").numbers == ((8, "号"),)
+    assert parse_reference("第4回定例会第5号では").numbers == ((4, "回"), (5, "号"))
+
+
+@pytest.mark.parametrize("question, months", [
+    ("高砂市議会の令和5年9月定例会で可決された補正予算の総額はいくらですか", ("2023-09",)),
+    ("2023年5月の臨時会で報告されたことは", ("2023-05",)),
+    ("12月の本会議では何が決まりましたか", ("--12",)),
+    ("At the Takasago City Assembly extraordinary session in May 2023, what was proposed?", ("2023-05",)),
+    ("令和7年4月からの条例改正で職員は何人になりますか", ()),  # a month that dates a rule, not a session
+])
+def test_session_months(question, months):
+    assert parse_reference(question).months == months
+
+
+def test_a_session_month_that_is_not_indexed_is_missing():
+    known = lambda phrase: True  # noqa: E731 - 「定例会」 occurs in the indexed text
+    res = resolve("高砂市議会の令和5年9月定例会で可決された補正予算の総額はいくらですか", CATALOG, known)
+    assert res.meeting_ids == () and res.missing and "2023年9月" in res.missing
+    assert resolve("高砂市議会の令和5年5月の臨時会で報告されたことは", CATALOG, known).meeting_ids == ("taka05",)
+
+
+def test_english_questions_name_bodies_by_their_place():
+    assert "takasago" in english_names("高砂市議会") and "sumida" in english_names("墨田区議会")
+    res = resolve("At the Sumida ward assembly emergency session in December 2024, which committee examined the bill?",
+                  CATALOG)
+    assert res.meeting_ids == ("sumi12",)
+    res = resolve("What did the House of Councillors pass at its 8th sitting?", CATALOG)
+    assert res.meeting_ids == ("sangi8",)
