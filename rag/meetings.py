@@ -180,8 +180,9 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     # (only when the question also named the body: a bare 「第20回」 needs a meeting numbered so).
     unknown_ok = bool(said)
     if ref.numbers:
-        matching = [e for e in candidates if (e.number is None and unknown_ok)
-                    or any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)]
+        matching = _exact_first([e for e in candidates if (e.number is None and unknown_ok)
+                                 or any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)],
+                                lambda e: e.number is not None)
         label = "・".join(f"第{n}{u or '回'}" for n, u in ref.numbers)
         if not matching:
             where = f"{said[0]}の" if said else ""
@@ -189,16 +190,19 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
         candidates = matching
         said.append(label)
     if ref.dates:
-        matching = [e for e in candidates if (not e.date and unknown_ok)
-                    or any(e.date == d or (d.startswith("--") and e.date.endswith(d[1:])) for d in ref.dates)]
+        matching = _exact_first([e for e in candidates if (not e.date and unknown_ok)
+                                 or any(e.date == d or (d.startswith("--") and e.date.endswith(d[1:])) for d in ref.dates)],
+                                lambda e: bool(e.date))
         if not matching:
             shown = "・".join(_date_label(d) for d in ref.dates)
             return Resolution(ref, (), f"{shown}の会議の記録は索引にありません")
         candidates = matching
         said.append("date")
     if ref.months:
-        matching = [e for e in candidates if (not e.date and unknown_ok)
-                    or any(e.date and (e.date[:7] == mo or (mo.startswith("--") and e.date[4:7] == mo[1:])) for mo in ref.months)]
+        matching = _exact_first([e for e in candidates if (not e.date and unknown_ok)
+                                 or any(e.date and (e.date[:7] == mo or (mo.startswith("--") and e.date[4:7] == mo[1:]))
+                                        for mo in ref.months)],
+                                lambda e: bool(e.date))
         if not matching:
             shown = "・".join(f"{int(mo[:4])}年{int(mo[5:])}月" if not mo.startswith("--") else f"{int(mo[2:])}月" for mo in ref.months)
             where = f"{said[0]}の" if said else ""
@@ -239,6 +243,13 @@ def english_names(body: str) -> frozenset[str]:
             short = re.sub(r"(?<=[o])u|(?<=[ou])o|(?<=u)u", "", word)  # chuuou -> chuo (Hepburn without macrons)
             names.update(w for w in (word, short) if len(w) >= 4)
     return frozenset(names)
+
+
+def _exact_first(matching: list[CatalogEntry], states_it) -> list[CatalogEntry]:
+    """Meetings that state the asked property and match it, when there are any; meetings that do
+    not state it stay candidates only when none does (unknown is not different, but less sure)."""
+    exact = [e for e in matching if states_it(e)]
+    return exact or matching
 
 
 def _body_named(entry: CatalogEntry, folded_question: str) -> bool:

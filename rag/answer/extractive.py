@@ -49,7 +49,7 @@ class ExtractiveWriter:
             weights = read_question(question, self.index.lexical).weights
         intents = detect_intents(question)
         by_chunk = {e.chunk.chunk_id: e.n for e in evidence}
-        citations = self._select(question, [e.chunk for e in evidence], weights, intents)
+        citations = self._select(question, [e.chunk for e in evidence], weights, intents, japanese)
         # Citation.n is the evidence number in a draft; the verifier renumbers
         citations = [Citation(by_chunk[c.chunk.chunk_id], c.chunk, c.text, c.start, c.end) for c in citations]
         if not citations:
@@ -83,7 +83,8 @@ class ExtractiveWriter:
         return (f"{len(meetings)}件の会議の記録に、次の記載があります。" if japanese
                 else f"The minutes of {len(meetings)} meetings say (verbatim excerpts, in Japanese):")
 
-    def _select(self, question: str, candidates: list[Chunk], weights: dict[str, float], intents: list[str]) -> list[Citation]:
+    def _select(self, question: str, candidates: list[Chunk], weights: dict[str, float], intents: list[str],
+                japanese: bool = True) -> list[Citation]:
         scored: list[tuple[float, int, Chunk, list[Span]]] = []
         for rank, chunk in enumerate(candidates[: self.max_citations + 2]):
             # the best-ranked remark is cited at up to a chunk's length: term overlap is a weak guide
@@ -108,7 +109,9 @@ class ExtractiveWriter:
             # lower ones only when they match about as well as the first
             if any(_overlaps(item, c) for c in chosen):
                 continue  # the same words through another chunk (a header line that is also the agenda)
-            if item[0] > 0 and item[0] >= (0.3 if item[1] < 3 else 0.6) * max(top[0], 1e-9):
+            if not japanese and item[1] < 3:
+                chosen.append(item)  # an English question shares no words with the minutes: the retriever's order decides
+            elif item[0] > 0 and item[0] >= (0.3 if item[1] < 3 else 0.6) * max(top[0], 1e-9):
                 chosen.append(item)
         chosen.sort(key=lambda x: x[1])
         citations = []
