@@ -1,0 +1,67 @@
+"""The gate (rag.answer.gate): named guards, the fitted relevance score, and its fitting."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.answer.analysis import detect_intents, read_question
+from rag.answer.gate import FEATURES, MODEL_PATH, Signals, relevance_model
+from rag.devtools.calibrate import DEV_SETS, fit
+
+
+def test_the_shipped_fit_reads_the_codes_features_and_never_saw_the_held_out_set():
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == FEATURES
+    assert all("heldout" not in name for name in data["fitted_on"])
+    assert all("heldout" not in name for name, _ in DEV_SETS)
+    model = relevance_model()
+    assert len(model.weights) == len(FEATURES) and 0 < model.threshold < 1
+
+
+def test_the_score_rises_with_evidence_and_falls_with_unseen_names():
+    model = relevance_model()
+    weak = Signals(dense=0.80, coverage=0.0, agreement=0.0, routed=0.0, crosslingual=0.0)
+    strong = Signals(dense=0.92, coverage=0.8, agreement=1.0, routed=0.0, crosslingual=0.0)
+    unseen = Signals(dense=0.92, coverage=0.8, agreement=1.0, routed=0.0, crosslingual=0.0, unseen=0.8)
+    assert model.score(strong) > model.score(weak)
+    assert model.score(unseen) < model.score(strong)
+
+
+def _row(answerable: bool, dense: float, coverage: float, unseen: float = 0.0) -> dict:
+    s = Signals(dense, coverage, 1.0, 0.0, 0.0, unseen)
+    return {"answerable": answerable, "guard": None, "signals": s.features()}
+
+
+def test_fit_keeps_every_answerable_dev_question_clear_of_the_threshold():
+    rows = [_row(True, 0.88 + 0.001 * i, 0.5 + 0.01 * i) for i in range(30)]
+    rows += [_row(False, 0.83, 0.05, unseen=0.6), _row(False, 0.84, 0.1, unseen=0.5)]
+    rows.append({"answerable": False, "guard": "answer_type_missing", "signals": None})  # guards decide these
+    result = fit(rows)
+    assert result["rows"] == 32 and result["answerable_rows"] == 30
+    assert result["dev_false_abstentions"] == 0 and result["dev_false_answers"] == 0
+
+
+def test_a_boundary_between_two_near_identical_rows_is_not_taken():
+    """With a 0.25-logit margin, an unanswerable row that looks like an answerable one is answered
+    rather than squeezing the threshold between them (the next unseen question would abstain)."""
+    rows = [_row(True, 0.85 + 0.002 * i, 0.3) for i in range(20)] + [_row(False, 0.8499, 0.3)]
+    result = fit(rows)
+    assert result["dev_false_abstentions"] == 0 and result["dev_false_answers"] == 1
+
+
+def test_someone_is_not_who():
+    assert detect_intents("2000年問題の経験について誰か触れましたか") == []
+    assert detect_intents("会議には誰が出席しましたか") == ["attendees"]
+
+
+@pytest.mark.slow
+def test_a_word_no_minutes_contain_is_a_signal_named_in_the_abstention(assistant):
+    q = read_question("ブロックチェーンの導入について、どのような方針が示されましたか", assistant.index.lexical)
+    assert "ブロック" in assistant.answerer.gate.unseen_terms(q) or "ブロックチェーン" in assistant.answerer.gate.unseen_terms(q)
+    answer = assistant.ask("ブロックチェーンの導入について、どのような方針が示されましたか")
+    assert answer.abstained and answer.abstention[0] == "unknown_term" and "ブロック" in answer.abstention[1]
+    # a verb or common word absent from the minutes is not a "name": it does not count
+    q = read_question("防衛省は来年度の予算で何を求めましたか", assistant.index.lexical)
+    assert assistant.answerer.gate.unseen_terms(q) == []
+    assert not assistant.ask("防衛省は来年度の予算で何を求めましたか").abstained
