@@ -18,7 +18,10 @@ from .domain import Chunk, Filters, Hit
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
-RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each list
+# Cormack et al. (2009) use 60, which rewards mediocre agreement of both lists over one retriever's clear
+# first place; within a resolved meeting of 150–300 similar chunks that buried the evidence. Chosen on the
+# dev sets (recall@5 of the fused top 30+30, dev split k=60 0.733 → 5: 0.767; seed questions 0.935 → 0.968).
+RRF_K = 5
 
 
 def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
