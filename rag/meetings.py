@@ -122,6 +122,10 @@ def parse_reference(question: str) -> MeetingRef:
         assembly = ASSEMBLY_RE.fullmatch(phrase) is not None  # 「墨田区議会」「参議院」 always name a body
         if len(phrase) >= 3 and (assembly or _MEETING_CONTEXT.match(q[m.end():])):
             phrases.append(phrase)
+    for m in _MONTH_SESSION_RE.finditer(q):  # 「5月臨時会の冒頭で」: the session word after a month names it
+        word = re.search(r"(?:定例会|臨時会|緊急議会|本会議|委員会|総会)$", m.group(0))
+        if word and word.group(0) not in phrases and not any(word.group(0) in p for p in phrases):
+            phrases.append(word.group(0))
     return MeetingRef(tuple(numbers), tuple(dates), tuple(years), tuple(months), tuple(phrases))
 
 
