@@ -76,7 +76,8 @@ import numpy as np
 
 from .answer.analysis import term_coverage
 from .chunking import split_sentences
-from .domain import Filters, Meeting, parse_iso_date
+from .answer.labels import location_label
+from .domain import Chunk, Citation, Filters, Meeting, content_id, parse_iso_date
 from .errors import ConfigError, InputError, RagError
 
 FORMATS = ("md", "docx", "pdf", "json")
@@ -153,31 +154,16 @@ class MemoMeta:
 # ---------------------------------------------------------------- structure
 
 
-@dataclass
-class SourceRef:
-    """One numbered source: a verbatim span of a stored minutes file."""
+def source_location(c: Citation) -> str:
+    """「情報セキュリティ政策会議 第14回会合（2007-10-03）・出席者意見開陳・防衛省・発言30 — file [a:b]」."""
+    return f"{location_label(c.chunk, with_meeting=True)} — {c.source} [{c.start}:{c.end}]"
 
-    n: int
-    meeting_id: str
-    meeting: str  # Meeting.label
-    date: str  # ISO
-    source: str  # file name under corpus/
-    section: str  # e.g. 出席者意見開陳, 日時・場所
-    kind: str  # header | attendees | agenda | remark | decision
-    start: int
-    end: int
-    text: str  # source_text[start:end]
-    remark_no: int | None = None
-    organisation: str | None = None
 
-    @property
-    def location(self) -> str:
-        where = f"{self.meeting}（{self.date}）{self.section}"
-        if self.remark_no is not None:
-            where += f" 発言{self.remark_no}"
-        if self.organisation:
-            where += f"（{self.organisation}）"
-        return f"{where} — {self.source} [{self.start}:{self.end}]"
+def source_dict(c: Citation) -> dict:
+    """A memo source in the briefing JSON (schema unchanged since SourceRef became Citation)."""
+    return {"n": c.n, "meeting_id": c.meeting_id, "meeting": c.meeting, "date": c.date, "source": c.source,
+            "section": c.section, "kind": c.kind, "start": c.start, "end": c.end, "text": c.text,
+            "remark_no": c.remark_no, "organisation": c.organisation, "location": source_location(c)}
 
 
 @dataclass
@@ -279,7 +265,7 @@ class Briefing:
     organisations: list[OrgSection] = field(default_factory=list)
     decisions: list[Point] = field(default_factory=list)
     summary: list[Point] = field(default_factory=list)  # 要旨: the key points of a meeting memo
-    sources: list[SourceRef] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)
     omitted: int = 0  # excerpts left out by max_points / max_chars
     options: dict = field(default_factory=dict)
     created: str = ""  # when the memo was written: ISO 8601 with the local UTC offset
@@ -302,8 +288,7 @@ class Briefing:
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
         data["schema_version"] = SCHEMA_VERSION
-        for src, d in zip(self.sources, data["sources"]):
-            d["location"] = src.location
+        data["sources"] = [source_dict(c) for c in self.sources]
         for m, d in zip(self.meetings, data["meetings"]):
             for a, ad in zip(m.attendees, d["attendees"]):
                 ad["display"] = a.display
@@ -314,23 +299,28 @@ class Briefing:
 
 
 class _Citations:
-    """Numbers sources in order of first use and checks every span against the stored text."""
+    """Numbers a memo's sources in order of first use and checks every span against the stored text.
+    A source is a ``Citation`` like an answer's, of a span chunk cut from the record."""
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts  # meeting_id -> source text
-        self.sources: list[SourceRef] = []
-        self._by_span: dict[tuple[str, int, int], SourceRef] = {}
+        self.sources: list[Citation] = []
+        self._by_span: dict[tuple[str, int, int], Citation] = {}
 
     def cite(self, meeting: Meeting, start: int, end: int, kind: str, section: str,
-             remark_no: int | None = None, organisation: str | None = None) -> SourceRef:
+             remark_no: int | None = None, organisation: str | None = None) -> Citation:
         key = (meeting.meeting_id, start, end)
         if key in self._by_span:
             return self._by_span[key]
         text = self.texts[meeting.meeting_id][start:end]
         if not text or text != text.strip():
             raise AssertionError(f"citation [{start}:{end}] of {meeting.source} is empty or not trimmed")
-        ref = SourceRef(len(self.sources) + 1, meeting.meeting_id, meeting.label, meeting.date, meeting.source,
-                        section, kind, start, end, text, remark_no, organisation)
+        remark = next((r for r in meeting.remarks if r.number == remark_no), None) if remark_no is not None else None
+        chunk = Chunk(content_id(meeting.meeting_id, start, end), text, meeting.source, start, end, meeting.meeting_id,
+                      meeting.label, meeting.date or "", section, kind, remark_no=remark_no, organisation=organisation,
+                      speaker=remark.speaker if remark else None, role=remark.role if remark else None,
+                      page=meeting.page_at(start))
+        ref = Citation(len(self.sources) + 1, chunk, text, start, end)
         self.sources.append(ref)
         self._by_span[key] = ref
         return ref
@@ -1030,7 +1020,7 @@ def _sections(b: Briefing) -> list[tuple[int, str, list[tuple[str, str]]]]:
         lines = [("p", f"出典はいずれも {m.label}（{m.date}）議事要旨 {m.source} の該当箇所（文字位置）。")]
         lines += [("src", f"[{s.n}] {_short_location(s)}") for s in b.sources]
     else:
-        lines = [("src", f"[{s.n}] {s.location}") for s in b.sources]
+        lines = [("src", f"[{s.n}] {source_location(s)}") for s in b.sources]
     out.append((2, "出典", lines))
     return out
 
@@ -1057,9 +1047,8 @@ def _wareki(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _short_location(s: SourceRef) -> str:
-    where = s.section + (f" 発言{s.remark_no}" if s.remark_no is not None else "")
-    return where + (f"（{s.organisation}）" if s.organisation else "") + f" [{s.start}:{s.end}]"
+def _short_location(s: Citation) -> str:
+    return f"{location_label(s.chunk)} [{s.start}:{s.end}]"
 
 
 def _point_line(p: Point, with_org: bool) -> str:

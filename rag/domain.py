@@ -228,6 +228,16 @@ class Citation:
         """The ``ask --json`` citation: the chunk's fields, narrowed to the cited span."""
         return {"n": self.n, **self.chunk.to_dict(), "text": self.text, "start": self.start, "end": self.end}
 
+    # where the span stands, read from its chunk (answers, briefings, cards and evals share this type)
+    meeting_id = property(lambda self: self.chunk.meeting_id)
+    meeting = property(lambda self: self.chunk.meeting)
+    date = property(lambda self: self.chunk.date)
+    source = property(lambda self: self.chunk.source)
+    section = property(lambda self: self.chunk.section)
+    kind = property(lambda self: self.chunk.kind)
+    remark_no = property(lambda self: self.chunk.remark_no)
+    organisation = property(lambda self: self.chunk.organisation)
+
 
 @dataclass(frozen=True)
 class Evidence:
