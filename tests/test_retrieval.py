@@ -5,7 +5,7 @@ import pytest
 from langchain_core.retrievers import BaseRetriever
 
 from rag.domain import Filters
-from rag.retrieval import rrf
+from rag.retrieval import RRF_K, rrf
 
 
 def _rank_of(hits, needle: str) -> int | None:
@@ -15,7 +15,7 @@ def _rank_of(hits, needle: str) -> int | None:
 def test_rrf_rewards_agreement():
     fused = rrf([["a", "b", "c"], ["b", "a", "d"]])
     assert fused["a"] == fused["b"] > fused["c"] > 0
-    assert fused["d"] == pytest.approx(1 / 63)
+    assert fused["d"] == pytest.approx(1 / (RRF_K + 3))
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_known_question_renders_answer_and_cited_excerpt(at):
     assert "情報セキュリティ政策会議 第14回会合" in answer and "[1]" in answer and EXCERPT in answer
     assert "**出典**" in turn
     assert any(t.startswith("**[1]** 情報セキュリティ政策会議 第14回会合 ／ 2007年10月3日（平成19年10月3日(水)）") for t in turn)
-    quote = next(t for t in turn if t.startswith("> "))
+    quote = next(t for t in turn if 'class="source-snippet"' in t)  # the card's one-line excerpt
     assert EXCERPT in quote
     assert any(c.startswith("出席者意見開陳・防衛省・発言30 ／ joho-security") for c in source_captions(at))
     context = next(t for t in turn if 'class="minutes-context"' in t)
@@ -120,13 +120,13 @@ def test_filters_restrict_what_is_retrieved(at):
     assert any("絞り込み中: 組織: 警察" in t for t in texts(at))
     ask(at, question)
     police = source_captions(at)
-    assert police and all("・警察 ／" in c for c in police)
+    assert police and all("・警察・" in c for c in police)
     assert any("絞り込み: 組織: 警察" in t for t in last_turn(at))
 
     at.multiselect(key="f_orgs").set_value(["防衛省"]).run()
     ask(at, question)
     defence = source_captions(at)
-    assert defence and all("・防衛省 ／" in c for c in defence)
+    assert defence and all("・防衛省・" in c for c in defence)
 
     at.multiselect(key="f_orgs").set_value([]).run()
     at.multiselect(key="f_sections").set_value(["政策会議決定"]).run()
@@ -140,7 +140,7 @@ def test_follow_up_is_resolved_and_shown(at):
     ask(at, "それについて警察は？")
     turn = last_turn(at)
     assert any("前の質問から 「概算要求」 を補って「概算要求 それについて警察は？」で検索しました" in t for t in turn)
-    assert any("・警察 ／" in c for c in source_captions(at))
+    assert any("・警察・" in c for c in source_captions(at))
     # the user can take the rewrite back: the same question, searched as typed
     at.button(key="t1-literal").click().run()
     assert not at.exception
