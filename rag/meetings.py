@@ -52,7 +52,7 @@ def meeting_json(m: Meeting) -> dict:
 
 # ------------------------------------------------------------------ resolving references
 
-_NUMBER_RE = re.compile(rf"第\s*({NUM})\s*(回|号|日)|(?<![0-9])([0-9]+)(?:st|nd|rd|th)\s+(?:meeting|session|sitting)|#\s*([0-9]+)",
+_NUMBER_RE = re.compile(rf"第\s*({NUM})\s*(回|号|日)|(?<![0-9])([0-9]+)(?:st|nd|rd|th)\s+(?:[a-z]+\s+){{0,2}}(?:meeting|session|sitting)|#\s*([0-9]+)",
                         re.IGNORECASE)
 # 「令和5年9月定例会」「2023年5月の臨時会」「3月の本会議」: a month that names a session
 _MONTH_SESSION_RE = re.compile(
@@ -63,6 +63,9 @@ _MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "a
 _MONTH_EN_RE = re.compile(
     rf"(?:(?:session|meeting|sitting|council|assembly|committee)\s+(?:held\s+)?(?:in|of|on)\s+({'|'.join(_MONTHS_EN)})\s+((?:19|20)[0-9]{{2}}))"
     rf"|(?:({'|'.join(_MONTHS_EN)})\s+((?:19|20)[0-9]{{2}})\s+(?:session|meeting|sitting))", re.IGNORECASE)
+_DATE_EN_RE = re.compile(
+    rf"(?<![0-9])([0-9]{{1,2}})\s+({'|'.join(_MONTHS_EN)})\s+((?:19|20)[0-9]{{2}})"
+    rf"|({'|'.join(_MONTHS_EN)})\s+([0-9]{{1,2}}),?\s+((?:19|20)[0-9]{{2}})", re.IGNORECASE)
 # last character of the words numbering documents, not meetings: 議案 陳情 請願 報告 諮問 認定 承認 同意 (会議案)
 _DOCUMENT_ENDINGS = set("案情願告問認定意")
 _MONTH_DAY_RE = re.compile(rf"(?<![年0-9])({NUM})\s*月\s*({NUM})\s*日")
@@ -109,6 +112,10 @@ def parse_reference(question: str) -> MeetingRef:
         iso = date_from_match(m)
         if iso:
             dates.append(iso)
+    for m in _DATE_EN_RE.finditer(q):  # "on 17 December 2024", "on December 17, 2024"
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        if 1 <= int(day) <= 31:
+            dates.append(f"{int(year):04d}-{_MONTHS_EN.index(month.lower()) + 1:02d}-{int(day):02d}")
     if not dates:
         for m in _MONTH_DAY_RE.finditer(q):
             mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))

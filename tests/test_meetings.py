@@ -60,3 +60,13 @@ def test_english_questions_name_bodies_by_their_place():
     assert res.meeting_ids == ("sumi12",)
     res = resolve("What did the House of Councillors pass at its 8th sitting?", CATALOG)
     assert res.meeting_ids == ("sangi8",)
+
+
+@pytest.mark.parametrize("question, numbers, dates", [
+    ("What did the Otofuke town assembly decide on 17 December 2024?", (), ("2024-12-17",)),
+    ("What was said on December 17, 2024 about the budget?", (), ("2024-12-17",)),
+    ("At the 31st general meeting of the Central Environment Council, who spoke first?", ((31, None),), ()),
+])
+def test_english_dates_and_ordinals(question, numbers, dates):
+    ref = parse_reference(question)
+    assert ref.numbers == numbers and ref.dates == dates

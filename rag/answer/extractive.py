@@ -109,6 +109,8 @@ class ExtractiveWriter:
             # lower ones only when they match about as well as the first
             if any(_overlaps(item, c) for c in chosen):
                 continue  # the same words through another chunk (a header line that is also the agenda)
+            if _words(item) in {_words(c) for c in chosen}:
+                continue  # 「本件は、原案のとおり可決されました。」 said of three bills: one quote says it
             if not japanese and item[1] < 3:
                 chosen.append(item)  # an English question shares no words with the minutes: the retriever's order decides
             elif item[0] > 0 and item[0] >= (0.3 if item[1] < 3 else 0.6) * max(top[0], 1e-9):
@@ -200,6 +202,12 @@ class ExtractiveWriter:
     def _meeting_by_id(self, meeting_id: str):
         found = self.index.records.get(meeting_id)
         return found[0] if found else None
+
+
+def _words(item: tuple) -> str:
+    """The excerpt's text, normalised: two chunks that say the same thing cite it once."""
+    chunk, spans = item[2], item[3]
+    return normalize(chunk.text[spans[0].start - chunk.start : spans[-1].end - chunk.start])
 
 
 def _overlaps(a: tuple, b: tuple) -> bool:
