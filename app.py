@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from rag.app import chat_page
+from rag.app.chrome import japanese_chrome
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,5 +31,6 @@ def _extra_pages() -> list:
 # an emoji favicon is drawn in the page; a :material/…: one is fetched from fonts.gstatic.com
 st.set_page_config(page_title=chat_page.TITLE, page_icon="💬")
 chat_page.keep_settings()  # filters and the follow-up switch survive a visit to another page
+japanese_chrome()  # Streamlit's own English widget texts, in Japanese on every page
 main = st.Page(chat_page.render, title="質問する", icon=":material/forum:", default=True)
 st.navigation([main, *_extra_pages()]).run()

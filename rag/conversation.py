@@ -14,7 +14,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 if TYPE_CHECKING:
     from .domain import Filters
@@ -205,11 +205,19 @@ def answer_turn(
     filters: "Filters | None" = None,
     follow_ups: bool = True,
     filters_text: str = "",
+    on_draft: "Callable[[Iterator[str]], object] | None" = None,
 ) -> "Exchange":
-    """Resolve ``question`` against the conversation, ask the assistant, and package what the UI shows."""
+    """Resolve ``question`` against the conversation, ask the assistant, and package what the UI shows.
+
+    With an LLM writer configured, ``on_draft`` (the chat's ``st.write_stream``) is handed the
+    model's reply while it is written; the same reply is then verified into the answer returned,
+    so the model is asked once and the turn is answered exactly as ``assistant.ask`` answers it.
+    """
     from .presentation import Exchange, source_views
 
     resolution = resolve(question, previous_queries) if follow_ups else Resolution(question.strip(), question.strip())
-    answer = assistant.ask(resolution.query, filters=filters if filters and not filters.is_empty() else None)
+    streaming = on_draft is not None and getattr(assistant.answerer, "writer", None) is not None
+    answer = assistant.ask(resolution.query, filters=filters if filters and not filters.is_empty() else None,
+                           on_draft=on_draft if streaming else None)
     sources = source_views(answer, assistant.index) if not answer.abstained else []
     return Exchange.build(resolution, answer, sources, filters, filters_text)

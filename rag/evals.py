@@ -798,51 +798,82 @@ def _ascii_labels(labels: Sequence[str]) -> list[str]:
     return out
 
 
-def chart_figure(report: EvalReport):
+MODE_JA = {"dense": "ベクトル検索", "bm25": "BM25", "hybrid": "ハイブリッド"}
+SHORT_JA = {
+    "recall_at_k": "再現率@{k}", "mrr": "MRR", "ndcg_at_k": "nDCG@{k}", "citation_precision": "引用の適合率",
+    "citation_recall": "引用の再現率", "key_fact_coverage": "要点の網羅率", "abstention_accuracy": "控えの正確さ",
+    "false_abstention_rate": "誤った控え", "accuracy": "正答率",
+}
+CHART_TEXT = {
+    "en": ("Overall metrics by retrieval mode (k={k}, n={n})", "Evidence recall@{k} by kind (answerable questions)",
+           "Accuracy by kind (answered with evidence cited / correctly declined)", "retrieval mode"),
+    "ja": ("検索方式別の指標（k={k}、{n}問）", "種類別の根拠の再現率@{k}（回答できる質問）",
+           "種類別の正答率（根拠を引用して回答／正しく回答を控えた）", "検索方式"),
+}
+
+
+def chart_figure(report: EvalReport, lang: str = "en"):
     """Matplotlib figure: overall metrics by mode (top), evidence recall@k and accuracy by kind and mode.
 
-    Built on the object API (``matplotlib.figure.Figure``, no pyplot state), so it is
-    safe in Streamlit's threads and needs no display.
+    ``lang="ja"`` (the app) draws Japanese titles and labels with a Japanese font found on this
+    machine (``rag.chart_font``); without one it falls back to the English chart. Built on the
+    object API (``matplotlib.figure.Figure``, no pyplot state), so it is safe in Streamlit's
+    threads and needs no display.
     """
     import numpy as np
     from matplotlib.figure import Figure
 
+    from .chart_font import japanese_family
+
+    family = japanese_family() if lang == "ja" else None
+    ja = family is not None
+    font = {"fontfamily": [family, "DejaVu Sans"]} if ja else {}
+    overall_title, recall_title, accuracy_title, legend_title = CHART_TEXT["ja" if ja else "en"]
+    short = SHORT_JA if ja else SHORT
     modes = list(report.runs)
     colors = {"dense": "#4C72B0", "bm25": "#DD8452", "hybrid": "#55A868"}
     fig = Figure(figsize=(12, 12), layout="constrained")
     axes = fig.subplots(3, 1)
     width = 0.8 / len(modes)
 
+    def name(mode: str) -> str:
+        return MODE_JA.get(mode, mode) if ja else mode
+
     ax = axes[0]
     x = np.arange(len(CHART_METRICS))
     for i, m in enumerate(modes):
         ov = report.runs[m].overall
-        vals = [ov[key] if ov[key] is not None else 0.0 for key in CHART_METRICS]
-        bars = ax.bar(x + (i - (len(modes) - 1) / 2) * width, vals, width, label=m, color=colors.get(m))
-        ax.bar_label(bars, labels=[f"{v:.2f}" for v in vals], fontsize=7, padding=1)
-    ax.set_xticks(x, [SHORT[key].format(k=report.k) for key in CHART_METRICS])
+        vals = [ov[key] for key in CHART_METRICS]
+        heights = [v if v is not None else 0.0 for v in vals]
+        bars = ax.bar(x + (i - (len(modes) - 1) / 2) * width, heights, width, label=name(m), color=colors.get(m))
+        ax.bar_label(bars, labels=[("該当なし" if ja else "n/a") if v is None else f"{v:.2f}" for v in vals],
+                     fontsize=7, padding=1, **font)
+    ax.set_xticks(x, [short[key].format(k=report.k) for key in CHART_METRICS], **font)
     ax.set_ylim(0, 1.12)
-    ax.set_title(f"Overall metrics by retrieval mode (k={report.k}, n={len(report.runs[modes[0]].results)})")
+    ax.set_title(overall_title.format(k=report.k, n=len(report.runs[modes[0]].results)), **font)
     ax.grid(axis="y", alpha=0.3)
 
     kinds = list(report.runs[modes[0]].by_kind())
-    labels = _ascii_labels(kinds)
-    for ax, key, title in ((axes[1], "recall_at_k", f"Evidence recall@{report.k} by kind (answerable questions)"),
-                           (axes[2], "accuracy", "Accuracy by kind (answered with evidence cited / correctly declined)")):
+    labels = kinds if ja else _ascii_labels(kinds)
+    for ax, key, title in ((axes[1], "recall_at_k", recall_title.format(k=report.k)),
+                           (axes[2], "accuracy", accuracy_title)):
         x = np.arange(len(kinds))
         for i, m in enumerate(modes):
             bk = report.runs[m].by_kind()
             vals = [bk[kind][key] for kind in kinds]
             heights = [v if v is not None else 0.0 for v in vals]
-            bars = ax.bar(x + (i - (len(modes) - 1) / 2) * width, heights, width, label=m, color=colors.get(m))
-            ax.bar_label(bars, labels=["n/a" if v is None else f"{v:.2f}" for v in vals], fontsize=7, padding=1)
+            bars = ax.bar(x + (i - (len(modes) - 1) / 2) * width, heights, width, label=name(m), color=colors.get(m))
+            ax.bar_label(bars, labels=[("該当なし" if ja else "n/a") if v is None else f"{v:.2f}" for v in vals],
+                         fontsize=7, padding=1, **font)
         counts = [report.runs[modes[0]].by_kind()[kind]["questions"] for kind in kinds]
-        ax.set_xticks(x, [f"{lab}\n(n={c})" for lab, c in zip(labels, counts)])
+        ax.set_xticks(x, [f"{lab}\n(n={c})" for lab, c in zip(labels, counts)], **font)
         ax.set_ylim(0, 1.12)
-        ax.set_title(title)
+        ax.set_title(title, **font)
         ax.grid(axis="y", alpha=0.3)
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside upper center", ncols=len(modes), title="retrieval mode")
+    prop = {"family": font["fontfamily"]} if ja else None
+    fig.legend(handles, names, loc="outside upper center", ncols=len(modes), title=legend_title,
+               prop=prop, title_fontproperties=prop)
     return fig
 
 

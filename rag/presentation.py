@@ -192,6 +192,17 @@ def context_html(text: str, start: int, end: int, window: int | None = CONTEXT_C
     )
 
 
+def snippet_html(excerpt: str) -> str:
+    """A source card's collapsed excerpt: highlighted, inert (``inert.html_text``), one line (CSS ends
+    it with …; the full excerpt is in the answer, and in its context when the card is opened)."""
+    from .inert import html_text
+
+    style = ("margin:0;padding:0.1rem 0 0.1rem 0.7rem;border-left:3px solid #ffbf00;opacity:1;"
+             "white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:0.92rem;")
+    return (f'<blockquote class="source-snippet" style="{style}">'
+            f'<mark style="background:#ffe08a;color:#111;padding:0 1px;">{html_text(one_line(excerpt))}</mark></blockquote>')
+
+
 def _line_end(text: str, pos: int) -> int:
     nl = text.find("\n", pos)
     return len(text) if nl < 0 else nl

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .answer.pipeline import AnswerPipeline, Answerer
+from .answer.pipeline import AnswerPipeline, Answerer, DraftSink
 from .config import Settings
 from .domain import Answer, Filters, Hit
 from .errors import InputError
@@ -33,13 +33,15 @@ class Assistant:
     def ensure_built(self, progress: Progress | None = None):
         return self.index.ensure_built(progress)
 
-    def ask(self, question: str, filters: Filters | None = None, k: int | None = None, mode: Mode | None = None) -> Answer:
-        """Resolve the meeting the question names (if any), retrieve within it, answer."""
+    def ask(self, question: str, filters: Filters | None = None, k: int | None = None, mode: Mode | None = None,
+            on_draft: DraftSink | None = None) -> Answer:
+        """Resolve the meeting the question names (if any), retrieve within it, answer. ``on_draft``
+        shows an LLM writer's draft while it is written (the verified answer is returned)."""
         found = self.search(question, filters, k, mode)
         if isinstance(found, Answer):
             return found
         hits, meeting_ids = found
-        answer = self.answerer.answer(question, hits)
+        answer = self.answerer.answer(question, hits, on_draft) if on_draft else self.answerer.answer(question, hits)
         if meeting_ids:
             answer = replace(answer, searched_meetings=meeting_ids)
         return answer

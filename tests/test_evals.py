@@ -445,7 +445,8 @@ def test_page_lists_bad_dataset_lines(page):
     at.button(key="eval-run").click().run()
     assert not at.exception
     assert at.error and "2件の問題" in at.error[0].value
-    listing = at.code[0].value.splitlines()
-    assert listing[0] == 'evals/broken.jsonl:2: missing "question"'
-    assert listing[1].startswith("evals/broken.jsonl:3: evidence not found in the indexed corpus")
+    listing = at.code[0].value.splitlines()  # in Japanese, wrapped on the page
+    assert listing[0] == 'evals/broken.jsonl 2行目: "question"（質問文）がありません'
+    assert listing[1].startswith("evals/broken.jsonl 3行目: evidence が索引の議事録に見つかりません")
+    assert at.code[0].proto.wrap_lines
     assert not at.subheader  # no report for an unusable dataset

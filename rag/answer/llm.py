@@ -65,6 +65,10 @@ class LLMWriter:
             raise
         return parse_reply(_text(reply.content), evidence, self.name)
 
+    def from_reply(self, reply: str, evidence: Sequence[Evidence]) -> Draft:
+        """The draft of a reply already received (streamed to the user while it was written)."""
+        return parse_reply(reply, evidence, self.name)
+
     def stream(self, question: str, evidence: Sequence[Evidence], japanese: bool) -> Iterator[str]:
         """The reply as it is generated (for ``st.write_stream``); verify the whole afterwards."""
         try:

@@ -7,7 +7,7 @@ the answer says so (``Answer.fallback``).
 """
 from __future__ import annotations
 
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from ..domain import Answer, Claim, Draft, Hit
 from ..errors import LLMUnavailableError
@@ -23,8 +23,11 @@ FALLBACK_EN = "(The written answer could not be verified against the excerpts; t
 EVIDENCE_FOR_LLM = 6  # numbered evidence items a language model sees
 
 
+DraftSink = Callable[[Iterator[str]], object]  # shows a draft while it is written; returns its text
+
+
 class Answerer(Protocol):
-    def answer(self, question: str, hits: list[Hit]) -> Answer: ...
+    def answer(self, question: str, hits: list[Hit], on_draft: DraftSink | None = None) -> Answer: ...
 
     def abstain(self, question: str, hits: list[Hit], code: str, detail: str) -> Answer: ...
 
@@ -55,7 +58,9 @@ class AnswerPipeline:
     def writer_name(self) -> str:
         return self.writer.name if self.writer else self.extractive.name
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer:
+    def answer(self, question: str, hits: list[Hit], on_draft: DraftSink | None = None) -> Answer:
+        """``on_draft`` (the chat's ``st.write_stream``) is handed the LLM writer's reply while it is
+        written; that same reply is then verified, so the model is asked once per question."""
         if not hits or not question.strip():
             return self.abstain(question, hits, "no_evidence", "")
         q = read_question(question, self.index.lexical)
@@ -67,7 +72,7 @@ class AnswerPipeline:
         note = FALLBACK_JA if q.japanese else FALLBACK_EN
         if self.writer is not None:
             try:
-                draft = self.writer.draft(question, evidence[:EVIDENCE_FOR_LLM], q.japanese)
+                draft = self._draft(question, evidence[:EVIDENCE_FOR_LLM], q.japanese, on_draft)
             except LLMUnavailableError as exc:  # the model server is down: the excerpts still answer
                 draft, note = None, (f"（{exc}。抜粋のみを示します）" if q.japanese else f"({exc}; showing the excerpts.)")
             if draft is not None:
@@ -89,17 +94,6 @@ class AnswerPipeline:
                             writer=answer.writer, removed=removed, fallback=True)
         return answer
 
-    def stream(self, question: str, hits: list[Hit]) -> Iterator[str]:
-        """The LLM writer's raw draft as it is written (for st.write_stream); the verified
-        ``answer()`` replaces it. Yields nothing without an LLM writer."""
-        if self.writer is None or not hits:
-            return iter(())
-        q = read_question(question, self.index.lexical)
-        if self.gate.check(q, hits, [e.chunk for e in gather(self.index, q, hits)]) is not None:
-            return iter(())
-        evidence = gather(self.index, q, hits)[:EVIDENCE_FOR_LLM]
-        return self.writer.stream(question, evidence, q.japanese)
-
     @staticmethod
     def abstain(question: str, hits: list[Hit], code: str, detail: str) -> Answer:
         """The not-found answer, with its reason both shown and structured (``Answer.abstention``)."""
@@ -109,6 +103,13 @@ class AnswerPipeline:
         return Answer(question, text, True, (), tuple(hits), abstention=(code, detail))
 
     # ------------------------------------------------------------ internals
+
+    def _draft(self, question: str, evidence: list, japanese: bool, on_draft: DraftSink | None) -> Draft:
+        if on_draft is None:
+            return self.writer.draft(question, evidence, japanese)
+        shown = on_draft(self.writer.stream(question, evidence, japanese))
+        reply = shown if isinstance(shown, str) else "".join(str(p) for p in shown or ())
+        return self.writer.from_reply(reply, evidence)
 
     def _answer(self, question: str, hits: list[Hit], draft: Draft, verified) -> Answer:
         return Answer(question, compose(draft, verified.claims), False, verified.citations, tuple(hits),

@@ -12,10 +12,15 @@ import streamlit as st
 
 from .. import briefing as bf
 from ..errors import ConfigError, RagError
-from ..presentation import md_escape, meeting_option
+from ..inert import markdown as md_escape  # minutes text shown literally: no links, images or markup
+from ..presentation import meeting_option
+from .steps import Steps
 from .ui import assistant_or_stop
 
 RESULT = "briefing_result"  # (request key, Briefing) of the last memo made in this session
+FILES = "briefing_files"  # {format: bytes, or (level, Japanese message) when it could not be made} of RESULT
+STEPS = ("索引を開く", "根拠を検索", "抜粋を選択", "文書を作成")
+_STEP_OF = {"search": "根拠を検索", "select": "抜粋を選択"}  # what rag.briefing reports, as listed
 PRESELECT = "brief_preselect_meeting"  # a meeting id another page (会議一覧) opens this page with
 MIME = {
     "md": "text/markdown",
@@ -65,24 +70,56 @@ def _request(assistant) -> tuple | None:
     return ("topic", topic.strip(), *period) if topic.strip() else None
 
 
-def _build(assistant, request: tuple, options: bf.BriefingOptions) -> bf.Briefing:
+def _build(assistant, request: tuple, options: bf.BriefingOptions, steps: Steps) -> bf.Briefing:
+    def step(name: str) -> None:
+        steps.start(_STEP_OF[name])
+
     if request[0] == "meeting":
-        return bf.build_meeting_briefing(assistant.index, request[1], options)
-    return bf.build_topic_briefing(assistant, request[1], request[2], request[3], options)
+        return bf.build_meeting_briefing(assistant.index, request[1], options, step=step)
+    return bf.build_topic_briefing(assistant, request[1], request[2], request[3], options, step=step)
+
+
+def _make(assistant, request: tuple, options: bf.BriefingOptions) -> None:
+    """Build the memo and every download of it under a step list; kept in session state."""
+    steps = Steps("メモを作成しています…", STEPS)
+    try:
+        steps.start("索引を開く")
+        b = _build(assistant, request, options, steps)
+        steps.start("文書を作成")
+        files = render_files(b, bf.MemoMeta.from_settings(assistant.settings))
+    except RagError as exc:
+        steps.fail("メモを作成できませんでした")
+        st.session_state.pop(RESULT, None)
+        st.error(f"メモを作成できませんでした: {exc}", icon=":material/error:")
+        return
+    st.session_state[RESULT] = ((request, options), b)
+    st.session_state[FILES] = (b, files)
+    steps.finish("メモを作成しました")
+
+
+def render_files(b: bf.Briefing, meta: bf.MemoMeta) -> dict[str, bytes | tuple[str, str]]:
+    """Each download format of ``b``, or why it could not be made (one failing format hides no other)."""
+    files: dict[str, bytes | tuple[str, str]] = {}
+    for fmt in bf.FORMATS:
+        try:
+            files[fmt] = bf.render(b, fmt, meta)
+        except ConfigError:  # PDF without a usable Japanese font
+            files[fmt] = ("warning", f"{LABEL[fmt]}を作成できませんでした。日本語のTrueTypeフォント（Debianでは "
+                                     "fonts-ipaexfont-gothic）をインストールするか、RAG_MEMO_FONT にフォントファイルを指定してください。")
+        except Exception as exc:  # a renderer bug must not hide the other formats
+            files[fmt] = ("error", f"{LABEL[fmt]}を作成できませんでした: {exc}")
+    return files
 
 
 def _downloads(b: bf.Briefing, meta: bf.MemoMeta) -> None:
+    made = st.session_state.get(FILES)
+    files = made[1] if made and made[0] is b else render_files(b, meta)
     columns = st.columns(len(bf.FORMATS))
     for column, fmt in zip(columns, bf.FORMATS):
         with column:
-            try:
-                data = bf.render(b, fmt, meta)
-            except ConfigError:  # PDF without a usable Japanese font
-                st.warning(f"{LABEL[fmt]}を作成できませんでした。日本語のTrueTypeフォント（Debianでは fonts-ipaexfont-gothic）を"
-                           "インストールするか、RAG_MEMO_FONT にフォントファイルを指定してください。")
-                continue
-            except Exception as exc:  # a renderer bug must not hide the other formats
-                st.error(f"{LABEL[fmt]}を作成できませんでした: {exc}")
+            data = files[fmt]
+            if isinstance(data, tuple):
+                (st.warning if data[0] == "warning" else st.error)(data[1])
                 continue
             st.download_button(
                 LABEL[fmt], data=data, file_name=bf.briefing_filename(b, fmt), mime=MIME[fmt],
@@ -98,12 +135,7 @@ def render() -> None:
     request = _request(assistant)
     options = _options()
     if st.button("メモを作成", type="primary", disabled=request is None, icon=":material/description:", key="brief-make"):
-        try:
-            with st.spinner("議事要旨から抜粋しています…"):
-                st.session_state[RESULT] = ((request, options), _build(assistant, request, options))
-        except RagError as exc:
-            st.session_state.pop(RESULT, None)
-            st.error(f"メモを作成できませんでした: {exc}", icon=":material/error:")
+        _make(assistant, request, options)
     result = st.session_state.get(RESULT)
     if not result:
         return

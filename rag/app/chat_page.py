@@ -17,10 +17,11 @@ from ..presentation import (
     filter_choices,
     filters_summary,
     make_filters,
-    md_escape,
     meeting_option,
 )
+from ..inert import markdown as md_escape  # what the minutes (and uploads) say, shown literally: no links
 from . import conversations
+from .chrome import scroll_to_answer, upload_hint
 from .ui import add_minutes_file, assistant_or_stop, progress_bar, render_exchange, render_index_status
 
 if TYPE_CHECKING:
@@ -170,10 +171,11 @@ def _upload_sidebar(assistant: "Assistant") -> None:
             key=f"uploader-{gen}",
             help="会議録・議事録・議事要旨（テキスト、PDF、HTML、会議録検索システムのJSON、国会会議録APIのXML/JSON、TEI XML）。",
         )
+        st.caption(upload_hint(SUFFIXES))
         if st.button("索引に追加", key="add-minutes", disabled=not files, icon=":material/add:", type="primary"):
             outcomes = []
             for f in files or []:
-                bar = st.progress(0.0, text=f"「{f.name}」を確認しています…")
+                bar = st.progress(0.0, text=f"「{md_escape(f.name)}」を確認しています…")
                 outcomes.append(add_minutes_file(assistant, f.name, f.getvalue(), progress_bar(bar, f"「{f.name}」を索引に追加中")))
                 bar.empty()
             st.session_state[UPLOAD_RESULTS] = outcomes
@@ -245,18 +247,44 @@ def _chat(assistant: "Assistant", choices: FilterChoices, filters: "Filters", us
     with st.chat_message("user"):
         st.markdown(md_escape(question))
     with st.chat_message("assistant"):
-        from ..errors import RagError
-
-        try:
-            with st.spinner("会議録を検索しています…"):
-                ex = answer_turn(
-                    assistant, question, [h.query for h in history], filters,
-                    follow_ups=use_context and not literal, filters_text=summary,
-                )
-        except RagError as exc:
-            st.error(f"回答できませんでした: {exc}", icon=":material/error:")
+        ex = answer_live(assistant, question, [h.query for h in history], filters,
+                         follow_ups=use_context and not literal, filters_text=summary)
+        if ex is None:
             return
         key = f"t{len(history)}"
         turn = conversations.record(assistant, ex)  # saved before it is drawn: exports and reloads include it
         render_exchange(ex, key=key, on_literal=_queue_literal)
         conversations.feedback(turn)
+        scroll_to_answer()  # Streamlit leaves the view at the bottom of the last card
+
+
+def answer_live(
+    assistant: "Assistant", question: str, previous: list[str], filters: "Filters | None",
+    follow_ups: bool = True, filters_text: str = "",
+) -> "Exchange | None":
+    """Answer one question inside the current chat message; None (and an error shown) if it cannot.
+
+    With an LLM writer, its reply is streamed here as it is written (``st.write_stream``) and
+    then cleared: the caller draws the verified answer in its place.
+    """
+    from ..errors import RagError
+
+    writing = getattr(assistant.answerer, "writer", None) is not None
+    draft = st.empty() if writing else None  # where the draft is streamed
+
+    def show(pieces):
+        assert draft is not None
+        with draft.container():
+            st.caption(":material/edit_note: 回答を書いています。出典で確かめてから、確かめられた文だけを表示します。")
+            return st.write_stream(pieces)
+
+    try:
+        with st.spinner("会議録を検索し、回答を作成しています…" if writing else "会議録を検索しています…"):
+            return answer_turn(assistant, question, previous, filters, follow_ups=follow_ups,
+                               filters_text=filters_text, on_draft=show if writing else None)
+    except RagError as exc:
+        st.error(f"回答できませんでした: {exc}", icon=":material/error:")
+        return None
+    finally:
+        if draft is not None:
+            draft.empty()

@@ -6,6 +6,7 @@ this module only lays it out.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -13,7 +14,8 @@ import streamlit as st
 from .. import evals
 from ..config import PROJECT_DIR
 from ..errors import DatasetError, RagError
-from ..presentation import md_escape
+from ..inert import markdown as md_escape  # minutes text shown literally: no links, images or markup
+from .chrome import upload_hint
 from .ui import assistant_or_stop
 
 EVALS_DIR = PROJECT_DIR / "evals"
@@ -59,7 +61,9 @@ def _dataset_from_inputs() -> tuple[str, str] | None:
             return None
         path = st.selectbox("データセット", files, format_func=lambda p: f"evals/{p.name}", key="eval-file")
         return f"evals/{path.name}", path.read_text(encoding="utf-8")
-    upload = st.file_uploader("質問セット（JSONL、1行1問）", type=["jsonl", "json", "txt"], key="eval-upload")
+    types = ["jsonl", "json", "txt"]
+    upload = st.file_uploader("質問セット（JSONL、1行1問）", type=types, key="eval-upload")
+    st.caption(upload_hint(types))
     if upload is None:
         return None
     try:
@@ -76,12 +80,12 @@ def _run(name: str, text: str, modes: tuple[str, ...], k: int) -> None:
     try:
         dataset = evals.parse_dataset(text, name, evals.corpus_texts(assistant))
     except DatasetError as exc:
-        st.session_state[ERROR] = getattr(exc, "problems", [str(exc)])
+        st.session_state[ERROR] = [dataset_problem_ja(p) for p in getattr(exc, "problems", [str(exc)])]
         return
     bar = st.progress(0.0, text="評価を準備しています…")
 
     def progress(done: int, total: int, message: str) -> None:
-        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"評価中… {done}/{total}　{message}")
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"評価中… {done}/{total}　{progress_ja(message)}")
 
     try:
         st.session_state[REPORT] = evals.run_eval(assistant, dataset, modes, k=k, progress=progress)
@@ -91,8 +95,53 @@ def _run(name: str, text: str, modes: tuple[str, ...], k: int) -> None:
         bar.empty()
 
 
+def progress_ja(message: str) -> str:
+    """``run_eval``'s progress messages (「warming up」, 「hybrid: q012」) for the progress bar."""
+    if message == "warming up":
+        return "準備中（最初の質問で検索モデルを読み込んでいます）"
+    mode, _, qid = message.partition(": ")
+    return f"{MODES[mode].split('（')[0]}: {qid}" if mode in MODES and qid else message
+
+
+# A dataset problem, as ``evals.parse_dataset`` words it after 「FILE:LINE: 」, and in Japanese.
+_PROBLEMS_JA: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), ja) for p, ja in (
+    (r"invalid JSON \((.*) at column (\d+)\)$", r"JSONとして読めません（\2文字目付近）"),
+    (r"expected a JSON object, got (\w+)$", r"1行に1つのJSONオブジェクト {…} が必要です（\1 が書かれています）"),
+    (r'missing "question"$', '"question"（質問文）がありません'),
+    (r"id (.+) already used on line (\d+)$", r"id \1 は\2行目で既に使われています"),
+    (r'"answerable" is null: .*$', '"answerable" が null です（見直し待ちの行）。根拠の "evidence" を添えて true にするか、false にしてください'),
+    (r'"answerable" must be true or false$', '"answerable" は true か false にしてください'),
+    (r'"(\w+)" must be a list of strings$', r'"\1" は文字列のリストにしてください'),
+    (r'"(\w+)" contains an empty string$', r'"\1" に空の文字列があります'),
+    (r'an answerable question needs at least one "evidence" string$',
+     '回答できる質問には "evidence"（議事録の原文の一部）が1つ以上必要です'),
+    (r'an unanswerable question must have empty "evidence" and "key_facts"$',
+     '回答できない質問では "evidence" と "key_facts" を空にしてください'),
+    (r"evidence not found in the indexed corpus: (.*)$", r"evidence が索引の議事録に見つかりません: \1"),
+    (r"no questions$", "質問が1つもありません"),
+))
+_WHERE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<problem>.*)$", re.S)
+
+
+def dataset_problem_ja(problem: str) -> str:
+    """「evals/x.jsonl:3: missing "question"」 -> 「evals/x.jsonl 3行目: "question"（質問文）がありません」;
+    a problem not known here is kept as it is."""
+    m = _WHERE.match(problem)
+    where, text = (f"{m['file']} {m['line']}行目", m["problem"]) if m else ("", problem)
+    if not m and ": " in problem:  # 「NAME: no questions」
+        where, text = problem.split(": ", 1)
+    for pattern, ja in _PROBLEMS_JA:
+        found = pattern.match(text)
+        if found:
+            text = found.expand(ja)
+            break
+    return f"{where}: {text}" if where else text
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> None:
-    st.dataframe({h: [r[i] for r in rows] for i, h in enumerate(headers)}, hide_index=True, width="stretch")
+    """Every row shown (no inner scroll bar hiding the last ones)."""
+    st.dataframe({h: [r[i] for r in rows] for i, h in enumerate(headers)}, hide_index=True, width="stretch",
+                 height="content")
 
 
 def _metrics(report: evals.EvalReport) -> None:
@@ -136,7 +185,7 @@ def _show(report: evals.EvalReport) -> None:
     st.subheader("指標")
     _metrics(report)
     st.subheader("方式別・種類別のグラフ")
-    st.pyplot(evals.chart_figure(report), clear_figure=False)
+    st.pyplot(evals.chart_figure(report, lang="ja"), clear_figure=False)
     with st.expander("種類（kind）別の表"):
         if len(report.runs) > 1:
             _table(*evals.kind_accuracy_rows(report))
@@ -166,7 +215,7 @@ def render() -> None:
     problems = st.session_state.get(ERROR)
     if problems:
         st.error(f"この質問セットは使えません（{len(problems)}件の問題）。行番号つきの一覧:", icon=":material/error:")
-        st.code("\n".join(problems), language=None)
+        st.code("\n".join(problems), language=None, wrap_lines=True)
     report = st.session_state.get(REPORT)
     if report is not None:
         _show(report)

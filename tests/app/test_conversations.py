@@ -111,7 +111,7 @@ def test_two_turns_are_restored_by_a_new_session(app_env, store):
     assert answers(again) == live and EXCERPT in answers(again)[0]
     last = again.chat_message[-1]
     assert any("前の質問から" in c.value for c in last.caption)  # how the follow-up was read, as shown live
-    assert any(EXCERPT in m.value for m in again.chat_message[1].markdown if m.value.startswith("> "))
+    assert any(EXCERPT in m.value for m in again.chat_message[1].markdown if 'class="source-snippet"' in m.value)
     assert again.selectbox(key="conversation-select").value == conversation_id
     assert store.get(conversation_id).title == KNOWN
 
