@@ -1,8 +1,7 @@
 """What the real-browser tests share: `streamlit run app.py` on a loopback port, Debian's Chromium
 through Playwright, and a log of every request the pages make.
 
-Imported by tests/app/test_browser_hostile.py and test_browser_stress.py (test_e2e_browser.py keeps
-its own copy). Never downloads a browser: a missing /usr/bin/chromium skips the test.
+Imported by every real-browser test in tests/app. Never downloads a browser: a missing /usr/bin/chromium skips the test.
 """
 from __future__ import annotations
 

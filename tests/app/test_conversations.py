@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -215,35 +212,21 @@ def test_without_a_database_the_chat_still_answers(app_env, monkeypatch):
 
 @pytest.fixture()
 def browser_server(app_env, built_settings, tmp_path):
-    from test_e2e_browser import CHROMIUM, _free_port, _stop, _wait_healthy
+    from browser_support import app_env as browser_env, require_chromium, streamlit_app
 
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium)")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "RAG_DATA_DIR": str(built_settings.data_dir), "RAG_CORPUS_DIR": str(CORPUS_DIR),
-           "RAG_DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite'}",
-           "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1"}
-    env.pop("CHROMA_HOST", None)
+    require_chromium()
+    env = browser_env(built_settings.data_dir, CORPUS_DIR, RAG_DATABASE_URL=f"sqlite:///{tmp_path / 'browser.sqlite'}")
     log = tmp_path / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        _wait_healthy(url, proc, log)
+    with streamlit_app(env, log) as url:
         yield url, log
-    finally:
-        _stop(proc)
 
 
 @pytest.mark.integration
 def test_reload_in_the_browser_keeps_the_conversation(browser_server):
     from playwright.sync_api import expect, sync_playwright
 
-    from test_e2e_browser import ANSWER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+    from test_e2e_browser import ANSWER_TIMEOUT_MS
 
     url, log = browser_server
     with sync_playwright() as pw:
