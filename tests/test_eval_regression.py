@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 # without false abstentions; the multi-document dev split went from 0.750 to 0.917 abstention accuracy
 # and from 0.150 to 0.067 false abstention. Seed: 0.857 (12/14).
 MIN_RECALL_AT_5 = 0.98
-MIN_CITATION_RECALL = 0.96
+MIN_CITATION_RECALL = 0.98  # raised 2026-11-27: 0.984 (61/62) with the answer pipeline
 MIN_ABSTENTION_ACCURACY = 0.85
 
 

@@ -21,11 +21,11 @@ CORPUS_DEV = ROOT.parent / "shared" / "corpus-dev"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reason="../shared/corpus-dev is not present")]
 
 # Raised 2026-11-27 after the answer pipeline (fitted gate, session months, document numbers,
-# English place names): measured 0.750 / 0.617 / 0.917 / 0.067.
-MIN_RECALL_AT_5 = 0.74
-MIN_CITATION_HIT = 0.61
+# English place names, RRF k = 5, topic-word excerpts): measured 0.783 / 0.700 / 0.917 / 0.050.
+MIN_RECALL_AT_5 = 0.78
+MIN_CITATION_HIT = 0.70
 MIN_ABSTENTION_ACCURACY = 0.91
-MAX_FALSE_ABSTENTION = 0.07
+MAX_FALSE_ABSTENTION = 0.05
 
 
 @pytest.fixture(scope="module")
