@@ -183,14 +183,14 @@ def full_text_html(meeting: Meeting, text: str, focus: int | None = None) -> str
     """The stored minutes as one inert HTML block: each remark its own anchored block (``remark_html``),
     the text between remarks (headers, attendance, stage notes) in grey. ``focus``: a remark to highlight."""
     blocks: list[str] = []
-    pos = 0
+    pos, stop = meeting.extent or (0, len(text))  # a file of several meetings: this meeting's part only
     for r in sorted(meeting.remarks, key=lambda r: r.start):
         if text[pos:r.start].strip():
             blocks.append(_between(text[pos:r.start]))
         blocks.append(remark_html(r, text, r.number == focus))
         pos = max(pos, r.end)
-    if text[pos:].strip():
-        blocks.append(_between(text[pos:]))
+    if text[pos:stop].strip():
+        blocks.append(_between(text[pos:stop]))
     return wrap_html("".join(blocks), scroll=True)
 
 

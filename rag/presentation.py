@@ -154,12 +154,14 @@ def source_views(answer: Answer, index: "MinutesIndex") -> list[SourceView]:
     return views
 
 
-def context_html(text: str, start: int, end: int, window: int | None = CONTEXT_CHARS) -> str:
+def context_html(text: str, start: int, end: int, window: int | None = CONTEXT_CHARS,
+                 extent: tuple[int, int] | None = None) -> str:
     """``text[start:end]`` inside <mark>, in its surrounding text: whole lines on each side until
-    about ``window`` characters are shown (``None``: the whole text, in a scrolling box).
+    about ``window`` characters are shown (``None``: the whole text — or the meeting's ``extent``
+    of a file holding several meetings — in a scrolling box).
     HTML-escaped, line breaks as <br> (one HTML line, so Markdown never reinterprets it)."""
     if window is None:
-        lo, hi = 0, len(text)
+        lo, hi = extent or (0, len(text))
     else:
         lo = text.rfind("\n", 0, start) + 1  # the cited span's own lines, then more lines…
         while lo > 0 and start - lo < window:

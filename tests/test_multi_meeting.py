@@ -187,3 +187,18 @@ def test_a_shared_text_with_crlf_line_ends_reads_back_exactly(tmp_path):
     for meeting, text in meetings:
         assert "\r\n" in text and text == path.read_bytes().decode("utf-8")
         assert_spans_slice_back(meeting, text)
+
+
+def test_whole_text_views_show_only_their_meetings_part(tmp_path):
+    """The 会議一覧 full text and a source card's 「全文を表示」 show one meeting, not the whole file."""
+    from rag.browse import full_text_html
+    from rag.presentation import context_html
+
+    (first, stored), (second, _) = _load(tmp_path, "two.txt", FIRST + SECOND)
+    html_first = full_text_html(first, stored)
+    assert "図書館の開館時間" in html_first and "舗装工事" not in html_first
+    html_second = full_text_html(second, stored)
+    assert "舗装工事" in html_second and "図書館の開館時間" not in html_second
+    r = second.remarks[-1]
+    shown = context_html(stored, r.start, r.end, window=None, extent=second.extent)
+    assert "舗装工事は年度内に完了" in shown and "総務委員会" not in shown

@@ -330,9 +330,10 @@ def render_sources(ex: Exchange, key: str) -> None:
                 if s.context_html:
                     st.markdown(s.context_html, unsafe_allow_html=True)
                     if st.toggle("全文を表示", key=f"{key}-full-{s.n}"):
-                        text = _source_text(s.meeting_id)
+                        text, extent = _source_text(s.meeting_id)
                         if text is not None and text[s.start : s.end] == s.excerpt:
-                            st.markdown(context_html(text, s.start, s.end, window=None), unsafe_allow_html=True)
+                            st.markdown(context_html(text, s.start, s.end, window=None, extent=extent),
+                                        unsafe_allow_html=True)
                         else:
                             st.warning("この議事要旨は回答後に更新されたため、全文の該当箇所を表示できません。")
                 else:
@@ -361,8 +362,10 @@ def writer_label(answerer: object) -> str:
     return f"回答の作成: LLM（{name.removeprefix('llm:') or '名称不明'}）＋検証"
 
 
-def _source_text(meeting_id: str) -> str | None:
-    return _current_slot().assistant.index.records.text(meeting_id)
+def _source_text(meeting_id: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The stored text and, for a file of several meetings, this meeting's part of it."""
+    found = _current_slot().assistant.index.records.get(meeting_id)
+    return (found[1], found[0].extent) if found else (None, None)
 
 
 def render_exchange(ex: Exchange, key: str, on_literal: Callable[[str], None] | None = None) -> None:
