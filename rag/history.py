@@ -36,24 +36,50 @@ DEFAULT_TITLE = "新しい会話"
 TITLE_MAX = 60  # characters of a conversation's title (a first question is cut to this)
 FORMAT = 1  # version of the stored answer_json layout
 
+
+class _Text(sa.TypeDecorator):
+    """Text that every backend takes alike. PostgreSQL refuses NUL characters in text, which SQLite
+    stores: they are dropped, in values written and looked up alike (a pasted NUL, an edited ``?c=``).
+    With ``clip``, a value longer than the column (PostgreSQL refuses it, SQLite ignores the length)
+    is cut to fit, ending in a digest of the whole so that distinct values stay distinct."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def __init__(self, length: int | None = None, clip: bool = False):
+        super().__init__()
+        self.max_length, self.clip = length, clip
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine:  # the same DDL as String(n) / Text
+        return dialect.type_descriptor(sa.String(self.max_length) if self.max_length else sa.Text())
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        value = value.replace("\x00", "")
+        if self.clip and self.max_length and len(value) > self.max_length:
+            value = value[: self.max_length - 17] + "~" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+        return value
+
+
 metadata = sa.MetaData()
 conversations = sa.Table(
     "conversations", metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("id", _Text(32), primary_key=True),
+    sa.Column("title", _Text, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
 )
 turns = sa.Table(
     "turns", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("conversation_id", sa.String(32), sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+    sa.Column("conversation_id", _Text(32), sa.ForeignKey("conversations.id", ondelete="CASCADE"),
               nullable=False, index=True),
     sa.Column("n", sa.Integer, nullable=False),  # 1-based position in its conversation
-    sa.Column("question", sa.Text, nullable=False),  # as the user typed it
-    sa.Column("rewritten_query", sa.Text),  # what was searched, when a follow-up was rewritten; else NULL
-    sa.Column("answer_json", sa.Text, nullable=False),
-    sa.Column("index_version", sa.String(200)),  # the index that answered (see index_version())
+    sa.Column("question", _Text, nullable=False),  # as the user typed it
+    sa.Column("rewritten_query", _Text),  # what was searched, when a follow-up was rewritten; else NULL
+    sa.Column("answer_json", _Text, nullable=False),
+    sa.Column("index_version", _Text(200, clip=True)),  # the index that answered (see index_version())
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("conversation_id", "n"),
 )
@@ -61,8 +87,8 @@ feedback = sa.Table(
     "feedback", metadata,
     sa.Column("turn_id", sa.Integer, sa.ForeignKey("turns.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("score", sa.SmallInteger, sa.CheckConstraint("score IN (-1, 1)"), nullable=False),
-    sa.Column("comment", sa.Text, nullable=False),
-    sa.Column("index_version", sa.String(200)),
+    sa.Column("comment", _Text, nullable=False),
+    sa.Column("index_version", _Text(200, clip=True)),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -135,13 +161,14 @@ def now() -> dt.datetime:
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands timestamps back without their zone; they were written in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    """A stored timestamp in UTC. SQLite hands them back without their zone (they were written in UTC);
+    PostgreSQL in the session's time zone (the server's ``timezone``, e.g. Asia/Tokyo)."""
+    return value.astimezone(dt.timezone.utc) if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def title_from(question: str) -> str:
     """A conversation's title from its first question: one line, at most TITLE_MAX characters."""
-    text = " ".join(question.split())
+    text = " ".join(question.replace("\x00", "").split())
     return (text[: TITLE_MAX - 1] + "…" if len(text) > TITLE_MAX else text) or DEFAULT_TITLE
 
 
@@ -272,18 +299,20 @@ class ConversationStore:
             stamp = now()
             try:
                 with self._tx() as db:
-                    conv = db.execute(sa.select(conversations.c.title, sa.select(sa.func.count()).select_from(turns)
-                                                .where(turns.c.conversation_id == conversation_id).scalar_subquery())
-                                      .where(conversations.c.id == conversation_id)).first()
-                    if conv is None:
+                    # a server (PostgreSQL) runs writers at once: lock the conversation, then count its
+                    # turns in a statement of its own (it sees what the previous holder committed)
+                    title = db.execute(sa.select(conversations.c.title).where(conversations.c.id == conversation_id)
+                                       .with_for_update()).scalar()
+                    if title is None:
                         raise LookupError(f"no conversation {conversation_id!r}")
-                    n = conv[1] + 1
+                    n = db.execute(sa.select(sa.func.count()).select_from(turns)
+                                   .where(turns.c.conversation_id == conversation_id)).scalar_one() + 1
                     turn_id = db.execute(turns.insert().values(
                         conversation_id=conversation_id, n=n, question=exchange.question, rewritten_query=rewritten,
                         answer_json=payload, index_version=index_version, created=stamp,
                     )).inserted_primary_key[0]
                     values: dict[str, Any] = {"updated": stamp}
-                    if n == 1 and conv[0] == DEFAULT_TITLE:
+                    if n == 1 and title == DEFAULT_TITLE:
                         values["title"] = title_from(exchange.question)
                     db.execute(conversations.update().where(conversations.c.id == conversation_id).values(**values))
                 return Turn(int(turn_id), conversation_id, n, exchange, index_version, stamp)

