@@ -177,7 +177,7 @@ class Gate:
             # 「…を務めたのは誰」: some line of the evidence (an attendee line, an agenda line, or a
             # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
             # question asks beyond "who attended" and the meeting's own name
-            meeting_terms = self._meeting_terms(candidates)
+            meeting_terms = self.meeting_terms(candidates)
             specific = {t: w for t, w in weights.items()
                         if t not in GENERIC_ATTENDANCE and t not in meeting_terms and not t.isdigit()}
             def about(chunk: Chunk, line_text: str) -> bool:
@@ -205,7 +205,7 @@ class Gate:
             asked.append((DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), False))
         if not asked:
             return None
-        meeting_terms = self._meeting_terms(candidates)
+        meeting_terms = self.meeting_terms(candidates)
         for has, what, words, header_ok in asked:
             topic = {t: w for t, w in weights.items() if t not in words and t not in meeting_terms and not t.isdigit()}
             windows = []  # each sentence holding the type, with its neighbours (the amount's context)
@@ -221,7 +221,13 @@ class Gate:
                 return f"{what}の記載はありません"
         return None
 
-    def _meeting_terms(self, candidates: list[Chunk]) -> set[str]:
+    def topic_weights(self, q: Question, candidates: list[Chunk]) -> dict[str, float]:
+        """The question's weighted terms less the words that only name the meeting
+        (「中央環境審議会第31回総会の報告によると」): every chunk of that meeting lacks them alike, so
+        they say nothing about relevance or about which excerpt answers."""
+        return {t: w for t, w in q.weights.items() if t not in self.meeting_terms(candidates)} or q.weights
+
+    def meeting_terms(self, candidates: list[Chunk]) -> set[str]:
         """Tokens of the candidate meetings' names and bodies."""
         return name_terms([f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates])
 
@@ -266,7 +272,7 @@ class Gate:
 
     def signals(self, q: Question, hits: list[Hit], candidates: list[Chunk]) -> Signals:
         """What the relevance score reads, from the hits and the evidence chunks."""
-        topic = {t: w for t, w in q.weights.items() if t not in self._meeting_terms(candidates)} or q.weights
+        topic = self.topic_weights(q, candidates)
         dense = [h.dense_score for h in hits if h.dense_score is not None]
         coverage = max((term_coverage(c.text, topic) for c in candidates[:3]), default=0.0)
         first_dense = min((h for h in hits if h.dense_rank is not None), key=lambda h: h.dense_rank, default=None)

@@ -80,10 +80,7 @@ class AnswerPipeline:
                 if verified.claims:
                     return self._answer(question, hits, draft, verified)
                 removed = verified.removed
-        # the words that only name the meeting (「中央環境審議会第31回総会の報告によると」) say nothing
-        # about which excerpt answers: every chunk of that meeting lacks them alike
-        meeting_terms = self.gate._meeting_terms([e.chunk for e in evidence])
-        topic = {t: w for t, w in q.weights.items() if t not in meeting_terms} or q.weights
+        topic = self.gate.topic_weights(q, [e.chunk for e in evidence])
         draft = self.extractive.draft(question, evidence, q.japanese, topic)
         verified = self.verifier.verify(question, evidence, draft, q.japanese)
         if not verified.claims:
