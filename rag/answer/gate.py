@@ -1,11 +1,11 @@
 """The gate: may the minutes answer this question? Decided before any excerpt is chosen.
 
-Two parts. Named guards look for something the question needs and the minutes lack
-(a term never indexed, a ministry never mentioned, a role nobody in the meeting has,
-an amount no sentence about the topic holds). Then one relevance rule over the
-retrievers' signals (best dense cosine, IDF-weighted term coverage) decides whether
-the evidence is about the question at all. The verdict is structured:
-``(code, detail in plain Japanese)`` or None.
+Two parts. Named guards look for something the question needs and the minutes lack (a ministry
+never mentioned, a role nobody in the meeting has, a named person's words in minutes that name no
+speakers, an amount or date no sentence about the topic holds). Then one relevance score — a
+logistic function of the retrievers' signals (``Signals``) fitted on the dev question sets by
+``python -m rag calibrate`` (gate.json) — decides whether the evidence is about the question at
+all. The verdict is structured: ``(code, detail in plain Japanese)`` or None.
 """
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ from .analysis import (
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Abstention thresholds, calibrated on evals/dev.jsonl (see README: evaluation)."""
+    """Hand-set thresholds (on evals/dev.jsonl) for what the fitted score does not decide: a briefing's
+    per-hit rule (``strong``), lexical-only retrieval, and the typed-answer guard's topic coverage."""
 
     min_dense: float = 0.85  # e5 cosine of the best hit that is enough on its own (Japanese question)
     min_coverage: float = 0.5  # IDF-weighted share of the question's terms found in the best chunk
@@ -59,7 +60,7 @@ class Signals:
     agreement: float  # 1 when the dense retriever's first hit is also in BM25's top 3
     routed: float  # 1 when a record line (date, attendees, agenda…) leads the evidence
     crosslingual: float  # 1 for a question not in Japanese (no lexical overlap is possible)
-    unseen: float = 0.0  # IDF-weighted share of the question's words that no indexed minutes contain
+    unseen: float = 0.0  # IDF-weighted share of the question's names (katakana, Latin, numbers) in no indexed minutes
     has_dense: bool = True
 
     def features(self) -> list[float]:
@@ -117,9 +118,7 @@ class Gate:
         why = self._unanswerable(q.text, q.japanese, list(q.terms), hits, candidates, q.weights)
         if why is not None:
             return why
-        # the words that name the meeting (「参議院本会議第8号で」) say which meeting, not what was
-        # said: every chunk of it lacks them in its text, so they do not count against relevance
-        signals = self.signals(q, hits, candidates)
+        signals = self.signals(q, hits, candidates)  # coverage is of the topic words (``topic_weights``)
         if not self._relevant(signals):
             unseen = self.unseen_terms(q)
             if unseen:
