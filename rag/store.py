@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
@@ -23,6 +24,7 @@ from .errors import IndexMismatchError, StoreUnavailableError
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 UPSERT_BATCH = 1000
+OPEN_LOCK_WAIT_S = 30.0  # how long opening the embedded store waits out another process's start-up lock
 # A filtered search whose filter lets at most this many chunks through scores them
 # exactly (their vectors fetched by id): HNSW search under a very selective filter
 # walks much of the graph (~50-70 ms for one meeting's 34 chunks at 10^5 chunks).
@@ -90,7 +92,22 @@ def make_client(settings: Settings):
             ) from None
         return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    # Two processes opening the same folder at once (two ingests, an ingest beside the app) can meet
+    # Chroma's own SQLite start-up lock; it lasts as long as the other's start-up, so wait it out.
+    delay, waited = 0.05, 0.0
+    while True:
+        try:
+            return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        except Exception as exc:  # chromadb.errors.InternalError("... database is locked")
+            if "database is locked" not in str(exc) or waited >= OPEN_LOCK_WAIT_S:
+                if "database is locked" in str(exc):
+                    raise StoreUnavailableError(
+                        f"the index at {settings.chroma_dir} stayed locked by another process for "
+                        f"{OPEN_LOCK_WAIT_S:.0f} s; try again when it has finished") from None
+                raise
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 1.0)
 
 
 def _guard_embedding_function(embeddings: MinutesEmbeddings):

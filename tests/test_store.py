@@ -83,3 +83,33 @@ def test_chroma_never_uses_its_default_embedding_function(tmp_path):
     stored = store.collection.get(ids=["x"], include=["embeddings"])["embeddings"][0]
     assert np.allclose(stored, emb.embed_documents_array(["防衛省の概算要求"])[0])
     assert store.collection.metadata["embedding_model"] == "hash:384"
+
+
+def test_opening_waits_out_another_process_start_up_lock(tmp_path, monkeypatch):
+    """Two processes opening one folder at once can meet Chroma's SQLite start-up lock
+    (seen in CI: two ingests, "database is locked"): opening waits it out, then says so clearly."""
+    import chromadb
+
+    from rag import store
+    from rag.errors import StoreUnavailableError
+
+    real = chromadb.PersistentClient
+    calls = {"n": 0}
+
+    def locked_twice(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise RuntimeError("Query error: Database error: error returned from database: (code: 5) database is locked")
+        return real(*args, **kwargs)
+
+    settings = make_settings(tmp_path / "data", RAG_EMBEDDING_BACKEND="hash")
+    monkeypatch.setattr(chromadb, "PersistentClient", locked_twice)
+    assert store.make_client(settings) is not None and calls["n"] == 3
+
+    def always_locked(*args, **kwargs):
+        raise RuntimeError("(code: 5) database is locked")
+
+    monkeypatch.setattr(chromadb, "PersistentClient", always_locked)
+    monkeypatch.setattr(store, "OPEN_LOCK_WAIT_S", 0.2)
+    with pytest.raises(StoreUnavailableError, match="stayed locked by another process"):
+        store.make_client(settings)
