@@ -62,7 +62,7 @@ def test_context_html_marks_the_span_escapes_and_stays_one_line():
     text = "前の行\n<script>x</script> & 続き\n" + DEFENCE + "を行う。\n次の行\n"
     start = text.index(DEFENCE)
     out = context_html(text, start, start + len(DEFENCE), window=5)
-    assert f"<mark" in out and f">{DEFENCE}</mark>" in out
+    assert "<mark" in out and f">{DEFENCE}</mark>" in out
     assert "<script>" not in out and "&lt;script&gt;" in out and "&amp;" in out
     assert "\n" not in out  # one HTML line: Markdown never re-reads it
     # the window is widened to whole lines, with … where text was left out

@@ -34,6 +34,7 @@ import math
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass

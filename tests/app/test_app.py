@@ -102,7 +102,7 @@ def test_known_question_renders_answer_and_cited_excerpt(at):
     assert any(b.label == "Markdownで保存" for b in at.download_button)
     markdown = at.chat_message[-1].code[0].value
     assert markdown.startswith(f"## 質問\n\n{KNOWN}")
-    assert "## 出典" in markdown and f"   > " in markdown and EXCERPT in markdown.split("## 出典")[1]
+    assert "## 出典" in markdown and "   > " in markdown and EXCERPT in markdown.split("## 出典")[1]
 
 
 def test_unanswerable_question_abstains_without_sources(at):
