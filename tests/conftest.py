@@ -64,3 +64,23 @@ def assistant(built_settings):
 def fresh_settings(tmp_path):
     """Settings of an empty data dir, for tests that ingest or break things."""
     return make_settings(tmp_path / "data")
+
+
+def assert_spans_slice_back(m, stored: str) -> None:
+    """Every span of a parsed meeting, and every chunk cut from it, is ``stored[start:end]``."""
+    from rag.chunking import chunk_meeting
+
+    for r in m.remarks:
+        assert stored[r.start : r.end] == r.text
+    for d in m.decisions:
+        assert stored[d.start : d.end] == d.text
+    for a in m.attendees:
+        assert stored[a.span.start : a.span.end] == a.span.text
+    for item in m.agenda:
+        assert stored[item.span.start : item.span.end] == item.span.text
+    for span in (m.title_span, m.date_span, m.place_span, m.attendees_span, m.agenda_span, m.secretariat):
+        if span is not None:
+            assert stored[span.start : span.end] == span.text
+    lo, hi = m.extent or (0, len(stored))
+    for c in chunk_meeting(m, stored):
+        assert stored[c.start : c.end] == c.text and lo <= c.start < c.end <= hi, (c.kind, c.start, c.end, m.extent)

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from rag.chunking import chunk_meeting
 from rag.domain import Meeting
 from rag.index import MinutesIndex
 from rag.parsing import load_meetings, load_meetings_from_bytes
 from rag.readers.text import text_document
 
-from conftest import CORPUS_DIR, SEED, make_settings
+from conftest import CORPUS_DIR, SEED, assert_spans_slice_back, make_settings
 
 CORPUS_DEV = Path("/work/shared/corpus-dev")
 
@@ -35,23 +34,6 @@ SECOND = """架空市議会建設委員会会議録
 ○委員（高橋三郎君）　市道の舗装工事の進み具合を伺います。
 ○建設部長（伊藤四郎君）　舗装工事は年度内に完了する見込みです。
 """
-
-
-def assert_spans_slice_back(m: Meeting, stored: str) -> None:
-    for r in m.remarks:
-        assert stored[r.start : r.end] == r.text
-    for d in m.decisions:
-        assert stored[d.start : d.end] == d.text
-    for a in m.attendees:
-        assert stored[a.span.start : a.span.end] == a.span.text
-    for item in m.agenda:
-        assert stored[item.span.start : item.span.end] == item.span.text
-    for span in (m.title_span, m.date_span, m.place_span, m.attendees_span, m.agenda_span, m.secretariat):
-        if span is not None:
-            assert stored[span.start : span.end] == span.text
-    lo, hi = m.extent or (0, len(stored))
-    for c in chunk_meeting(m, stored):
-        assert stored[c.start : c.end] == c.text and lo <= c.start < c.end <= hi, (c.kind, c.start, c.end, m.extent)
 
 
 def _load(tmp_path, name: str, text: str) -> list[tuple[Meeting, str]]:

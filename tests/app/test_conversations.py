@@ -10,6 +10,7 @@ import re
 import pytest
 
 from conftest import CORPUS_DIR, ROOT
+from test_app import ask
 
 pytestmark = pytest.mark.slow
 
@@ -49,12 +50,6 @@ def new_app(conversation_id: str | None = None):
     if conversation_id:
         app.query_params["c"] = conversation_id
     app.run()
-    assert not app.exception, app.exception
-    return app
-
-
-def ask(app, question: str):
-    app.chat_input[0].set_value(question).run()
     assert not app.exception, app.exception
     return app
 

@@ -17,6 +17,8 @@ from rag.layouts import parse_document
 from rag.parsing import parse_minutes
 from rag.readers.text import text_document
 
+from conftest import assert_spans_slice_back
+
 SRC = "x.txt"
 
 
@@ -27,20 +29,6 @@ def parse(text: str) -> tuple[Meeting, str]:
 
 def turns(m: Meeting) -> list[tuple[str | None, str | None]]:
     return [(r.speaker, r.role) for r in m.remarks]
-
-
-def assert_spans_slice_back(m: Meeting, stored: str) -> None:
-    for r in m.remarks:
-        assert stored[r.start : r.end] == r.text
-    for d in m.decisions:
-        assert stored[d.start : d.end] == d.text
-    for a in m.attendees:
-        assert stored[a.span.start : a.span.end] == a.span.text
-    for item in m.agenda:
-        assert stored[item.span.start : item.span.end] == item.span.text
-    for span in (m.title_span, m.date_span, m.place_span, m.attendees_span, m.agenda_span):
-        if span is not None:
-            assert stored[span.start : span.end] == span.text
 
 
 STAGE_NOTE = re.compile(r"^[〔（(].*[〕）)]$")
