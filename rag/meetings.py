@@ -235,6 +235,14 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
 _HOUSES_EN = {"参議院": ("councillors", "sangiin"), "衆議院": ("representatives", "shugiin")}
 
 
+@functools.lru_cache(maxsize=1)
+def _romaniser():
+    """One cutlet romaniser per process (it loads a MeCab tagger)."""
+    import cutlet
+
+    return cutlet.Cutlet()
+
+
 @functools.lru_cache(maxsize=4096)
 def english_names(body: str) -> frozenset[str]:
     """Latin-letter words that name ``body`` in an English question: its place name romanised
@@ -245,11 +253,7 @@ def english_names(body: str) -> frozenset[str]:
             names.update(words)
     head = re.sub(r"[市区町村都道府県]$", "", phrase_head(body))
     if head and head != body and len(head) >= 2:
-        try:
-            import cutlet
-        except ImportError:  # pragma: no cover - a dependency; without it only Japanese names resolve
-            return frozenset(names)
-        romaji = cutlet.Cutlet().romaji(head).lower()
+        romaji = _romaniser().romaji(head).lower()
         for word in re.findall(r"[a-z]+", romaji):
             short = re.sub(r"(?<=[o])u|(?<=[ou])o|(?<=u)u", "", word)  # chuuou -> chuo (Hepburn without macrons)
             names.update(w for w in (word, short) if len(w) >= 4)

@@ -110,6 +110,7 @@ class Gate:
     def __init__(self, index, thresholds: Thresholds | None = None) -> None:
         self.index = index
         self.thresholds = thresholds or Thresholds()
+        self._name_terms: dict[str, frozenset[str]] = {}  # meeting id (a content hash) -> its name's tokens
 
     def check(self, q: Question, hits: list[Hit], candidates: list[Chunk]) -> tuple[str, str] | None:
         """Why the minutes cannot answer, as (code, detail), or None when they may."""
@@ -227,8 +228,14 @@ class Gate:
         return {t: w for t, w in q.weights.items() if t not in self.meeting_terms(candidates)} or q.weights
 
     def meeting_terms(self, candidates: list[Chunk]) -> set[str]:
-        """Tokens of the candidate meetings' names and bodies."""
-        return name_terms([f"{c.meeting} {self._body(c.meeting_id)}" for c in candidates])
+        """Tokens of the candidate meetings' names and bodies (tokenised once per meeting: the
+        guards, the signals and the writer all ask for them on every question)."""
+        terms: set[str] = set()
+        for chunk in {c.meeting_id: c for c in candidates}.values():
+            if chunk.meeting_id not in self._name_terms:
+                self._name_terms[chunk.meeting_id] = frozenset(name_terms([f"{chunk.meeting} {self._body(chunk.meeting_id)}"]))
+            terms |= self._name_terms[chunk.meeting_id]
+        return terms
 
     def _body(self, meeting_id: str) -> str:
         m = self._meeting_by_id(meeting_id)
