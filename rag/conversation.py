@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from .answer.analysis import is_japanese
+
 if TYPE_CHECKING:
     from .domain import Filters
     from .presentation import Exchange
@@ -95,15 +97,11 @@ def _tag(text: str) -> list[Any]:
         return [(w.surface, w.white_space, w.feature.pos1, w.feature.pos2) for w in _tagger(text)]
 
 
-def _is_japanese(text: str) -> bool:
-    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 def content_phrases(text: str) -> list[str]:
     """Noun phrases (Japanese) or content words (English) of ``text``, in order, without duplicates."""
     text = unicodedata.normalize("NFKC", text).strip()
     phrases: list[str] = []
-    if _is_japanese(text):
+    if is_japanese(text):
         current = ""
         for surface, space, pos1, pos2 in _tag(text):
             nounish = pos1 in ("名詞", "接頭辞", "接尾辞") or (pos1 == "形状詞" and pos2 == "一般")
@@ -148,7 +146,7 @@ def is_follow_up(question: str) -> bool:
     q = unicodedata.normalize("NFKC", question).strip()
     if not q:
         return False
-    if _is_japanese(q):
+    if is_japanese(q):
         anaphor = _ANAPHORA_JA.search(q)
         # 「攻撃とその対応」 inside a long question refers within the question itself
         if (anaphor and (anaphor.start() <= 2 or len(q) <= SHORT_QUESTION)) or _OPENER_JA.match(q):

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..domain import Chunk, Citation, Claim, Draft, Evidence, Removed
+from .analysis import is_japanese
 
 MARKER = re.compile(r"\[(\d+)\]")
 _LABEL = re.compile(r"〔[^〔〕]*〕")  # extractive location labels: 〔出席者意見開陳・防衛省・発言30〕
@@ -156,7 +157,7 @@ class Verifier:
             chunk_vec = dict(zip(chunk_ids, vectors[len(sentences):]))
             for k, c in enumerate(pending):
                 cos = max(_dot(vectors[k], chunk_vec[items[n].chunk.chunk_id]) for n in c.markers)
-                lo, hi = ((self.dense_floor, self.dense_ceiling) if _has_japanese(c.prose)
+                lo, hi = ((self.dense_floor, self.dense_ceiling) if is_japanese(c.prose)
                           else (self.crosslingual_floor, self.crosslingual_ceiling))
                 dense[k] = min(1.0, max(0.0, (cos - lo) / (hi - lo)))
         for k, c in enumerate(pending):
@@ -164,7 +165,7 @@ class Verifier:
             for n in c.markers:
                 reference |= idf.tokens(items[n].chunk)
             lexical: float | None = None
-            if c.tokens and (_has_japanese(c.prose) or not _has_japanese(" ".join(items[n].chunk.text for n in c.markers))):
+            if c.tokens and (is_japanese(c.prose) or not is_japanese(" ".join(items[n].chunk.text for n in c.markers))):
                 total = sum(idf.weight(t) for t in c.tokens)
                 lexical = sum(idf.weight(t) for t in c.tokens if t in reference) / total
             parts = [x for x in (lexical, dense[k]) if x is not None]
@@ -351,10 +352,6 @@ def _tokens(text: str) -> frozenset[str]:
     from ..lexical import tokenize
 
     return frozenset(tokenize(text))
-
-
-def _has_japanese(text: str) -> bool:
-    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _language_units(text: str) -> tuple[float, float]:
