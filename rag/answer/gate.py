@@ -35,8 +35,15 @@ from .analysis import (
     STATEMENT_QUESTION,
     WHO_QUESTION,
     Question,
+    detect_intents,
     term_coverage,
 )
+
+# Words that only say "a decision / an agenda item of this meeting" (「今回の会合で決定されたのは」), not what about
+RECORD_WORDS = frozenset({
+    "決定", "決まる", "決議", "了承", "可決", "否決", "承認", "採決", "議題", "案件", "議事", "次第", "事項",
+    "今回", "本日", "今日", "当日", "本", "何", "会合", "会議", "回", "第",
+})
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,18 @@ class Gate:
 
             if specific and not any(about(c, line.text) for c in candidates for line in units(c)):
                 return "answer_type_missing", "該当する出席者の記載はありません"
+        record = [i for i in detect_intents(question) if i in ("decision", "agenda")]
+        if japanese and record:
+            # 「…について何が決まりましたか」: the record's decision/agenda lines answer what was decided,
+            # not whether anything was decided *about that*; some evidence line must be about it,
+            # as an amount's context must be (the attendee guard above is the same mechanism)
+            meeting_terms = self.meeting_terms(candidates)
+            specific = {t: w for t, w in weights.items()
+                        if t not in RECORD_WORDS and t not in meeting_terms and not t.isdigit()}
+            if specific and not any(term_coverage(line.text, specific) >= self.thresholds.min_typed_coverage
+                                    for c in candidates for line in units(c)):
+                what = "決定事項" if "decision" in record else "議題"
+                return "answer_type_missing", f"該当する{what}の記載はありません"
         return None
 
     def _typed_answer_missing(self, q: str, weights: dict[str, float], candidates: list[Chunk], about_meeting: bool,

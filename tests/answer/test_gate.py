@@ -65,3 +65,15 @@ def test_a_word_no_minutes_contain_is_a_signal_named_in_the_abstention(assistant
     q = read_question("防衛省は来年度の予算で何を求めましたか", assistant.index.lexical)
     assert assistant.answerer.gate.unseen_terms(q) == []
     assert not assistant.ask("防衛省は来年度の予算で何を求めましたか").abstained
+
+
+@pytest.mark.slow
+def test_a_decision_question_about_something_no_evidence_mentions_abstains(assistant):
+    """The record's decision line answers 「何が決定されましたか」, not 「…について何が決まりましたか」 about
+    something no evidence line is about (found by asking the running app as a newcomer would)."""
+    answer = assistant.ask("第14回会合で量子コンピューターの導入について何が決まりましたか")
+    assert answer.abstained and answer.abstention == ("answer_type_missing", "該当する決定事項の記載はありません")
+    for question in ("第14回会合では何が決定されましたか", "今回の会合で政策会議決定されたのは何ですか",
+                     "国際協調・貢献の取組みについて何が決定されましたか"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and any("政策会議決定された" in c.text for c in answer.citations), question
