@@ -311,9 +311,14 @@ def speakers_named(question: str, entries: list[CatalogEntry]) -> tuple[str, ...
     Only for questions about what someone said; 「岸田総理の答弁について市長は…」 names
     two, and both are kept (the retriever then ranks within their remarks).
     """
-    q = fold(question)
-    if not _STATEMENT.search(q):
+    if not _STATEMENT.search(fold(question)):
         return ()
+    return speakers_mentioned(question, entries)
+
+
+def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str, ...]:
+    """Speakers of ``entries`` the question mentions at all (full name, or surname and title)."""
+    q = fold(question)
     found: dict[str, None] = {}
     for e in entries:
         for (name, _role, _n), f in zip(e.speakers, e.folded_speakers):

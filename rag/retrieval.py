@@ -1,9 +1,11 @@
-"""Hybrid retrieval: dense (Chroma) + BM25, fused with reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma) + BM25, fused with reciprocal rank fusion, then reranked.
 
 RRF needs no score calibration between a cosine and a BM25 score, which
 matters because e5 cosines sit in a narrow band while BM25 is unbounded.
 The retriever is a LangChain ``BaseRetriever`` so chains and the UI can use it;
-``retrieve`` returns the richer ``Hit`` records the answerer needs.
+``retrieve`` returns the richer ``Hit`` records the answerer needs. In hybrid mode the fused
+candidates are reordered by ``rag.rerank`` (a model fitted on the dev sets); dense and BM25 modes
+stay single retrievers, so evals can show what each side contributes.
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ class HybridRetriever(BaseRetriever):
     candidates: int = 30
     mode: Mode = "hybrid"
     filters: Filters | None = None
+    reranker: Any = None  # rag.rerank.Reranker: orders the fused candidates in hybrid mode (None: RRF order)
 
     def retrieve(
         self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode | None = None,
@@ -73,7 +76,19 @@ class HybridRetriever(BaseRetriever):
         lex_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
         lex_score = dict(lexical)
         fused = rrf([[c.chunk_id for c, _ in dense], [cid for cid, _ in lexical]])
-        order = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+        if mode == "hybrid" and self.reranker is not None and fused:
+            for cid in fused:
+                if cid not in chunks:
+                    chunk = self.index.chunk(cid)
+                    if chunk is not None:  # lexical index ahead of the store; never cite what we cannot show
+                        chunks[cid] = chunk
+            ranked = self.reranker.rank(query, lexical_query or query, chunks,
+                                        {cid: (dense_rank[cid], dense_score[cid]) for cid in dense_rank},
+                                        {cid: (lex_rank[cid], lex_score[cid]) for cid in lex_rank})
+            fused = dict(ranked)
+            order = [cid for cid, _ in ranked[:k]]
+        else:
+            order = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
         hits = []
         for cid in order:
             chunk = chunks.get(cid) or self.index.chunk(cid)

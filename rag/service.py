@@ -14,6 +14,7 @@ from .domain import Answer, Filters, Hit
 from .errors import InputError
 from .index import MinutesIndex, Progress
 from .meetings import name_terms, resolve, speakers_named
+from .rerank import Reranker
 from .retrieval import HybridRetriever, Mode
 
 
@@ -27,7 +28,7 @@ class Assistant:
     @classmethod
     def open(cls, settings: Settings, index: MinutesIndex | None = None) -> "Assistant":
         index = index or MinutesIndex(settings)
-        retriever = HybridRetriever(index=index, k=settings.top_k, candidates=settings.candidates)
+        retriever = HybridRetriever(index=index, k=settings.top_k, candidates=settings.candidates, reranker=Reranker(index))
         return cls(settings, index, retriever, AnswerPipeline(index, writer=make_writer(settings)))
 
     def ensure_built(self, progress: Progress | None = None):

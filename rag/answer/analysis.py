@@ -43,6 +43,11 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
     (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees|members)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
      frozenset({"人", "名", "何", "人数", "数"})),
 )
+# Any question asking for a quantity (「何人」「何グラム」「いくら」「どれだけ増える」): its answer holds a number.
+# 「何」 before a counter (kanji or katakana), not 「何故」「何事」「何者」.
+QUANTITY_QUESTION = re.compile(r"何(?![故事処者等])[一-龥ァ-ヶー%]|いくら|どれ(?:だけ|くらい|ぐらい|ほど)|どの(?:くらい|ぐらい|程度)"
+                               r"|およそ|いくつ|how many|how much|how long|number of")
+NUMBER_TEXT = re.compile(r"[0-9〇一二三四五六七八九十百千万億]+")
 TIME_QUESTION = re.compile(r"何時|時刻|開会|開議|閉会|散会|what time|\bstart|\bfinish|\bend(?:ed)?\b")
 TIME_TEXT = re.compile(rf"(?:午前|午後)?\s*{_KNUM}+\s*時|\d{{1,2}}:\d{{2}}")
 DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")

@@ -1,5 +1,9 @@
-"""Fit the gate's relevance score on the dev question sets (``python -m rag calibrate``).
+"""Fit the reranker and the gate's relevance score on the dev question sets (``python -m rag calibrate``).
 
+First the reranker (rag/rerank.json): for every answerable dev question, the features of each
+fused candidate and whether it holds the question's evidence; a logistic model of "holds the
+evidence", reported against plain RRF by leave-one-document-out (each document's questions ranked
+by a model fitted without them). Then the gate, on hits ranked by that reranker:
 For every dev question that reaches the relevance rule (retrieval ran and no named guard
 fired), the gate's signals are read from a real index of that set's corpus, and a logistic
 regression is fitted to "answerable". The threshold is the one with the fewest errors on
@@ -7,7 +11,7 @@ the dev rows, false abstentions counting ``--abstain-cost`` times (a wrong abste
 an answer that exists; a wrong answer still shows verbatim, checkable excerpts).
 
 The held-out set (evals/heldout.jsonl) is never read here: it measures the fit.
-Writes rag/answer/gate.json (weights, threshold, what it was fitted on, dev error counts).
+Writes rag/rerank.json and rag/answer/gate.json (weights, what they were fitted on, dev figures).
 """
 from __future__ import annotations
 
@@ -26,17 +30,24 @@ DEV_SETS = (
 )
 
 
-def collect(settings: Settings, dataset: str, corpus: tuple[str, ...]) -> list[dict]:
-    """One row per question of ``dataset``: label, guard code (or None) and the gate's signals."""
-    from ..answer.analysis import read_question
-    from ..answer.evidence import gather
-    from ..domain import Answer
-    from ..evals import corpus_settings, read_dataset
+def open_dev_set(settings: Settings, corpus: tuple[str, ...]):
+    """An assistant over a fresh index of one dev set's corpus (in ``settings.data_dir``)."""
+    from ..evals import corpus_settings
     from ..service import Assistant
 
     paths = [(PROJECT_DIR / p).resolve() for p in corpus]
     assistant = Assistant.open(corpus_settings(settings, paths))
     assistant.index.ingest(paths)
+    return assistant
+
+
+def collect(assistant, dataset: str) -> list[dict]:
+    """One row per question of ``dataset``: label, guard code (or None) and the gate's signals."""
+    from ..answer.analysis import read_question
+    from ..answer.evidence import gather
+    from ..domain import Answer
+    from ..evals import read_dataset
+
     gate = assistant.answerer.gate
     rows = []
     for item in read_dataset(PROJECT_DIR / dataset).items:
@@ -59,6 +70,104 @@ def collect(settings: Settings, dataset: str, corpus: tuple[str, ...]) -> list[d
     return rows
 
 
+def collect_rerank(assistant, dataset: str) -> list[dict]:
+    """One row per answerable question that reaches retrieval: each fused candidate's features and
+    whether it holds one of the question's evidence strings (the same pool the app reranks)."""
+    from ..evals import normalise, read_dataset
+    from ..rerank import Reranker, RerankModel
+
+    class Recording(Reranker):
+        def features(self, *args, **kwargs):
+            rows = super().features(*args, **kwargs)
+            last.clear()
+            last.update(rows)
+            return rows
+
+    last: dict[str, list[float]] = {}
+    saved = assistant.retriever.reranker
+    assistant.retriever.reranker = Recording(assistant.index, model=RerankModel.rrf())
+    try:
+        out = []
+        for item in read_dataset(PROJECT_DIR / dataset).items:
+            if not item.answerable:
+                continue
+            last.clear()
+            assistant.search(item.question)
+            if not last:
+                continue  # abstained before retrieval (a meeting that is not indexed)
+            evidence = [normalise(e) for e in item.evidence]
+            cands = []
+            for cid, features in last.items():
+                chunk = assistant.index.chunk(cid)
+                held = chunk is not None and any(e in normalise(chunk.text) for e in evidence)
+                cands.append({"id": cid, "features": features, "relevant": held})
+            out.append({"set": dataset, "id": item.id, "source": item.source or dataset, "candidates": cands})
+        return out
+    finally:
+        assistant.retriever.reranker = saved
+
+
+def _logistic(X, y, l2: float, sample_weight=None):
+    """L2-regularised logistic regression by Newton steps; the last column of ``X`` is the bias (not shrunk)."""
+    import numpy as np
+
+    w = np.zeros(X.shape[1])
+    sw = np.ones(len(y)) if sample_weight is None else sample_weight
+    reg = np.eye(X.shape[1]) * l2
+    reg[-1, -1] = 0.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
+        grad = X.T @ (sw * (p - y)) + reg @ w
+        hess = X.T @ (X * (sw * p * (1 - p))[:, None]) + reg
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def fit_rerank(rows: list[dict], l2: float = 1.0) -> tuple[list[float], float]:
+    """Pointwise logistic model of "this candidate holds the evidence", classes balanced (one
+    relevant candidate among ~40 per question)."""
+    import numpy as np
+
+    X = np.array([c["features"] for r in rows for c in r["candidates"]], dtype=float)
+    y = np.array([1.0 if c["relevant"] else 0.0 for r in rows for c in r["candidates"]])
+    pos = max(y.sum(), 1.0)
+    sw = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * max(len(y) - pos, 1.0)))
+    w = _logistic(np.hstack([X, np.ones((len(X), 1))]), y, l2, sw)
+    return [round(float(v), 4) for v in w[:-1]], round(float(w[-1]), 4)
+
+
+def _evidence_rank(row: dict, model) -> int | None:
+    order = sorted(row["candidates"], key=lambda c: -model.score(c["features"]))
+    return next((i for i, c in enumerate(order, 1) if c["relevant"]), None)
+
+
+def _figures(ranks: list[int | None]) -> dict:
+    """Share of questions whose evidence is ranked first and in the top 5, and the MRR."""
+    n = max(len(ranks), 1)
+    found = [r for r in ranks if r]
+    return {"at_1": round(sum(r == 1 for r in found) / n, 3), "at_5": round(sum(r <= 5 for r in found) / n, 3),
+            "mrr": round(sum(1 / r for r in found) / n, 3), "questions": len(ranks)}
+
+
+def rank_figures(rows: list[dict], model) -> dict:
+    return _figures([_evidence_rank(r, model) for r in rows])
+
+
+def leave_one_document_out(rows: list[dict]) -> dict:
+    """Each document's questions ranked by a model fitted on the other documents' questions."""
+    from ..rerank import RerankModel
+
+    ranks = []
+    for source in sorted({r["source"] for r in rows}):
+        weights, bias = fit_rerank([r for r in rows if r["source"] != source])
+        model = RerankModel(tuple(weights), bias)
+        ranks += [_evidence_rank(r, model) for r in rows if r["source"] == source]
+    return _figures(ranks)
+
+
 def fit(rows: list[dict], abstain_cost: float = 2.0, l2: float = 0.05, margin: float = 0.25) -> dict:
     """Logistic regression (L2, Newton steps) on the rows the relevance rule decides, and the threshold."""
     import numpy as np
@@ -67,17 +176,7 @@ def fit(rows: list[dict], abstain_cost: float = 2.0, l2: float = 0.05, margin: f
     X = np.array([r["signals"] for r in use], dtype=float)
     y = np.array([1.0 if r["answerable"] else 0.0 for r in use])
     Xb = np.hstack([X, np.ones((len(X), 1))])
-    w = np.zeros(Xb.shape[1])
-    reg = np.eye(Xb.shape[1]) * l2
-    reg[-1, -1] = 0.0  # the bias is not shrunk
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-Xb @ w))
-        grad = Xb.T @ (p - y) + reg @ w
-        hess = Xb.T @ (Xb * (p * (1 - p))[:, None]) + reg
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    w = _logistic(Xb, y, l2)
     z = Xb @ w
     # A threshold must clear every answerable dev question by ``margin`` (in logits) to count it
     # as answered: with few unanswerable rows, a boundary squeezed between two dev questions
@@ -110,19 +209,41 @@ def fit(rows: list[dict], abstain_cost: float = 2.0, l2: float = 0.05, margin: f
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from ..answer.gate import FEATURES, MODEL_PATH
+    from ..rerank import FEATURES as RERANK_FEATURES, MODEL_PATH as RERANK_PATH, RerankModel, rerank_model
 
-    if args.from_rows:  # refit from signals written by an earlier --rows (same code, no index needed)
+    today = dt.date.today().isoformat()
+    if args.from_rows:  # refit the gate from signals written by an earlier --rows (no index needed)
         rows = [json.loads(line) for line in Path(args.from_rows).read_text(encoding="utf-8").splitlines() if line.strip()]
     else:
-        rows = []
-        for dataset, corpus in DEV_SETS:
-            rows += collect(settings, dataset, corpus)
+        assistants = [(dataset, open_dev_set(settings, corpus)) for dataset, corpus in DEV_SETS]
+        rerank_rows = [r for dataset, a in assistants for r in collect_rerank(a, dataset)]
+        weights, bias = fit_rerank(rerank_rows)
+        model = RerankModel(tuple(weights), bias)
+        rerank_out = {
+            "features": list(RERANK_FEATURES), "weights": weights, "bias": bias,
+            "questions": len(rerank_rows),
+            "dev_rrf": rank_figures(rerank_rows, RerankModel.rrf()),
+            "dev_leave_one_document_out": leave_one_document_out(rerank_rows),
+            "fitted_on": [d for d, _ in DEV_SETS], "fitted": today,
+            "note": "fitted by `python -m rag calibrate` on the dev sets only; evals/heldout.jsonl measures it",
+        }
+        print("reranker, dev questions (evidence ranked first / in the top 5 / MRR): plain RRF "
+              f"{rerank_out['dev_rrf']}, fitted model, leave-one-document-out {rerank_out['dev_leave_one_document_out']}")
+        if args.dry_run:
+            print(json.dumps(rerank_out, ensure_ascii=False, indent=2))
+        else:
+            RERANK_PATH.write_text(json.dumps(rerank_out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            rerank_model.cache_clear()
+            print(f"wrote {RERANK_PATH}")
+        for _, a in assistants:  # the gate is fitted on the hits the new reranker gives
+            a.retriever.reranker._model = model
+        rows = [r for dataset, a in assistants for r in collect(a, dataset)]
     result = fit(rows, args.abstain_cost)
     out = {
         "features": list(FEATURES),
         **result,
         "fitted_on": [d for d, _ in DEV_SETS],
-        "fitted": dt.date.today().isoformat(),
+        "fitted": today,
         "note": "fitted by `python -m rag calibrate` on the dev sets only; evals/heldout.jsonl measures it",
     }
     if args.rows:
@@ -140,8 +261,9 @@ def _calibrate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--abstain-cost", type=float, default=2.0,
                    help="how many wrong answers one wrong abstention is worth when choosing the threshold (default 2)")
     p.add_argument("--rows", metavar="FILE", help="also write the per-question signals (JSONL)")
-    p.add_argument("--from-rows", metavar="FILE", help="fit on the signals of an earlier --rows file instead of re-reading them")
+    p.add_argument("--from-rows", metavar="FILE", help="refit the gate only, on the signals of an earlier --rows file (the reranker is left as it is)")
     p.add_argument("--dry-run", action="store_true", help="print the fit, do not write rag/answer/gate.json")
 
 
-__all__ = ["DEV_SETS", "cmd_calibrate", "collect", "fit"]
+__all__ = ["DEV_SETS", "cmd_calibrate", "collect", "collect_rerank", "fit", "fit_rerank", "leave_one_document_out",
+           "open_dev_set", "rank_figures"]

@@ -1,0 +1,35 @@
+"""Evidence (rag.answer.evidence.gather): record chunks the question asks for, and the retriever's order."""
+from __future__ import annotations
+
+from rag.answer.analysis import Question
+from rag.answer.evidence import gather
+from rag.domain import Hit
+
+from invented_minutes import BRIEFING, HEADER, TARGET
+
+
+class _Index:
+    @staticmethod
+    def chunks_of(meeting_id: str, kind: str):
+        return [HEADER] if kind == "header" else []
+
+
+def _question(intents: tuple[str, ...]) -> Question:
+    return Question("q", "q", True, (), {}, intents)
+
+
+def test_a_record_chunk_the_retriever_did_not_return_comes_first():
+    ev = gather(_Index(), _question(("date",)), [Hit(TARGET, 0.9), Hit(BRIEFING, 0.5)])
+    assert [e.chunk for e in ev] == [HEADER, TARGET, BRIEFING]
+    assert [e.n for e in ev] == [1, 2, 3] and ev[0].hit is None and ev[1].hit.chunk is TARGET
+
+
+def test_a_record_chunk_the_retriever_returned_keeps_its_rank():
+    """「…の報告によると、次の交渉はいつ」: the reranker put the remark first, the header second."""
+    ev = gather(_Index(), _question(("date",)), [Hit(TARGET, 0.9), Hit(HEADER, 0.6)])
+    assert [e.chunk for e in ev] == [TARGET, HEADER]
+
+
+def test_no_intent_no_routing():
+    ev = gather(_Index(), _question(()), [Hit(TARGET, 0.9)])
+    assert [e.chunk for e in ev] == [TARGET]
