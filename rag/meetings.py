@@ -202,7 +202,7 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
         said.append(label)
     if ref.dates:
         matching = _exact_first([e for e in candidates if (not e.date and unknown_ok)
-                                 or any(e.date == d or (d.startswith("--") and e.date.endswith(d[1:])) for d in ref.dates)],
+                                 or any(e.date == d or (d.startswith("--") and bool(e.date) and e.date.endswith(d[1:])) for d in ref.dates)],
                                 lambda e: bool(e.date))
         if not matching:
             shown = "・".join(_date_label(d) for d in ref.dates)

@@ -70,3 +70,11 @@ def test_english_questions_name_bodies_by_their_place():
 def test_english_dates_and_ordinals(question, numbers, dates):
     ref = parse_reference(question)
     assert ref.numbers == numbers and ref.dates == dates
+
+
+def test_a_month_and_day_among_undated_minutes():
+    """An undated meeting (a page that states no date) is neither matched nor a crash when a
+    question gives only a month and day (it crashed with AttributeError on None)."""
+    catalog = CATALOG + [entry("aomo12", "青森市議会", None)]
+    res = resolve("12月10日の本会議では何が決まりましたか", catalog, lambda phrase: True)
+    assert res.meeting_ids == ("sumi12",)
