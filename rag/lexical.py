@@ -728,6 +728,14 @@ class LexicalIndex:
 
     # -- metadata queries ------------------------------------------------------
 
+    def meta_values(self, key: str) -> tuple:
+        """The distinct values one metadata field takes (values of deleted chunks may linger)."""
+        with self._lock:
+            snap = self._snapshot()
+            if key not in snap.meta_keys:
+                return ()
+            return tuple(snap.meta_values[snap.meta_keys.index(key)])
+
     def ids_matching(self, filters: Filters | None) -> list[str]:
         """Ids of the chunks ``filters`` lets through (``Filters.matches`` semantics)."""
         snap = self._snapshot()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .domain import Meeting, fold
@@ -67,7 +68,7 @@ _DATE_EN_RE = re.compile(
     rf"(?<![0-9])([0-9]{{1,2}})\s+({'|'.join(_MONTHS_EN)})\s+((?:19|20)[0-9]{{2}})"
     rf"|({'|'.join(_MONTHS_EN)})\s+([0-9]{{1,2}}),?\s+((?:19|20)[0-9]{{2}})", re.IGNORECASE)
 # last character of the words numbering documents, not meetings: 議案 陳情 請願 報告 諮問 認定 承認 同意 (会議案)
-_DOCUMENT_ENDINGS = set("案情願告問認定意")
+_DOCUMENT_ENDINGS = set("案情願告問認定意算例則書令")  # 議案 陳情 請願 報告 … 予算 条例 規則 意見書 政令
 _MONTH_DAY_RE = re.compile(rf"(?<![年0-9])({NUM})\s*月\s*({NUM})\s*日")
 _YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!度)")
 # A phrase naming a meeting body: 「文部科学委員会」「墨田区議会」「本会議」「中央環境審議会」
@@ -100,8 +101,9 @@ def parse_reference(question: str) -> MeetingRef:
     numbers = []
     for m in _NUMBER_RE.finditer(q):
         if m.group(1):
-            if m.group(2) == "号" and m.start() > 0 and q[m.start() - 1] in _DOCUMENT_ENDINGS:
-                continue  # 「議案第70号」「陳情第3号」: a document's number, not the meeting's
+            before = q[: m.start()].rstrip(" (")
+            if m.group(2) == "号" and before and before[-1] in _DOCUMENT_ENDINGS:
+                continue  # 「議案第70号」「陳情第3号」「補正予算(第6号)」: a document's number, not the meeting's
             n = kanji_number(m.group(1))
             if n is not None:
                 numbers.append((n, m.group(2)))
@@ -330,3 +332,11 @@ def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str,
                     found[name] = None
                     break
     return tuple(found)
+
+
+def organisations_named(question: str, organisations: Iterable[str]) -> tuple[str, ...]:
+    """Organisations recorded for remarks (a 議事要旨's 「警察」「防衛省」) that the question names as
+    the one speaking: 「警察は」「防衛省が」「総務省から」「警察として」 — not 「防衛省について」."""
+    q = fold(question)
+    return tuple(o for o in dict.fromkeys(organisations)
+                 if o and len(fold(o)) >= 2 and re.search(re.escape(fold(o)) + r"(?:は|が|から|として|では)", q))

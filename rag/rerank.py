@@ -5,8 +5,8 @@ remark that answers often sits at rank 6–15 of both retrievers, below procedur
 repeat the question's words. The reranker reads, for each of the ~40 fused candidates, a few
 cheap facts (both ranks, the cosine's distance to the best one, the BM25 score, how much of the
 question's topic the chunk and its best sentence hold, a number when a quantity is asked, the
-record part a metadata question asks for, the length, the presiding officer, a speaker the
-question names) and scores them with a logistic model fitted on the dev question sets only
+record part a metadata question asks for, the length, the presiding officer, a speaker or
+organisation the question names) and scores them with a logistic model fitted on the dev question sets only
 (``python -m rag calibrate``, rag/rerank.json). The held-out set never chooses its weights.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ class RerankModel:
         return self.bias + sum(w * x for w, x in zip(self.weights, features))
 
     @classmethod
-    def rrf(cls) -> "RerankModel":
+    def rrf(cls) -> RerankModel:
         """Plain reciprocal rank fusion: what the fitting starts from, and what it is compared with."""
         return cls(tuple(1.0 if f in ("dense_rrf", "lexical_rrf") else 0.0 for f in FEATURES), 0.0)
 
@@ -91,7 +91,13 @@ class Reranker:
                  dense: dict[str, tuple[int, float]], lexical: dict[str, tuple[int, float]]) -> dict[str, list[float]]:
         """One feature row per candidate id. ``topic_query``: the question less the words that only
         name its meeting (what BM25 searched), whose terms say what the question is about."""
-        from .answer.analysis import NUMBER_TEXT, QUANTITY_QUESTION, detect_intents, read_question, INTENT_KIND
+        from .answer.analysis import (
+            INTENT_KIND,
+            NUMBER_TEXT,
+            QUANTITY_QUESTION,
+            detect_intents,
+            read_question,
+        )
         from .lexical import normalize
         from .meetings import speakers_mentioned
 
@@ -101,6 +107,7 @@ class Reranker:
         wants_number = bool(QUANTITY_QUESTION.search(normalize(question).lower()))
         meeting_ids = {c.meeting_id for c in chunks.values()}
         named = set(speakers_mentioned(question, [e for e in self.index.catalog() if e.meeting_id in meeting_ids]))
+        folded_q = normalize(question)
         cosines = [s for _, s in dense.values()]
         top_cos = max(cosines, default=0.0)
         floor_cos = min(cosines, default=0.0)
@@ -127,7 +134,8 @@ class Reranker:
                 float(chunk.kind in parts),
                 math.log(max(len(chunk.text), 10)) / 6.0,
                 float(any(p in role for p in PRESIDING)),
-                float(bool(chunk.speaker) and chunk.speaker in named),
+                float((bool(chunk.speaker) and chunk.speaker in named)
+                      or (bool(chunk.organisation) and normalize(chunk.organisation) in folded_q)),
             ]
         return rows
 

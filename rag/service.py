@@ -13,7 +13,7 @@ from .config import Settings
 from .domain import Answer, Filters, Hit
 from .errors import InputError
 from .index import MinutesIndex, Progress
-from .meetings import name_terms, resolve, speakers_named
+from .meetings import name_terms, organisations_named, resolve, speakers_named
 from .rerank import Reranker
 from .retrieval import HybridRetriever, Mode
 
@@ -71,6 +71,12 @@ class Assistant:
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
             hits = self.retriever.retrieve(question, k=k, filters=replace(filters or Filters(), speakers=named), mode=mode,
                                            lexical_query=lexical_query)
+        elif not (filters and filters.organisations):
+            # a 議事要旨 names the organisation, not the person: 「それについて警察は？」 asks what 警察 said
+            orgs = organisations_named(question, self.index.lexical.meta_values("organisation"))
+            if orgs:
+                hits = self.retriever.retrieve(question, k=k, filters=replace(filters or Filters(), organisations=orgs),
+                                               mode=mode, lexical_query=lexical_query)
         if not hits:
             hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode, lexical_query=lexical_query)
         return hits, resolution.meeting_ids

@@ -48,7 +48,10 @@ def test_ask_json(env, capsys, seed_text):
     _check_schema(obj, seed_text)
     assert obj["id"] is None and not obj["abstained"]
     assert obj["citations"][0]["n"] == 1 and "防護システムの整備" in obj["citations"][0]["text"]
-    assert len(obj["contexts"]) == 5
+    # 「防衛省は」 names who speaks: retrieval keeps to that organisation's remarks
+    assert obj["contexts"] and all(h["organisation"] == "防衛省" for h in obj["contexts"])
+    assert main(["ask", "--json", "概算要求で各府省は何を求めましたか"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["contexts"]) == 5
 
 
 def test_ask_batch_jsonl_and_plain_lines(env, capsys, tmp_path, seed_text):

@@ -22,10 +22,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reas
 
 # Raised 2026-11-27 after the answer pipeline (fitted gate, session months, document numbers,
 # English place names, RRF k = 5, topic-word excerpts): measured 0.783 / 0.700 / 0.917 / 0.050.
-MIN_RECALL_AT_5 = 0.78
-MIN_CITATION_HIT = 0.70
-MIN_ABSTENTION_ACCURACY = 0.91
-MAX_FALSE_ABSTENTION = 0.05
+# Reset 2026-11-27 when the split grew from 72 to 120 questions (48 new ones, 6 of them unanswerable
+# traps: a figure or date the minutes do not give about a topic they discuss), with the reranker:
+# measured on the 120: 0.804 / 0.745 / 0.833 / 0.029. On the original 72 the same code measures
+# 0.800 / 0.750 / 0.917 / 0.050, each at or above the floors it replaced.
+MIN_RECALL_AT_5 = 0.80
+MIN_CITATION_HIT = 0.74
+MIN_ABSTENTION_ACCURACY = 0.83
+MAX_FALSE_ABSTENTION = 0.03
 
 
 @pytest.fixture(scope="module")

@@ -431,3 +431,11 @@ def test_unreadable_index_file_is_a_rag_error(tmp_path, chunks, damage):
     path.write_bytes(b"not an index" if damage == "garbage" else data[: len(data) // 2])
     with pytest.raises(RagError, match="re-ingest"):
         LexicalIndex(tmp_path)
+
+
+def test_meta_values_lists_a_fields_distinct_values():
+    idx = LexicalIndex()
+    idx.upsert(["a", "b", "c"], ["警察として", "防衛省としては", "議長"],
+               [{"organisation": "警察"}, {"organisation": "防衛省"}, {}])
+    assert set(idx.meta_values("organisation")) == {"警察", "防衛省"}
+    assert idx.meta_values("no_such_field") == ()

@@ -25,6 +25,8 @@ CATALOG = [
     "墨田区議会の議案第70号で、補正後の予算の総額はいくらですか",
     "陳情第3号の審査結果はどうなりましたか",
     "会議案第1号の提出者は誰ですか",
+    "令和6年度一般会計補正予算（第6号）では歳入歳出にいくら追加されましたか",
+    "市税条例第3号の改正は何ですか",
 ])
 def test_a_documents_number_is_not_a_meetings_number(question):
     assert parse_reference(question).numbers == ()
@@ -78,3 +80,12 @@ def test_a_month_and_day_among_undated_minutes():
     catalog = CATALOG + [entry("aomo12", "青森市議会", None)]
     res = resolve("12月10日の本会議では何が決まりましたか", catalog, lambda phrase: True)
     assert res.meeting_ids == ("sumi12",)
+
+
+def test_organisations_named_as_the_one_speaking():
+    from rag.meetings import organisations_named
+
+    orgs = ("警察", "防衛省", "総務省", "")
+    assert organisations_named("それについて警察は？", orgs) == ("警察",)
+    assert organisations_named("防衛省が概算要求で求めたものと、総務省からの説明は", orgs) == ("防衛省", "総務省")
+    assert organisations_named("防衛省について、他の出席者はどう述べましたか", orgs) == ()

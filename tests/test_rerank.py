@@ -12,7 +12,7 @@ from rag.lexical import LexicalIndex
 from rag.rerank import FEATURES, MODEL_PATH, Reranker, RerankModel, rerank_model
 
 sys.path.insert(0, str(Path(__file__).parent / "answer"))
-from invented_minutes import BRIEFING, CLOSING, HEADER, MEETING_ID, OPENING, TARGET  # noqa: E402
+from invented_minutes import BRIEFING, CLOSING, HEADER, MEETING_ID, OPENING, TARGET
 
 CHUNKS = {c.chunk_id: c for c in (HEADER, OPENING, TARGET, BRIEFING, CLOSING)}
 

@@ -51,7 +51,12 @@ NUMBER_TEXT = re.compile(r"[0-9〇一二三四五六七八九十百千万億]+")
 TIME_QUESTION = re.compile(r"何時|時刻|開会|開議|閉会|散会|what time|\bstart|\bfinish|\bend(?:ed)?\b")
 TIME_TEXT = re.compile(rf"(?:午前|午後)?\s*{_KNUM}+\s*時|\d{{1,2}}:\d{{2}}")
 DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
-DATE_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
+DAY_QUESTION = re.compile(r"何日|日付|what date|which day")  # a day is asked for: a month alone does not answer
+DAY_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
+# when something other than the meeting happens: a date, a month or year (「来年4月頃」「令和6年度中」), or
+# a period word (「年内」「下旬」「来春」)
+DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年|月|日)|来年|今年|本年|年内|年度内|年度末|年明け|上旬|中旬|下旬|来月|今月|来週|今週"
+                       r"|[来今](?:春|夏|秋|冬)")
 DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
 # 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
 WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
@@ -85,7 +90,11 @@ def read_question(question: str, lexical) -> Question:
 
 
 def is_japanese(text: str) -> bool:
-    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+    """Written in Japanese: any kana/kanji, unless Latin letters outnumber them more than three to
+    one (「…why was the ordinance (音更町立保育園条例) abolished?」 is an English question)."""
+    japanese = sum("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return japanese > 0 and japanese * 3 >= latin
 
 
 def detect_intents(question: str) -> list[str]:
@@ -100,6 +109,38 @@ def detect_intents(question: str) -> list[str]:
     if "attendees" in found and STATEMENT_QUESTION.search(q):
         found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list
     return found
+
+
+# What is left of a question about the meeting itself once its name, the event words
+# (開催, 開会, 会議…) and the date/place words are taken away: 「第14回会合はいつ開催されましたか」
+# leaves nothing, 「…本会議で、…屋内遊戯場はいつ開業する予定と説明されましたか」 most of its weight.
+# Dev sets: questions answered by the meeting's header leave ≤ 0.27 of their IDF weight, the
+# others ≥ 0.41.
+MAX_REST_ABOUT_MEETING = 0.35
+
+
+def _event_tokens() -> frozenset[str]:
+    words = ABOUT_MEETING + INTENTS["date"] + INTENTS["place"] + tuple(DATE_WORDS) + ("開く", "行う", "行われる")
+    return frozenset(t for w in words for t in tokenize(w))
+
+
+_EVENT_TOKENS: frozenset[str] | None = None
+
+
+def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[str] | frozenset[str]) -> bool:
+    """Does a date/place question ask about the meeting itself (its header answers), rather than
+    about something the meeting discussed? ``meeting_terms``: tokens of the meeting's name and body."""
+    global _EVENT_TOKENS
+    q = unicodedata.normalize("NFKC", question).lower()
+    if not any(k in q for k in ABOUT_MEETING):
+        return False
+    total = sum(weights.values())
+    if not total or not is_japanese(question):
+        return True  # an English question's words are mostly stop words: the event word decides
+    if _EVENT_TOKENS is None:
+        _EVENT_TOKENS = _event_tokens()
+    rest = sum(w for t, w in weights.items() if t not in meeting_terms and t not in _EVENT_TOKENS and not t.isdigit())
+    return rest / total <= MAX_REST_ABOUT_MEETING
 
 
 def asks_for_speaker(question: str) -> bool:

@@ -20,21 +20,24 @@ from pathlib import Path
 from ..chunking import units
 from ..domain import Chunk, Hit, fold
 from ..errors import ConfigError
+from ..index import speaker_prefix
 from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize
-from ..meetings import name_terms, parse_reference
+from ..meetings import name_terms, parse_reference, speakers_mentioned
 from .analysis import (
-    ABOUT_MEETING,
     ANSWER_TYPES,
     DATE_QUESTION,
     DATE_TEXT,
     DATE_WORDS,
+    DAY_QUESTION,
+    DAY_TEXT,
     GENERIC_ATTENDANCE,
     GENERIC_ORGS,
     ORG_IN_QUESTION,
     STATEMENT_QUESTION,
     WHO_QUESTION,
     Question,
+    about_meeting,
     detect_intents,
     term_coverage,
 )
@@ -173,8 +176,8 @@ class Gate:
             for name in self._attendee_names(candidates):
                 if name in re.sub(r"\s+", "", q) and not any(name in t for t, c in zip(texts, candidates) if c.kind == "remark"):
                     return "speaker_not_named", f"議事要旨では発言者の氏名が記されていないため、{name}氏の発言は特定できません"
-        about_meeting = any(k in q for k in ABOUT_MEETING)
-        missing = self._typed_answer_missing(q, weights, candidates, about_meeting, japanese)
+        about = about_meeting(q, weights, self.meeting_terms(candidates))
+        missing = self._typed_answer_missing(q, weights, candidates, about, japanese)
         if missing:
             return "answer_type_missing", missing
         role = self._absent_role(q, candidates)
@@ -221,7 +224,7 @@ class Gate:
         asked = [(has, what, words, True) for asks, has, what, words in ANSWER_TYPES if asks.search(q)]
         if DATE_QUESTION.search(q) and not about_meeting:
             # the meeting's own date line (the header) dates nothing else
-            asked.append((DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), False))
+            asked.append((DAY_TEXT if DAY_QUESTION.search(q) else DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), False))
         if not asked:
             return None
         meeting_terms = self.meeting_terms(candidates)
@@ -234,7 +237,9 @@ class Gate:
                 parts = units(c)
                 for i, u in enumerate(parts):
                     if has.search(normalize(u.text)):
-                        windows.append(" ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
+                        # with who says it (「角倉次長は…いつ頃…と説明しましたか」: the name and role are the
+                        # record's, not the remark's words)
+                        windows.append(speaker_prefix(c) + " ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
             # an English question shares no words with Japanese minutes: only the type can be checked
             if not windows or (japanese and topic and max(term_coverage(w, topic) for w in windows) < self.thresholds.min_typed_coverage):
                 return f"{what}の記載はありません"
@@ -268,6 +273,9 @@ class Gate:
         roles = [fold(r or "") for m in meetings for _, r, _ in m.speakers()]
         if not roles:  # summary minutes name no speakers: nothing to check
             return None
+        ids = {m.meeting_id for m in meetings}
+        if speakers_mentioned(q, [e for e in self.index.catalog() if e.meeting_id in ids]):
+            return None  # 「中条きよし議員は」: a speaker of the meeting by name; the minutes may record no role
         qf = fold(q)
         for word in ROLE_WORDS:
             if len(word) >= 2 and re.search(rf"(?<![一-龥]){word}(?:は|が|から)", qf) and not any(word in r for r in roles):

@@ -1,11 +1,11 @@
 """Evidence (rag.answer.evidence.gather): record chunks the question asks for, and the retriever's order."""
 from __future__ import annotations
 
+from invented_minutes import BRIEFING, HEADER, TARGET
+
 from rag.answer.analysis import Question
 from rag.answer.evidence import gather
 from rag.domain import Hit
-
-from invented_minutes import BRIEFING, HEADER, TARGET
 
 
 class _Index:

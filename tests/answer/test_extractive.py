@@ -1,11 +1,11 @@
 """The extractive writer's choice of excerpts (rag.answer.extractive)."""
 from __future__ import annotations
 
-from rag.answer.extractive import CITE_SHARE, ExtractiveWriter
-from rag.domain import Evidence, Hit
-
 from invented_minutes import BRIEFING, CLOSING, OPENING, TARGET
 from test_writer_contract import QUESTION, WEIGHTS, _Index
+
+from rag.answer.extractive import CITE_SHARE, ExtractiveWriter
+from rag.domain import Evidence, Hit
 
 
 def _cited(*scored) -> list:

@@ -77,3 +77,45 @@ def test_a_decision_question_about_something_no_evidence_mentions_abstains(assis
                      "国際協調・貢献の取組みについて何が決定されましたか"):
         answer = assistant.ask(question)
         assert not answer.abstained and any("政策会議決定された" in c.text for c in answer.citations), question
+
+
+_ROLE_MINUTES = """架空町議会　令和5年第3回定例会会議録（第2号）
+令和5年9月12日（火）午前10時開議
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○３番（高田みえ君）　防災倉庫の備蓄品について、更新の計画を伺います。備蓄食料の入替えはいつ行うのですか。
+○町長（森本二郎君）　防災倉庫の備蓄食料は、毎年度、賞味期限の一年前に入れ替えております。
+○議長（川上一郎君）　以上で本日の日程は終了しました。
+"""
+
+
+@pytest.fixture(scope="module")
+def role_assistant(tmp_path_factory):
+    from conftest import make_settings
+
+    from rag.service import Assistant
+
+    folder = tmp_path_factory.mktemp("roles")
+    (folder / "kaso_2023_09_12.txt").write_text(_ROLE_MINUTES, encoding="utf-8")
+    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
+    assert a.index.ingest([folder]).ok
+    return a
+
+
+def test_a_role_no_speaker_has_is_named_in_the_abstention(role_assistant):
+    answer = role_assistant.ask("教育長は防災倉庫の備蓄食料について何と答弁しましたか")
+    assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "教育長" in answer.abstention[1]
+
+
+def test_a_member_named_by_name_is_not_an_absent_role(role_assistant):
+    """The minutes record no role for 高田みえ (a member speaks as 「３番」): 「高田みえ議員は」 names a
+    speaker, not a role nobody has (it abstained as 「議員の発言は記録にありません」)."""
+    answer = role_assistant.ask("高田みえ議員は防災倉庫の備蓄品について何と述べましたか")
+    assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), answer.abstention
+
+
+def test_a_date_asked_of_a_named_speaker_is_found_in_their_remark(role_assistant):
+    """The speaker's name and role are the record's, not the remark's words: the date guard reads
+    them with the remark (it abstained with 「該当する日付の記載はありません」)."""
+    answer = role_assistant.ask("町長の森本二郎氏は、備蓄食料をいつ入れ替えると答弁しましたか")
+    assert not answer.abstained, answer.abstention
+    assert any("一年前" in c.text for c in answer.citations)

@@ -1,0 +1,59 @@
+"""Reading a question (rag.answer.analysis): language, what it asks about, quantities and dates."""
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.analysis import (
+    DATE_TEXT,
+    DAY_TEXT,
+    QUANTITY_QUESTION,
+    about_meeting,
+    is_japanese,
+)
+from rag.lexical import tokenize
+
+
+@pytest.mark.parametrize("text, japanese", [
+    ("GSOCの新設について、どのような評価がありましたか", True),
+    ("PyCon JP Association運営会議#58で、新しい代表理事には誰が決まりましたか。", True),
+    ("At the Otofuke town assembly, why was the ordinance (音更町立保育園条例) being abolished?", False),
+    ("What did the police say about international cooperation?", False),
+    ("USB", False),
+])
+def test_language_is_the_majority_script(text, japanese):
+    assert is_japanese(text) is japanese
+
+
+def _weights(question: str) -> dict[str, float]:
+    return {t: 1.0 for t in tokenize(question)}
+
+
+@pytest.mark.parametrize("question, about", [
+    ("第14回会合はいつ開催されましたか", True),
+    ("墨田区議会の12月緊急議会はどこで開かれましたか", True),
+    ("音更町議会の本会議で、十勝川温泉に整備する子ども向け屋内遊戯場はいつ開業する予定と説明されましたか", False),
+    ("中央環境審議会第31回総会の報告によると、プラスチック条約の次の政府間交渉はいつ、どこの国で行われますか", False),
+    ("情報セキュリティの日は何月何日ですか", False),  # no meeting word at all
+    ("When was the meeting held?", True),
+])
+def test_about_the_meeting_or_about_something_it_discussed(question, about):
+    meeting = set(tokenize("墨田区議会 音更町議会 中央環境審議会 第31回総会 第14回会合 12月緊急議会"))
+    assert about_meeting(question, _weights(question), meeting) is about
+
+
+def test_dates_of_other_events_and_days():
+    for text in ("来年4月頃に閣議決定を目指して", "令和6年度中に", "年内に取りまとめ", "12月25日", "1月下旬"):
+        assert DATE_TEXT.search(text), text
+    assert not DATE_TEXT.search("3点ほど質問します")
+    assert DAY_TEXT.search("12 月 25 日") and not DAY_TEXT.search("来年4月頃")
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("家庭ごみの排出量は何グラムまで減らしますか", True),
+    ("支給対象はおよそどれだけ増えますか", True),
+    ("How many people attended?", True),
+    ("何故延期したのですか", False),
+    ("何が決まりましたか", False),
+])
+def test_quantity_questions(question, asks):
+    assert bool(QUANTITY_QUESTION.search(question.lower())) is asks
