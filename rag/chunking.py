@@ -3,13 +3,18 @@
 One chunk per remark (split at sentence boundaries only when a remark is
 long), plus one each for the meeting header (title, date, place), the
 attendee list, the agenda (with the secretariat's explanation) and each
-decision. Chunk text is always a verbatim slice of the source text.
+decision, and "note" chunks for what no remark holds in a transcript (the closing line and
+signatures after the last remark, 「休憩（午前１０時４８分）」 lines between remarks). Chunk text is
+always a verbatim slice of the source text.
 """
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 
 from .domain import Chunk, Meeting, Span, content_id
+from .layouts.japanese import NUM
 
 MAX_CHUNK_CHARS = 400  # e5-small reads 512 tokens; ~400 Japanese characters stay well inside
 
@@ -110,6 +115,15 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
             )
     for decision in meeting.decisions:
         add(decision.start, decision.end, "decision", decision.section)
+    if meeting.layout != "numbered-summary":
+        # what follows the last remark: 「（午後４時３７分　閉会）」, 「散会（午後３時２５分）」, signatures.
+        # No remark holds it, and without a chunk the closing time could never be found. A "note", not
+        # a "header": retrieved when asked for, not routed to (nor ranked as) every date question's record.
+        for start, end in _trailer_pieces(meeting, text, max_chars, chunks):
+            add(start, end, "note", "閉会")
+        # 「閉会（午後３時２５分）」「午後２時休憩」 as headings between remarks: in no remark either
+        for line in _uncovered_clock_lines(meeting, text, chunks):
+            add(line.start, line.end, "note", "時刻")
     return chunks
 
 
@@ -127,6 +141,40 @@ def _header_pieces(meeting: Meeting, text: str, max_chars: int) -> list[tuple[in
             lines.append(extra)
     lines.sort(key=lambda ln: ln.start)
     return _pack(lines, max_chars) or [(meeting.title_span.start, meeting.title_span.end)]
+
+
+_DIVIDER = re.compile(r"^[\s\-―－─━═=＝*＊・◇◆○〇~～_]*$")
+
+
+def _trailer_pieces(meeting: Meeting, text: str, max_chars: int, chunks: list[Chunk]) -> list[tuple[int, int]]:
+    """Line-packed pieces of the text after the meeting's last chunk (dividers dropped)."""
+    if not meeting.remarks:
+        return []
+    lo, hi = meeting.extent or (0, len(text))
+    last = max(c.end for c in chunks)
+    lines = [ln for ln in split_lines(text[last:hi], last) if not _DIVIDER.match(ln.text)]
+    return _pack(lines, max_chars)
+
+
+_EVENTS = "開会|開議|再開|散会|閉会|休憩|延会"
+_CLOCK_LINE = re.compile(
+    rf"(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分|半)?\s*(?:{_EVENTS})"
+    rf"|(?:{_EVENTS})\s*\(\s*(?:午前|午後)?\s*{NUM}\s*時\s*(?:{NUM}\s*分|半)?\s*\)")
+
+
+def _uncovered_clock_lines(meeting: Meeting, text: str, chunks: list[Chunk]) -> list[Span]:
+    """Short lines stating when the sitting opened, paused or closed that no chunk holds."""
+    lo, hi = meeting.extent or (0, len(text))
+    spans = sorted((c.start, c.end) for c in chunks)
+    starts = [a for a, _ in spans]
+    found = []
+    for ln in split_lines(text[lo:hi], lo):
+        if len(ln.text) > 40 or not _CLOCK_LINE.search(unicodedata.normalize("NFKC", ln.text)):
+            continue
+        i = bisect.bisect_right(starts, ln.start) - 1
+        if not any(a <= ln.start < b for a, b in spans[max(i - 3, 0) : i + 1]):
+            found.append(ln)
+    return found
 
 
 def _paragraph_units(text: str, offset: int, by_line: bool) -> list[Span]:

@@ -144,7 +144,7 @@ class MinutesIndex:
         return Chunk.from_metadata(chunk_id, text, meta)
 
     def chunks_of(self, meeting_id: str, kind: str) -> list[Chunk]:
-        """One meeting's chunks of a kind ("header", "attendees", "agenda", "remark", "decision"), in order."""
+        """One meeting's chunks of a kind ("header", "attendees", "agenda", "remark", "decision", "note"), in order."""
         found = [self.chunk(cid) for cid in self.lexical.ids_matching(Filters(meeting_ids=(meeting_id,)))]
         return sorted((c for c in found if c is not None and c.kind == kind), key=lambda c: c.start)
 

@@ -52,3 +52,30 @@ def test_units_of_list_chunks_are_lines(seed_meeting, seed_text):
     lines = units(attendees)
     assert lines[0].text == "町村 信孝\t内閣官房長官"
     assert all(seed_text[u.start : u.end] == u.text for u in lines)
+
+
+_CLOSING_MINUTES = """架空町議会　令和5年第3回定例会会議録（第2号）
+令和5年9月12日（火）午前10時開議
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○３番（高田みえ君）　防災倉庫の備蓄品について、更新の計画を伺います。
+休憩（午前１０時４８分）
+○町長（森本二郎君）　防災倉庫の備蓄食料は、毎年度入れ替えております。
+○議長（川上一郎君）　以上で本日の日程は終了しました。
+（午後　３時２５分　閉会）
+　地方自治法第１２３条第２項の規定により署名する。
+"""
+
+
+def test_the_closing_line_and_clock_lines_between_remarks_are_chunks():
+    """No remark holds 「（午後３時２５分　閉会）」 or a 「休憩（…）」 heading; without a chunk the
+    closing time could never be retrieved (two dev questions asked for it)."""
+    from rag.parsing import parse_minutes
+
+    meeting = parse_minutes(_CLOSING_MINUTES, "kaso.txt")
+    chunks = chunk_meeting(meeting, _CLOSING_MINUTES)
+    late = [c for c in chunks if c.kind == "note"]  # not "header": never routed to every date question
+    assert all(_CLOSING_MINUTES[c.start:c.end] == c.text for c in late)
+    texts = [c.text for c in late]
+    assert any("閉会" in t and "署名" in t for t in texts), texts  # the trailer: closing line and signature
+    assert "休憩（午前１０時４８分）" in texts
+    assert not any("休憩" in c.text for c in chunks if c.kind == "remark")

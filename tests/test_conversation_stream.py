@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 QUESTION = "防衛省は概算要求で何を求めましたか"
 QUOTE = "防護システムの整備、サイバー攻撃対処手法の研究、セキュリティ要員育成等について各府省では最大の要求を行っている"
 SUPPORTED = f"防衛省は、平成 20 年度概算要求において「{QUOTE}」と述べました。[1]"
-INVENTED = "防衛省は月面基地の建設も求めました。[2]"
+INVENTED = "防衛省は月面基地の建設も求めました。[1]"  # cites the one evidence item: 「防衛省は」 keeps retrieval to its remarks
 
 
 def assistant_writing(built_settings, reply: str):

@@ -33,3 +33,4 @@ def test_a_record_chunk_the_retriever_returned_keeps_its_rank():
 def test_no_intent_no_routing():
     ev = gather(_Index(), _question(()), [Hit(TARGET, 0.9)])
     assert [e.chunk for e in ev] == [TARGET]
+
