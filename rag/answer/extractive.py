@@ -189,7 +189,11 @@ class ExtractiveWriter:
                 return parts[min(lines) : max(lines) + 1], best  # the agenda item(s) asked about
             return parts, max(best, 0.5 if intent_match else 0.0)
         # prose: a remark of ordinary length is cited whole; a long one by its best sentence,
-        # widened to the better-matching neighbour while the excerpt stays short
+        # widened to the better-matching neighbour while the excerpt stays short. When no sentence
+        # shares a word with the question (an English question, a paraphrase), nothing says which
+        # sentence answers: the chunk is cited whole, as the first-ranked one is.
+        if not any(scores):
+            max_chars = max(max_chars, LEAD_EXCERPT_CHARS)
         if len(chunk.text) <= max_chars:
             return parts, max(scores)
         best = max(range(len(parts)), key=lambda i: (scores[i], -i))

@@ -1,7 +1,7 @@
 """The extractive writer's choice of excerpts (rag.answer.extractive)."""
 from __future__ import annotations
 
-from invented_minutes import BRIEFING, CLOSING, OPENING, TARGET
+from invented_minutes import BRIEFING, CLOSING, HEADER, OPENING, TARGET
 from test_writer_contract import QUESTION, WEIGHTS, _Index
 
 from rag.answer.extractive import CITE_SHARE, ExtractiveWriter
@@ -22,3 +22,25 @@ def test_later_items_are_cited_when_ranked_nearly_as_strongly_as_the_first():
 
 def test_the_first_item_is_cited_however_weakly_ranked():
     assert _cited((BRIEFING, 0.01), (TARGET, 0.001)) == [BRIEFING]
+
+
+def test_a_long_chunk_sharing_no_word_with_the_question_is_cited_whole():
+    """Term overlap picks a long remark's best sentences; with no overlap at all (an English
+    question) nothing says which sentence answers, so the chunk is cited whole, not its first 200
+    characters (the evidence of three dev questions was cut off)."""
+    from dataclasses import replace
+
+    from invented_minutes import TEXT
+
+    start = TEXT.index("ただいまから")
+    end = TEXT.index("作成してください。") + len("作成してください。")
+    long = replace(TARGET, chunk_id="long", text=TEXT[start:end], start=start, end=end)
+    assert len(long.text) > 200
+    ev = [Evidence(1, HEADER, Hit(HEADER, 1.0)), Evidence(2, long, Hit(long, 0.9))]  # the header has nothing to cite
+    draft = ExtractiveWriter(_Index()).draft("What is the target of the plan?", ev, False, {})
+    texts = {c.chunk.chunk_id: c.text for claim in draft.claims for c in claim.citations}
+    assert texts["long"] == long.text
+    # with a word in common, the excerpt is the matching part of it
+    draft = ExtractiveWriter(_Index()).draft(QUESTION, ev, True, WEIGHTS)
+    texts = {c.chunk.chunk_id: c.text for claim in draft.claims for c in claim.citations}
+    assert "long" in texts and len(texts["long"]) <= 200
