@@ -42,6 +42,9 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
      frozenset({"票", "票数", "賛成", "反対", "何", "数", "投票", "総数"})),
     (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees|members)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
      frozenset({"人", "名", "何", "人数", "数"})),
+    (re.compile(r"何%|何パーセント|何割|(?:率|割合)は(?:どれ|いくら|何)|what percentage|what share|what rate"),
+     re.compile(rf"{_KNUM}+\s*(?:%|パーセント|割|ポイント)"), "割合",
+     frozenset({"率", "割合", "何", "パーセント", "%", "割", "どれ", "位", "いくら"})),
 )
 # Any question asking for a quantity (「何人」「何グラム」「いくら」「どれだけ増える」): its answer holds a number.
 # 「何」 before a counter (kanji or katakana), not 「何故」「何事」「何者」.

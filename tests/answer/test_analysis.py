@@ -57,3 +57,12 @@ def test_dates_of_other_events_and_days():
 ])
 def test_quantity_questions(question, asks):
     assert bool(QUANTITY_QUESTION.search(question.lower())) is asks
+
+
+def test_percentages_are_an_answer_type():
+    from rag.answer.analysis import ANSWER_TYPES
+
+    asks, has, what, _ = next(t for t in ANSWER_TYPES if t[2] == "割合")
+    assert asks.search("落札率は何％と説明されましたか") and asks.search("投票率はどれくらいでしたか")
+    assert not asks.search("落札者は誰ですか")
+    assert has.search("落札率は86.9%") and has.search("約3割") and not has.search("落札した")

@@ -119,3 +119,8 @@ def test_a_date_asked_of_a_named_speaker_is_found_in_their_remark(role_assistant
     answer = role_assistant.ask("町長の森本二郎氏は、備蓄食料をいつ入れ替えると答弁しましたか")
     assert not answer.abstained, answer.abstention
     assert any("一年前" in c.text for c in answer.citations)
+
+
+def test_a_percentage_no_remark_gives_abstains_with_its_type(role_assistant):
+    answer = role_assistant.ask("防災倉庫の備蓄食料の入替えの実施率は何％と答弁されましたか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "割合" in answer.abstention[1]
