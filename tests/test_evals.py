@@ -450,3 +450,14 @@ def test_page_lists_bad_dataset_lines(page):
     assert listing[1].startswith("evals/broken.jsonl 3行目: evidence が索引の議事録に見つかりません")
     assert at.code[0].proto.wrap_lines
     assert not at.subheader  # no report for an unusable dataset
+
+
+@pytest.mark.parametrize("name", ["dev.jsonl", "corpus_dev.jsonl", "heldout.jsonl", "heldout_b.jsonl"])
+def test_every_shipped_set_is_well_formed(name):
+    """Format only (evidence against the corpus is checked where the index is built)."""
+    from rag.evals import read_dataset
+
+    ds = read_dataset(ROOT / "evals" / name)
+    assert len({i.id for i in ds.items}) == len(ds.items) >= 48
+    if name != "dev.jsonl":  # the multi-document sets say which file each question is about
+        assert all(i.source for i in ds.items)
