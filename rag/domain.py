@@ -206,7 +206,8 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its fused score and per-retriever ranks (1-based, None if absent)."""
+    """A retrieved chunk with its score (hybrid: the reranker's probability; one retriever: its fused
+    rank score) and per-retriever ranks (1-based, None if absent)."""
 
     chunk: Chunk
     score: float

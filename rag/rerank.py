@@ -20,11 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from .domain import Chunk
+from .retrieval import RRF_K  # the rank features are the fusion's two terms
 
 FEATURES = ("dense_rrf", "lexical_rrf", "cosine_gap", "bm25", "coverage", "sentence_coverage",
             "number", "no_number", "record_part", "length", "presiding", "speaker_named")
 MODEL_PATH = Path(__file__).with_name("rerank.json")
-RRF_K = 5  # the same constant as the fusion (rag.retrieval): the rank features are its two terms
 PRESIDING = ("議長", "委員長", "会長", "座長", "部会長")
 
 
