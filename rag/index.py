@@ -254,7 +254,7 @@ class MinutesIndex:
             if twin is not None:  # the same minutes under another name: indexing it twice would cite it twice
                 report.duplicates.append((source, twin))
                 continue
-            if self._unchanged(source, [m for m, _ in meetings]):
+            if self._unchanged(source, meetings):
                 report.unchanged.append(source)
                 continue
             for n, (meeting, text) in enumerate(meetings):
@@ -415,18 +415,21 @@ class MinutesIndex:
         except ValueError:
             return str(path.resolve())
 
-    def _unchanged(self, source: str, meetings: list[Meeting]) -> bool:
-        """Every meeting of the file is stored with the same content, and nothing else is."""
-        if set(self.records.ids_for_source(source)) != {m.meeting_id for m in meetings}:
+    def _unchanged(self, source: str, meetings: list[tuple[Meeting, str]]) -> bool:
+        """Every meeting of the file is stored with the same content and the same chunks, and
+        nothing else is (a newer parser or chunker re-indexes the file on the next ingest)."""
+        if set(self.records.ids_for_source(source)) != {m.meeting_id for m, _ in meetings}:
             return False
-        for m in meetings:
+        for m, _ in meetings:
             stored = self.records.get(m.meeting_id)
             if not stored or stored[0].content_hash != m.content_hash or stored[0] != m:
                 return False
         # indexed means indexed everywhere: a kill between the vector and the BM25 write leaves a
         # file whose chunks one store lacks, and it is then indexed again, not called unchanged
         in_store = set(self.store.ids_for_source(source))
-        return bool(in_store) and in_store == set(self.lexical.ids_where(source=source))
+        if not in_store or in_store != set(self.lexical.ids_where(source=source)):
+            return False
+        return in_store == {c.chunk_id for m, text in meetings for c in chunk_meeting(m, text)}
 
     @staticmethod
     def _minutes_in(folder: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:

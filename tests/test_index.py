@@ -236,3 +236,34 @@ def test_an_unreadable_folder_given_to_ingest_is_an_error_naming_it(hash_setting
     monkeypatch.setattr(os, "scandir", scandir)
     report = MinutesIndex(hash_settings).ingest([folder])
     assert not report.added and [str(e) for e in report.errors] == [f"{folder}: folder cannot be read: Permission denied"]
+
+
+_TRANSCRIPT = """架空町議会　令和5年第3回定例会会議録（第2号）
+令和5年9月12日（火）午前10時開議
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○町長（森本二郎君）　防災倉庫の備蓄食料は、毎年度入れ替えております。
+○議長（川上一郎君）　以上で本日の日程は終了しました。
+（午後　３時２５分　閉会）
+"""
+
+
+def test_a_newer_chunker_reindexes_an_unchanged_file(hash_settings, tmp_path, monkeypatch):
+    """Chunks are part of what "unchanged" means: an index built by an older chunker (here one
+    without the closing-line note) is re-chunked on the next ingest, no --rebuild needed."""
+    import rag.index as index_module
+    from rag.chunking import chunk_meeting
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "kaso.txt").write_text(_TRANSCRIPT, encoding="utf-8")
+    monkeypatch.setattr(index_module, "chunk_meeting",
+                        lambda m, text: [c for c in chunk_meeting(m, text) if c.kind != "note"])
+    idx = MinutesIndex(hash_settings)
+    assert idx.ingest([folder]).added
+    assert not any("閉会" in idx.lexical.get(cid)[0] for cid in idx.lexical.ids())
+    assert idx.ingest([folder]).unchanged  # same code: nothing to do
+    monkeypatch.setattr(index_module, "chunk_meeting", chunk_meeting)
+    report = idx.ingest([folder])
+    assert report.added and not report.unchanged
+    assert any("閉会" in idx.lexical.get(cid)[0] for cid in idx.lexical.ids())
+    assert idx.ingest([folder]).unchanged
