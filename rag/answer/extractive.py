@@ -75,7 +75,8 @@ class ExtractiveWriter:
             chunk = chunks[0]
             meeting = self._meeting_by_id(chunk.meeting_id)
             kind = meeting.kind if meeting else "議事録"
-            when = "、".join(x for x in ((meeting.date_original if meeting else None), chunk.date) if x)
+            # 「令和5年6月12日（月）、2023-06-12」; once when the minutes wrote the date as ISO already
+            when = "、".join(dict.fromkeys(x for x in ((meeting.date_original if meeting else None), chunk.date) if x))
             return (
                 f"{chunk.meeting}" + (f"（{when}）" if when else "") + f"の{kind}には、次の記載があります。"
                 if japanese

@@ -44,3 +44,27 @@ def test_a_long_chunk_sharing_no_word_with_the_question_is_cited_whole():
     draft = ExtractiveWriter(_Index()).draft(QUESTION, ev, True, WEIGHTS)
     texts = {c.chunk.chunk_id: c.text for claim in draft.claims for c in claim.citations}
     assert "long" in texts and len(texts["long"]) <= 200
+
+
+def test_the_lead_line_names_a_date_once_when_the_minutes_wrote_it_as_iso():
+    from invented_minutes import MEETING_ID, TEXT, source_text
+
+    class _Meeting:
+        kind = "会議録"
+        date_original = "2023-06-12"  # as an HTML export writes it; the chunk's date is the same
+
+    class _IsoIndex:
+        class records:  # noqa: N801 - stands in for the index's record store
+            @staticmethod
+            def get(meeting_id):
+                return (_Meeting(), TEXT) if meeting_id == MEETING_ID else None
+
+        lexical = None
+
+        @staticmethod
+        def source_text(chunk):
+            return source_text(chunk.meeting_id)
+
+    ev = [Evidence(1, TARGET, Hit(TARGET, 1.0))]
+    draft = ExtractiveWriter(_IsoIndex()).draft(QUESTION, ev, True, WEIGHTS)
+    assert "（2023-06-12）" in draft.lead and "2023-06-12、2023-06-12" not in draft.lead
