@@ -150,7 +150,7 @@ def _trailer_pieces(meeting: Meeting, text: str, max_chars: int, chunks: list[Ch
     """Line-packed pieces of the text after the meeting's last chunk (dividers dropped)."""
     if not meeting.remarks:
         return []
-    lo, hi = meeting.extent or (0, len(text))
+    hi = meeting.extent[1] if meeting.extent else len(text)
     last = max(c.end for c in chunks)
     lines = [ln for ln in split_lines(text[last:hi], last) if not _DIVIDER.match(ln.text)]
     return _pack(lines, max_chars)

@@ -5,6 +5,7 @@ the gate and the writers read them from here, so a question is read one way ever
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -122,27 +123,24 @@ def detect_intents(question: str) -> list[str]:
 MAX_REST_ABOUT_MEETING = 0.35
 
 
+@functools.lru_cache(maxsize=1)
 def _event_tokens() -> frozenset[str]:
+    """Tokens of the words that say a meeting took place, when and where (tokenised once)."""
     words = ABOUT_MEETING + INTENTS["date"] + INTENTS["place"] + tuple(DATE_WORDS) + ("開く", "行う", "行われる")
     return frozenset(t for w in words for t in tokenize(w))
-
-
-_EVENT_TOKENS: frozenset[str] | None = None
 
 
 def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[str] | frozenset[str]) -> bool:
     """Does a date/place question ask about the meeting itself (its header answers), rather than
     about something the meeting discussed? ``meeting_terms``: tokens of the meeting's name and body."""
-    global _EVENT_TOKENS
     q = unicodedata.normalize("NFKC", question).lower()
     if not any(k in q for k in ABOUT_MEETING):
         return False
     total = sum(weights.values())
     if not total or not is_japanese(question):
         return True  # an English question's words are mostly stop words: the event word decides
-    if _EVENT_TOKENS is None:
-        _EVENT_TOKENS = _event_tokens()
-    rest = sum(w for t, w in weights.items() if t not in meeting_terms and t not in _EVENT_TOKENS and not t.isdigit())
+    events = _event_tokens()
+    rest = sum(w for t, w in weights.items() if t not in meeting_terms and t not in events and not t.isdigit())
     return rest / total <= MAX_REST_ABOUT_MEETING
 
 

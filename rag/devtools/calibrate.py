@@ -10,7 +10,7 @@ regression is fitted to "answerable". The threshold is the one with the fewest e
 the dev rows, false abstentions counting ``--abstain-cost`` times (a wrong abstention hides
 an answer that exists; a wrong answer still shows verbatim, checkable excerpts).
 
-The held-out set (evals/heldout.jsonl) is never read here: it measures the fit.
+The held-out sets (evals/heldout.jsonl, evals/heldout_b.jsonl) are never read here: they measure the fit.
 Writes rag/rerank.json and rag/answer/gate.json (weights, what they were fitted on, dev figures).
 """
 from __future__ import annotations
@@ -209,7 +209,9 @@ def fit(rows: list[dict], abstain_cost: float = 2.0, l2: float = 0.05, margin: f
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from ..answer.gate import FEATURES, MODEL_PATH
-    from ..rerank import FEATURES as RERANK_FEATURES, MODEL_PATH as RERANK_PATH, RerankModel, rerank_model
+    from ..rerank import FEATURES as RERANK_FEATURES
+    from ..rerank import MODEL_PATH as RERANK_PATH
+    from ..rerank import Reranker, RerankModel, rerank_model
 
     today = dt.date.today().isoformat()
     if args.from_rows:  # refit the gate from signals written by an earlier --rows (no index needed)
@@ -236,7 +238,7 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
             rerank_model.cache_clear()
             print(f"wrote {RERANK_PATH}")
         for _, a in assistants:  # the gate is fitted on the hits the new reranker gives
-            a.retriever.reranker._model = model
+            a.retriever.reranker = Reranker(a.index, model=model)
         rows = [r for dataset, a in assistants for r in collect(a, dataset)]
     result = fit(rows, args.abstain_cost)
     out = {
