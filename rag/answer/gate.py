@@ -187,9 +187,7 @@ class Gate:
             # 「…を務めたのは誰」: some line of the evidence (an attendee line, an agenda line, or a
             # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
             # question asks beyond "who attended" and the meeting's own name
-            meeting_terms = self.meeting_terms(candidates)
-            specific = {t: w for t, w in weights.items()
-                        if t not in GENERIC_ATTENDANCE and t not in meeting_terms and not t.isdigit()}
+            specific = self._specific(weights, candidates, GENERIC_ATTENDANCE)
             def about(chunk: Chunk, line_text: str) -> bool:
                 # a roster line names its person and title and little else: one shared term is
                 # enough; a remark must be about the question as a typed answer's context is
@@ -203,9 +201,7 @@ class Gate:
             # 「…について何が決まりましたか」: the record's decision/agenda lines answer what was decided,
             # not whether anything was decided *about that*; some evidence line must be about it,
             # as an amount's context must be (the attendee guard above is the same mechanism)
-            meeting_terms = self.meeting_terms(candidates)
-            specific = {t: w for t, w in weights.items()
-                        if t not in RECORD_WORDS and t not in meeting_terms and not t.isdigit()}
+            specific = self._specific(weights, candidates, RECORD_WORDS)
             if specific and not any(term_coverage(line.text, specific) >= self.thresholds.min_typed_coverage
                                     for c in candidates for line in units(c)):
                 what = "決定事項" if "decision" in record else "議題"
@@ -227,9 +223,8 @@ class Gate:
             asked.append((DAY_TEXT if DAY_QUESTION.search(q) else DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), False))
         if not asked:
             return None
-        meeting_terms = self.meeting_terms(candidates)
         for has, what, words, header_ok in asked:
-            topic = {t: w for t, w in weights.items() if t not in words and t not in meeting_terms and not t.isdigit()}
+            topic = self._specific(weights, candidates, words)
             windows = []  # each sentence holding the type, with its neighbours (the amount's context)
             for c in candidates:
                 if c.kind == "header" and not header_ok:
@@ -244,6 +239,13 @@ class Gate:
             if not windows or (japanese and topic and max(term_coverage(w, topic) for w in windows) < self.thresholds.min_typed_coverage):
                 return f"{what}の記載はありません"
         return None
+
+    def _specific(self, weights: dict[str, float], candidates: list[Chunk], generic) -> dict[str, float]:
+        """The question's terms that say what it is about, less the ``generic`` words of what it asks
+        for (「いくら」, 「出席」, 「決定」), the meeting's name and bare numbers: the terms a line
+        holding the answer must be about (the amount, attendee and decision guards share it)."""
+        meeting_terms = self.meeting_terms(candidates)
+        return {t: w for t, w in weights.items() if t not in generic and t not in meeting_terms and not t.isdigit()}
 
     def topic_weights(self, q: Question, candidates: list[Chunk]) -> dict[str, float]:
         """The question's weighted terms less the words that only name the meeting
