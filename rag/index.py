@@ -254,11 +254,12 @@ class MinutesIndex:
             if twin is not None:  # the same minutes under another name: indexing it twice would cite it twice
                 report.duplicates.append((source, twin))
                 continue
-            if self._unchanged(source, meetings):
+            chunked = [chunk_meeting(meeting, text) for meeting, text in meetings]  # once: compared, then indexed
+            if self._unchanged(source, [m for m, _ in meetings], {c.chunk_id for cs in chunked for c in cs}):
                 report.unchanged.append(source)
                 continue
-            for n, (meeting, text) in enumerate(meetings):
-                parsed.append((meeting, text, chunk_meeting(meeting, text), n == len(meetings) - 1))
+            for n, ((meeting, text), chunks) in enumerate(zip(meetings, chunked)):
+                parsed.append((meeting, text, chunks, n == len(meetings) - 1))
 
         total = sum(len(chunks) for _, _, chunks, _ in parsed)
         done = 0
@@ -415,12 +416,12 @@ class MinutesIndex:
         except ValueError:
             return str(path.resolve())
 
-    def _unchanged(self, source: str, meetings: list[tuple[Meeting, str]]) -> bool:
-        """Every meeting of the file is stored with the same content and the same chunks, and
+    def _unchanged(self, source: str, meetings: list[Meeting], chunk_ids: set[str]) -> bool:
+        """Every meeting of the file is stored with the same content and exactly ``chunk_ids``, and
         nothing else is (a newer parser or chunker re-indexes the file on the next ingest)."""
-        if set(self.records.ids_for_source(source)) != {m.meeting_id for m, _ in meetings}:
+        if set(self.records.ids_for_source(source)) != {m.meeting_id for m in meetings}:
             return False
-        for m, _ in meetings:
+        for m in meetings:
             stored = self.records.get(m.meeting_id)
             if not stored or stored[0].content_hash != m.content_hash or stored[0] != m:
                 return False
@@ -429,7 +430,7 @@ class MinutesIndex:
         in_store = set(self.store.ids_for_source(source))
         if not in_store or in_store != set(self.lexical.ids_where(source=source)):
             return False
-        return in_store == {c.chunk_id for m, text in meetings for c in chunk_meeting(m, text)}
+        return in_store == chunk_ids
 
     @staticmethod
     def _minutes_in(folder: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:

@@ -160,6 +160,8 @@ def context_html(text: str, start: int, end: int, window: int | None = CONTEXT_C
     about ``window`` characters are shown (``None``: the whole text — or the meeting's ``extent``
     of a file holding several meetings — in a scrolling box).
     HTML-escaped, line breaks as <br> (one HTML line, so Markdown never reinterprets it)."""
+    from .inert import MARK_STYLE  # inert imports this module
+
     if window is None:
         lo, hi = extent or (0, len(text))
     else:
@@ -181,7 +183,7 @@ def context_html(text: str, start: int, end: int, window: int | None = CONTEXT_C
     body = (
         ("…<br>" if lo > 0 else "")
         + esc(before)
-        + '<mark style="background:#ffe08a;color:#111;padding:0 1px;">'
+        + f'<mark style="{MARK_STYLE}">'
         + esc(cited)
         + "</mark>"
         + esc(after)
@@ -197,12 +199,12 @@ def context_html(text: str, start: int, end: int, window: int | None = CONTEXT_C
 def snippet_html(excerpt: str) -> str:
     """A source card's collapsed excerpt: highlighted, inert (``inert.html_text``), one line (CSS ends
     it with …; the full excerpt is in the answer, and in its context when the card is opened)."""
-    from .inert import html_text
+    from .inert import MARK_STYLE, html_text
 
     style = ("margin:0;padding:0.1rem 0 0.1rem 0.7rem;border-left:3px solid #ffbf00;opacity:1;"
              "white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:0.92rem;")
     return (f'<blockquote class="source-snippet" style="{style}">'
-            f'<mark style="background:#ffe08a;color:#111;padding:0 1px;">{html_text(one_line(excerpt))}</mark></blockquote>')
+            f'<mark style="{MARK_STYLE}">{html_text(one_line(excerpt))}</mark></blockquote>')
 
 
 def _line_end(text: str, pos: int) -> int:

@@ -99,12 +99,12 @@ def make_client(settings: Settings):
         try:
             return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
         except Exception as exc:  # chromadb.errors.InternalError("... database is locked")
-            if "database is locked" not in str(exc) or waited >= OPEN_LOCK_WAIT_S:
-                if "database is locked" in str(exc):
-                    raise StoreUnavailableError(
-                        f"the index at {settings.chroma_dir} stayed locked by another process for "
-                        f"{OPEN_LOCK_WAIT_S:.0f} s; try again when it has finished") from None
+            if "database is locked" not in str(exc):
                 raise
+            if waited >= OPEN_LOCK_WAIT_S:
+                raise StoreUnavailableError(
+                    f"the index at {settings.chroma_dir} stayed locked by another process for "
+                    f"{OPEN_LOCK_WAIT_S:.0f} s; try again when it has finished") from None
             time.sleep(delay)
             waited += delay
             delay = min(delay * 2, 1.0)

@@ -111,8 +111,10 @@ def get_assistant() -> "Assistant":
 
     settings = Settings.from_env()
     key = _settings_key(settings)
-    if key in _OPENED and _slot(key, settings).built:  # the usual run: nothing to show
-        return _slot(key, settings).assistant
+    if key in _OPENED:
+        slot = _slot(key, settings)
+        if slot.built:  # the usual run: nothing to show
+            return slot.assistant
     holder = st.empty()
     status = None
     if key not in _OPENED:
