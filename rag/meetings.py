@@ -271,7 +271,7 @@ def _exact_first(matching: list[CatalogEntry], states_it) -> list[CatalogEntry]:
 
 def _body_named(entry: CatalogEntry, folded_question: str) -> bool:
     """The body's name is in the question, with or without its legal form (「一般社団法人」)."""
-    return any(f in folded_question for f in entry.folded_body_names)
+    return entry.body_named_in(folded_question)
 
 
 def name_terms(names: list[str]) -> set[str]:

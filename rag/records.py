@@ -96,6 +96,24 @@ class CatalogEntry:
                       r"特定非営利活動法人|NPO法人)\s*", "", self.body)
         return tuple(dict.fromkeys(f for f in (fold(self.body), fold(core)) if len(f) >= 2))
 
+    @cached_property
+    def _place_pattern(self):
+        """For a local assembly, the municipality it serves: 「墨田区の給付金」「音更町長は」 ask about
+        what 墨田区議会's / 音更町議会's minutes record. Not the tail of a longer place name
+        (「津市」 in 「大津市の」), though a prefecture may precede it (「東京都墨田区の」)."""
+        import re
+
+        place = re.fullmatch(r"(.+?[都道府県市区町村])議会", fold(self.body))
+        if not place:
+            return None
+        return re.compile(rf"(?<![一-龥々ぁ-んァ-ヶー])(?:[一-龥]{{1,3}}?[都道府県])?{re.escape(place.group(1))}")
+
+    def body_named_in(self, folded_question: str) -> bool:
+        """Whether the question names this meeting's body, or the municipality of a local assembly."""
+        if any(f in folded_question for f in self.folded_body_names):
+            return True
+        return self._place_pattern is not None and self._place_pattern.search(folded_question) is not None
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["speakers"] = [{"name": n, "role": r, "remarks": c} for n, r, c in self.speakers]

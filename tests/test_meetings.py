@@ -55,6 +55,18 @@ def test_a_session_month_that_is_not_indexed_is_missing():
     assert resolve("高砂市議会の令和5年5月の臨時会で報告されたことは", CATALOG, known).meeting_ids == ("taka05",)
 
 
+@pytest.mark.parametrize("question, ids", [
+    ("墨田区の給付金は1世帯当たりいくらですか", ("sumi12",)),
+    ("墨田区長は閉会のあいさつで何と述べましたか", ("sumi12",)),
+    ("東京都墨田区が計上した費用はいくらですか", ("sumi12",)),
+    ("高砂市の福祉総合相談センターは何年使う計画ですか", ("taka05",)),
+    ("大高砂市の計画は", ()),  # the tail of another place's name is not that place
+    ("給付金は1世帯当たりいくらですか", ()),
+])
+def test_a_municipality_names_its_assembly(question, ids):
+    assert resolve(question, CATALOG).meeting_ids == ids
+
+
 def test_english_questions_name_bodies_by_their_place():
     assert "takasago" in english_names("高砂市議会") and "sumida" in english_names("墨田区議会")
     res = resolve("At the Sumida ward assembly emergency session in December 2024, which committee examined the bill?",
