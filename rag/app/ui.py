@@ -343,13 +343,13 @@ def render_sources(ex: Exchange, key: str) -> None:
 
 
 REMOVED_NOTE = "検証で確認できなかった文を除きました。"
-FALLBACK_NOTE = "生成した回答を確認できなかったため、抜粋を示しています。"
 
 
 def verification_note(answer: "Answer") -> str:
-    """What verification did to a written (LLM) answer, in a line under it; "" for an extractive one."""
+    """What verification did to a written (LLM) answer, in a line under it; "" for an extractive one
+    and for a fallback, whose text already opens with why (nothing verified, or no model answered)."""
     if answer.fallback:
-        return FALLBACK_NOTE
+        return ""
     if answer.removed and answer.writer != "extractive":
         return REMOVED_NOTE
     return ""

@@ -96,7 +96,9 @@ def test_an_unverifiable_llm_answer_falls_back_with_a_note(built_settings):
     at = run_turn(writing(built_settings, "防衛省は「宇宙開発の予算を倍増する」と述べました。[1]"))
     msg = at.chat_message[0]
     assert "宇宙開発" not in msg.markdown[0].value and EXCERPT in msg.markdown[0].value
-    assert ":material/fact_check: 生成した回答を確認できなかったため、抜粋を示しています。" in [c.value for c in msg.caption]
+    # said once, in the answer's first line (not again in a caption under it)
+    assert msg.markdown[0].value.startswith("（生成した回答は根拠の抜粋で確かめられなかったため、抜粋のみを示します）")
+    assert not any(c.value.startswith(":material/fact_check:") for c in msg.caption)
 
 
 def test_an_unreachable_llm_falls_back_to_the_excerpts_and_says_why(built_settings):
@@ -117,6 +119,9 @@ def test_an_unreachable_llm_falls_back_to_the_excerpts_and_says_why(built_settin
     msg = at.chat_message[0]
     assert "cannot be reached" in msg.markdown[0].value and "抜粋のみを示します" in msg.markdown[0].value
     assert EXCERPT in msg.markdown[0].value
+    # the reason is that no model answered, not that its answer failed verification
+    assert not any("確認できなかった" in c.value or "確かめられなかった" in c.value for c in msg.caption)
+    assert "確かめられなかった" not in msg.markdown[0].value
 
 
 def test_the_sidebar_names_the_writer(built_settings, tmp_path, monkeypatch):
