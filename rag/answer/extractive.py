@@ -12,7 +12,7 @@ import unicodedata
 from typing import Sequence
 
 from ..chunking import units
-from ..domain import Chunk, Citation, Claim, Draft, Evidence, Span
+from ..domain import Chunk, Citation, Claim, Draft, Evidence, Span, fold
 from ..lexical import normalize
 from .analysis import (
     ANSWER_TYPES,
@@ -171,6 +171,20 @@ class ExtractiveWriter:
             if best == 0:
                 return (parts, 0.5) if "attendees" in intents else ([], 0.0)  # "who attended?": the list
             lines = {i for i, s in enumerate(scores) if s >= 0.8 * best}
+            # a heading (「社員総会」「出席説明員」「【政府】」) answers nothing by itself: it cites the
+            # list under it, up to the next heading
+            meeting = self._meeting_by_id(chunk.meeting_id)
+            names = [fold(a.name) for a in meeting.attendees] if meeting else []
+
+            def heading(line: str) -> bool:
+                return _is_heading(line) and not any(n and n in fold(line) for n in names)
+
+            for i in [i for i in lines if heading(parts[i].text)]:
+                j = i + 1
+                while j < len(parts) and j - i <= 5 and not heading(parts[j].text):
+                    if re.search(r"\w", parts[j].text):
+                        lines.add(j)
+                    j += 1
             # a member's line pulls in the 代理出席 line that follows it, and vice versa
             for i in list(lines):
                 if i + 1 < len(parts) and "代理" in parts[i + 1].text:
@@ -211,6 +225,14 @@ class ExtractiveWriter:
     def _meeting_by_id(self, meeting_id: str):
         found = self.index.records.get(meeting_id)
         return found[0] if found else None
+
+
+def _is_heading(line: str) -> bool:
+    """A roster line that may name a group, not people (「社員総会」「出席説明員」「【政府】」): short, no
+    list separators, no spaced name (「山田　太郎」), no number (「２２番」「（３２名）」); the caller
+    also rules out the meeting's attendee names (「山田太郎」)."""
+    text = unicodedata.normalize("NFKC", line).strip("*-・=#:： \t\n")
+    return 0 < len(text) <= 12 and not re.search(r"[,、，・/\d]|\s", text)
 
 
 def _words(item: tuple) -> str:

@@ -68,3 +68,42 @@ def test_the_lead_line_names_a_date_once_when_the_minutes_wrote_it_as_iso():
     ev = [Evidence(1, TARGET, Hit(TARGET, 1.0))]
     draft = ExtractiveWriter(_IsoIndex()).draft(QUESTION, ev, True, WEIGHTS)
     assert "（2023-06-12）" in draft.lead and "2023-06-12、2023-06-12" not in draft.lead
+
+
+def test_a_roster_heading_cites_the_list_under_it_not_itself():
+    """「社員総会に参加したのは誰ですか」 matches the heading 「社員総会」; the heading alone answers
+    nothing, so the names under it are cited with it (up to the next heading). A line that is an
+    attendee's own name is not a heading, so it does not pull in the names after it."""
+    from rag.domain import Attendee, Chunk, Span
+
+    text = ("出席者\n理事会\n* 理事: terada, yoshida\n社員総会\n* 社員: terada, iqbal, masuda\n"
+            "事務局\n山田太郎\n鈴木　花子\n")
+    roster = Chunk(chunk_id="roster", text=text, source="r.txt", start=0, end=len(text), meeting_id="m",
+                   meeting="運営会議 第1回", date="2023-02-24", section="出席者", kind="attendees")
+    name = text.index("山田太郎")
+
+    class _Meeting:
+        kind = "議事要旨"
+        date_original = None
+        attendees = (Attendee("山田太郎", "", Span("山田太郎", name, name + 4)),)
+
+    class _RosterIndex:
+        class records:  # noqa: N801 - stands in for the index's record store
+            @staticmethod
+            def get(meeting_id):
+                return (_Meeting(), text)
+
+        lexical = None
+
+        @staticmethod
+        def source_text(chunk):
+            return text
+
+    def cited(question: str, weights: dict) -> str:
+        draft = ExtractiveWriter(_RosterIndex()).draft(question, [Evidence(1, roster, Hit(roster, 1.0))], True, weights)
+        (citation,) = {c for claim in draft.claims for c in claim.citations}
+        assert text[citation.start:citation.end] == citation.text
+        return citation.text
+
+    assert cited("社員総会に参加したのは誰ですか", {"社員": 1.0, "総会": 2.0}) == "社員総会\n* 社員: terada, iqbal, masuda"
+    assert cited("山田太郎は出席しましたか", {"ヤマダ": 2.0, "タロウ": 2.0}) == "山田太郎"  # BM25 terms of a name
