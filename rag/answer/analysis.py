@@ -47,6 +47,12 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
      re.compile(rf"{_KNUM}+\s*(?:%|パーセント|割|ポイント)"), "割合",
      frozenset({"率", "割合", "何", "パーセント", "%", "割", "どれ", "位", "いくら"})),
 )
+# An amount or count per unit (「1世帯当たりいくら」「児童1人あたり」, "per household"): the total the minutes
+# give is not it; the sentence must say per what (「１人当たり５万円」「１世帯３万円」).
+_UNITS = r"(?:世帯|人|件|名|戸|台|回|日|か月|ヶ月|カ月|月|年|校|園|か所|箇所|平方メートル|㎡|トン)"
+PER_UNIT_QUESTION = re.compile(rf"{_UNITS}\s*(?:当たり|あたり|につき)|\bper (?:household|person|head|capita|child|student|"
+                               r"month|year|day|unit|case)\b|\beach (?:household|person|child)\b")
+PER_UNIT_TEXT = re.compile(rf"(?:当たり|あたり|につき|ごと|毎)|(?:1|一){_UNITS}\s*(?:に|で|、)?\s*[0-9〇一二三四五六七八九十百千万]")
 # Any question asking for a quantity (「何人」「何グラム」「いくら」「どれだけ増える」): its answer holds a number.
 # 「何」 before a counter (kanji or katakana), not 「何故」「何事」「何者」.
 QUANTITY_QUESTION = re.compile(r"何(?![故事処者等])[一-龥ァ-ヶー%]|いくら|どれ(?:だけ|くらい|ぐらい|ほど)|どの(?:くらい|ぐらい|程度)"

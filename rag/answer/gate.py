@@ -34,6 +34,8 @@ from .analysis import (
     GENERIC_ATTENDANCE,
     GENERIC_ORGS,
     ORG_IN_QUESTION,
+    PER_UNIT_QUESTION,
+    PER_UNIT_TEXT,
     STATEMENT_QUESTION,
     WHO_QUESTION,
     Question,
@@ -235,6 +237,8 @@ class Gate:
                         # with who says it (「角倉次長は…いつ頃…と説明しましたか」: the name and role are the
                         # record's, not the remark's words)
                         windows.append(speaker_prefix(c) + " ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
+            if header_ok and PER_UNIT_QUESTION.search(q):  # 「1世帯当たりいくら」: a total does not answer
+                windows = [w for w in windows if PER_UNIT_TEXT.search(normalize(w))]
             # an English question shares no words with Japanese minutes: only the type can be checked
             if not windows or (japanese and topic and max(term_coverage(w, topic) for w in windows) < self.thresholds.min_typed_coverage):
                 return f"{what}の記載はありません"

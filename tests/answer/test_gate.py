@@ -124,3 +124,34 @@ def test_a_date_asked_of_a_named_speaker_is_found_in_their_remark(role_assistant
 def test_a_percentage_no_remark_gives_abstains_with_its_type(role_assistant):
     answer = role_assistant.ask("防災倉庫の備蓄食料の入替えの実施率は何％と答弁されましたか")
     assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "割合" in answer.abstention[1]
+
+
+_BENEFIT_MINUTES = """架空市議会　令和5年第2回臨時会会議録（第1号）
+令和5年5月22日（月）午前10時開会
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○福祉部長（森本二郎君）　子育て世帯臨時給付金の給付事業は、補正額１億２，０００万円を計上し、対象は約２，４００世帯でございます。
+○３番（高田みえ君）　子育て世帯臨時給付金の申請の受付はいつからですか。
+○福祉部長（森本二郎君）　子育て世帯臨時給付金の申請の受付は、６月１日から開始いたします。
+"""
+
+
+@pytest.fixture(scope="module")
+def benefit_assistant(tmp_path_factory):
+    from conftest import make_settings
+
+    from rag.service import Assistant
+
+    folder = tmp_path_factory.mktemp("benefit")
+    (folder / "kaso_2023_05_22.txt").write_text(_BENEFIT_MINUTES, encoding="utf-8")
+    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
+    assert a.index.ingest([folder]).ok
+    return a
+
+
+def test_an_amount_per_unit_is_not_answered_by_a_total(benefit_assistant):
+    """「1世帯当たりいくら」: the minutes give the budget total and the number of households, not the
+    amount per household — a trap the amount guard passed (an amount about the same 給付金)."""
+    answer = benefit_assistant.ask("子育て世帯臨時給付金は1世帯当たりいくら支給されますか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "金額" in answer.abstention[1]
+    answer = benefit_assistant.ask("子育て世帯臨時給付金の給付事業の補正額はいくらですか")  # the total is stated
+    assert not answer.abstained and any("１億２，０００万円" in c.text for c in answer.citations)
