@@ -21,6 +21,12 @@ _SPEECH_NUMBER_RE = re.compile(r"^\d{1,4}\s*[:：]?$")
 _DECISION_RE = re.compile(
     r"[^。]*(?:可決|否決|承認|決定|採択|同意|認定|選任|許可)(?:すべきものと)?(?:されました|いたしました|することに決しました|と決しました|に決しました|されたものと)[^。]*。"
 )
+# The presiding officer opens an agenda item: 「日程第四　大麻取締法…法律案（内閣提出、衆議院送付）を議題といたします。」,
+# 「日程第二 …。日程第三 …。以上両案を一括して議題といたします。」
+_AGENDA_CALL_RE = re.compile(r"議題と(?:いた)?します|議題に供します")
+_AGENDA_ITEM_RE = re.compile(r"日程第\s*[0-9０-９一二三四五六七八九十百]+")
+_PRESIDING_ROLES = ("議長", "委員長", "会長", "座長", "部会長")
+AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, several bills at once) is cut with …
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
 
 
@@ -83,6 +89,9 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
             continue
         body = text[start:end]
         page = doc.page_at(start)
+        item = _announced_item(body, turn.role)
+        if item and (section == "発言" or _AGENDA_ITEM_RE.match(section)):
+            section = item  # 「日程第2及び日程第3」 (a page heading) says less than the item the chair names
         remarks.append(Remark(len(remarks) + 1, body, start, end, section, None, None, turn.speaker, turn.role, page))
         for m in _DECISION_RE.finditer(body):
             s, e = start + m.start(), start + m.end()
@@ -93,6 +102,24 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
         if heading:
             section = heading  # a heading after this turn applies to the next ones
     return remarks, decisions
+
+
+def _announced_item(body: str, role: str | None) -> str | None:
+    """The agenda item a presiding officer's remark opens, in the minutes' words from its first
+    「日程第N」 to 「…を議題といたします」 (cut at AGENDA_ITEM_CHARS); None for any other remark.
+    Later remarks stand under it until the next one (their ``section``), so 「…法律案はどのように
+    議決されましたか」 finds 「よって、本案は全会一致をもって可決されました。」."""
+    if not role or not any(r in role for r in _PRESIDING_ROLES):
+        return None
+    call = _AGENDA_CALL_RE.search(body)
+    first = _AGENDA_ITEM_RE.search(body)
+    if not call or not first or first.start() > call.start():
+        return None
+    item = re.sub(r"\s+", " ", nfkc(body[first.start() : call.start()])).strip()
+    item = re.sub(r"(?:。?\s*以上[^。]*?|を|、)*(?:一括して|一括)?$", "", item).strip(" 、。")
+    if len(item) > AGENDA_ITEM_CHARS:
+        item = item[: AGENDA_ITEM_CHARS - 1] + "…"
+    return item or None
 
 
 def _trim(text: str, start: int, end: int, headings: bool) -> tuple[int, int, str | None]:
