@@ -69,6 +69,9 @@ _DATE_EN_RE = re.compile(
     rf"|({'|'.join(_MONTHS_EN)})\s+([0-9]{{1,2}}),?\s+((?:19|20)[0-9]{{2}})", re.IGNORECASE)
 # last character of the words numbering documents, not meetings: 議案 陳情 請願 報告 諮問 認定 承認 同意 (会議案)
 _DOCUMENT_ENDINGS = set("案情願告問認定意算例則書令")  # 議案 陳情 請願 報告 … 予算 条例 規則 意見書 政令
+# a bill numbered by the assembly's own short prefix: 「（高議第22号）」「高予第17号」「報第3号」 (city initial +
+# 議/予/報/認/諮), not 「本会議第8号」
+_BILL_PREFIX_RE = re.compile(r"(?:^|[^一-龥])[一-龥]{0,2}[議予報認諮]$(?<!会議)")
 _MONTH_DAY_RE = re.compile(rf"(?<![年0-9])({NUM})\s*月\s*({NUM})\s*日")
 _YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!度)")
 # A phrase naming a meeting body: 「文部科学委員会」「墨田区議会」「本会議」「中央環境審議会」
@@ -102,8 +105,8 @@ def parse_reference(question: str) -> MeetingRef:
     for m in _NUMBER_RE.finditer(q):
         if m.group(1):
             before = q[: m.start()].rstrip(" (")
-            if m.group(2) == "号" and before and before[-1] in _DOCUMENT_ENDINGS:
-                continue  # 「議案第70号」「陳情第3号」「補正予算(第6号)」: a document's number, not the meeting's
+            if m.group(2) == "号" and before and (before[-1] in _DOCUMENT_ENDINGS or _BILL_PREFIX_RE.search(before)):
+                continue  # 「議案第70号」「陳情第3号」「補正予算(第6号)」「(高議第22号)」: a document's number, not the meeting's
             n = kanji_number(m.group(1))
             if n is not None:
                 numbers.append((n, m.group(2)))

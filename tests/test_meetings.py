@@ -27,6 +27,8 @@ CATALOG = [
     "会議案第1号の提出者は誰ですか",
     "令和6年度一般会計補正予算（第6号）では歳入歳出にいくら追加されましたか",
     "市税条例第3号の改正は何ですか",
+    "はしご付消防自動車の製造請負契約（高議第22号）はどの常任委員会に付託されましたか",
+    "高予第17号の補正予算で計上された額はいくらですか",
 ])
 def test_a_documents_number_is_not_a_meetings_number(question):
     assert parse_reference(question).numbers == ()
@@ -35,6 +37,7 @@ def test_a_documents_number_is_not_a_meetings_number(question):
 def test_a_meetings_number_still_is():
     assert parse_reference("参議院本会議第8号で何が可決されましたか").numbers == ((8, "号"),)
     assert parse_reference("第4回定例会第5号では").numbers == ((4, "回"), (5, "号"))
+    assert parse_reference("衆議院本会議第3号で何が可決されましたか").numbers == ((3, "号"),)
 
 
 @pytest.mark.parametrize("question, months", [
