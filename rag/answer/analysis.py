@@ -73,6 +73,10 @@ WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
 STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁|質問|説明し|報告し|say|said|state|remark|view|opinion|argue|ask|answer|explain")
 ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
 GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
+# How and when something was said, not what about (「…の冒頭で、…は何名と報告されましたか」): a line holding
+# the answer need not repeat them. Tokenised once (``framing_tokens``).
+FRAMING_WORDS = ("報告", "説明", "答弁", "述べる", "発言", "質問", "質疑", "言う", "話す", "示す", "挙げる", "触れる",
+                 "冒頭", "最初", "最後", "途中", "際", "中", "時点", "場合", "教える", "ください")
 # Attendance words that do not identify anyone: a "who" question needs more than these.
 GENERIC_ATTENDANCE = {"出席", "者", "会合", "会議", "第", "回", "参加", "人", "誰", "方", "代理", "代わり"}
 
@@ -130,9 +134,10 @@ MAX_REST_ABOUT_MEETING = 0.35
 
 
 @functools.lru_cache(maxsize=1)
-def _event_tokens() -> frozenset[str]:
+def event_tokens() -> frozenset[str]:
     """Tokens of the words that say a meeting took place, when and where (tokenised once)."""
-    words = ABOUT_MEETING + INTENTS["date"] + INTENTS["place"] + tuple(DATE_WORDS) + ("開く", "行う", "行われる")
+    words = (ABOUT_MEETING + INTENTS["date"] + INTENTS["place"] + tuple(DATE_WORDS)
+             + ("開く", "行う", "行われる"))
     return frozenset(t for w in words for t in tokenize(w))
 
 
@@ -145,9 +150,14 @@ def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[s
     total = sum(weights.values())
     if not total or not is_japanese(question):
         return True  # an English question's words are mostly stop words: the event word decides
-    events = _event_tokens()
+    events = event_tokens()
     rest = sum(w for t, w in weights.items() if t not in meeting_terms and t not in events and not t.isdigit())
     return rest / total <= MAX_REST_ABOUT_MEETING
+
+
+@functools.lru_cache(maxsize=1)
+def framing_tokens() -> frozenset[str]:
+    return frozenset(t for w in FRAMING_WORDS for t in tokenize(w))
 
 
 def asks_for_speaker(question: str) -> bool:

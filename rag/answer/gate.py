@@ -41,6 +41,8 @@ from .analysis import (
     Question,
     about_meeting,
     detect_intents,
+    event_tokens,
+    framing_tokens,
     term_coverage,
 )
 
@@ -249,7 +251,10 @@ class Gate:
         for (「いくら」, 「出席」, 「決定」), the meeting's name and bare numbers: the terms a line
         holding the answer must be about (the amount, attendee and decision guards share it)."""
         meeting_terms = self.meeting_terms(candidates)
-        return {t: w for t, w in weights.items() if t not in generic and t not in meeting_terms and not t.isdigit()}
+        # also the words that say which sitting and how it was said (「12月17日の本会議の冒頭で…と報告され」)
+        framing = framing_tokens() | event_tokens()
+        return {t: w for t, w in weights.items()
+                if t not in generic and t not in meeting_terms and t not in framing and not t.isdigit()}
 
     def topic_weights(self, q: Question, candidates: list[Chunk]) -> dict[str, float]:
         """The question's weighted terms less the words that only name the meeting
@@ -276,9 +281,12 @@ class Gate:
         if not STATEMENT_QUESTION.search(q):
             return None
         meetings = [m for m in map(self._meeting_by_id, dict.fromkeys(c.meeting_id for c in candidates)) if m]
-        roles = [fold(r or "") for m in meetings for _, r, _ in m.speakers()]
-        if not roles:  # summary minutes name no speakers: nothing to check
+        speakers = [r for m in meetings for _, r, _ in m.speakers()]
+        if not speakers or None in speakers:
+            # summary minutes name no speakers; a speaker whose role the minutes do not give (a Diet
+            # member reporting as 委員長) may hold any role: unknown is not absent
             return None
+        roles = [fold(r) for r in speakers]
         ids = {m.meeting_id for m in meetings}
         if speakers_mentioned(q, [e for e in self.index.catalog() if e.meeting_id in ids]):
             return None  # 「中条きよし議員は」: a speaker of the meeting by name; the minutes may record no role

@@ -128,7 +128,7 @@ def test_a_percentage_no_remark_gives_abstains_with_its_type(role_assistant):
 
 _BENEFIT_MINUTES = """架空市議会　令和5年第2回臨時会会議録（第1号）
 令和5年5月22日（月）午前10時開会
-○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○議長（川上一郎君）　ただいまの出席議員は１８名で、定足数に達しております。ただいまから本日の会議を開きます。
 ○福祉部長（森本二郎君）　子育て世帯臨時給付金の給付事業は、補正額１億２，０００万円を計上し、対象は約２，４００世帯でございます。
 ○３番（高田みえ君）　子育て世帯臨時給付金の申請の受付はいつからですか。
 ○福祉部長（森本二郎君）　子育て世帯臨時給付金の申請の受付は、６月１日から開始いたします。
@@ -155,3 +155,40 @@ def test_an_amount_per_unit_is_not_answered_by_a_total(benefit_assistant):
     assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "金額" in answer.abstention[1]
     answer = benefit_assistant.ask("子育て世帯臨時給付金の給付事業の補正額はいくらですか")  # the total is stated
     assert not answer.abstained and any("１億２，０００万円" in c.text for c in answer.citations)
+
+
+def test_how_and_when_it_was_said_is_not_what_a_count_must_be_about(benefit_assistant):
+    """「5月22日の本会議の冒頭で、出席議員は何名と報告されましたか」: the date, 本会議, 冒頭 and 報告 say
+    which sitting, when and how, not what about; the line 「ただいまの出席議員は１８名」 need not repeat
+    them (it abstained with 人数の記載はありません)."""
+    answer = benefit_assistant.ask("架空市議会の5月22日の本会議の冒頭で、出席議員は何名と報告されましたか")
+    assert not answer.abstained, answer.abstention
+    assert any("１８名" in c.text for c in answer.citations)
+
+
+_UNKNOWN_ROLE_MINUTES = """架空県議会　令和5年第2回定例会会議録（第3号）
+令和5年6月20日（火）午前10時開議
+○議長（川上一郎君）　日程第一　架空県森林保全条例案を議題といたします。委員長の報告を求めます。
+○大野一郎君　ただいま議題となりました条例案につきまして、環境委員会における審査の経過と結果を御報告申し上げます。本案は、森林の間伐を進めるため、県が所有者に費用の三分の二を補助する制度を設けるものであります。
+○議長（川上一郎君）　これより採決いたします。本案は全会一致をもって可決されました。
+"""
+
+
+@pytest.fixture(scope="module")
+def unknown_role_assistant(tmp_path_factory):
+    from conftest import make_settings
+
+    from rag.service import Assistant
+
+    folder = tmp_path_factory.mktemp("unknown_role")
+    (folder / "kaso_ken_2023_06_20.txt").write_text(_UNKNOWN_ROLE_MINUTES, encoding="utf-8")
+    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
+    assert a.index.ingest([folder]).ok
+    return a
+
+
+def test_a_role_is_not_absent_when_a_speakers_role_is_unknown(unknown_role_assistant):
+    """The committee chair reports as 「○大野一郎君」 (no role printed, as the Diet's API gives it):
+    「委員長は…と報告しましたか」 may be about him; it abstained with 「委員長の発言は記録にありません」."""
+    answer = unknown_role_assistant.ask("委員長は、森林保全条例案で県が所有者に補助する割合について何と報告しましたか")
+    assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), answer.abstention
