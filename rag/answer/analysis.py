@@ -47,6 +47,33 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
      re.compile(rf"{_KNUM}+\s*(?:%|パーセント|割|ポイント)"), "割合",
      frozenset({"率", "割合", "何", "パーセント", "%", "割", "どれ", "位", "いくら"})),
 )
+# 「何世帯」「何か所」「何件」「何倍」: a count with its own counter word; the answer holds a number with that
+# counter (「約２，４００世帯」「３か所」). People, yen, votes, percentages and clock/calendar words have
+# their own types above (or are dates); 「何者」 and 「何年」 are left out (who/which year as often as how many).
+_COUNTERS = {
+    "世帯": "世帯", "か所": "か所|箇所|ヶ所|カ所|ケ所", "箇所": "か所|箇所|ヶ所|カ所|ケ所", "ヶ所": "か所|箇所|ヶ所|カ所|ケ所",
+    "カ所": "か所|箇所|ヶ所|カ所|ケ所", "件": "件", "台": "台", "戸": "戸", "棟": "棟", "校": "校", "園": "園", "社": "社",
+    "団体": "団体", "回": "回", "倍": "倍", "歳": "歳", "年間": "年間|年", "か月": "か月|ヶ月|カ月|箇月", "ヶ月": "か月|ヶ月|カ月|箇月",
+    "カ月": "か月|ヶ月|カ月|箇月", "日間": "日間|日", "週間": "週間", "時間": "時間", "種類": "種類", "項目": "項目",
+    "本": "本", "点": "点", "機関": "機関", "施設": "施設", "地区": "地区", "市町村": "市町村", "国": "か国|カ国|ヶ国|国",
+    "か国": "か国|カ国|ヶ国|国", "カ国": "か国|カ国|ヶ国|国",
+}
+_COUNTER_QUESTION = re.compile("(?<!第)何(" + "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True)) + ")")
+
+
+def counted(question: str) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
+    """The counts with a counter word a question asks for (「およそ何世帯に支給」), as (pattern an
+    excerpt must hold, what is missing, words that only say "a count of")."""
+    from ..lexical import tokenize
+
+    found = []
+    for counter in dict.fromkeys(m.group(1) for m in _COUNTER_QUESTION.finditer(question)):
+        forms = _COUNTERS[counter]
+        found.append((re.compile(rf"{_KNUM}+\s*(?:{forms})"), f"「何{counter}」にあたる数",
+                      frozenset({"何", "数", *tokenize(counter), *(t for f in forms.split("|") for t in tokenize(f))})))
+    return found
+
+
 # An amount or count per unit (「1世帯当たりいくら」「児童1人あたり」, "per household"): the total the minutes
 # give is not it; the sentence must say per what (「１人当たり５万円」「１世帯３万円」).
 _UNITS = r"(?:世帯|人|件|名|戸|台|回|日|か月|ヶ月|カ月|月|年|校|園|か所|箇所|平方メートル|㎡|トン)"
@@ -115,6 +142,8 @@ def detect_intents(question: str) -> list[str]:
     """Which parts of a meeting record the question asks about (date, place, attendees, …)."""
     q = unicodedata.normalize("NFKC", question).lower() + " "
     found = [name for name, keys in INTENTS.items() if any(k in q for k in keys)]
+    if "decision" in found and not any(k in q.replace("決議案", "") for k in INTENTS["decision"]):
+        found.remove("decision")  # 「決議案は誰が発議」: a resolution bill is a document, not what was decided
     if "attendees" in found and not WHO_QUESTION.search(q) and not any(k in q for k in INTENTS["attendees"][2:]):
         found.remove("attendees")  # 「誰か触れましたか」: whether anyone did
     if "date" in found and not any(k in q for k in ABOUT_MEETING):

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..chunking import units
 from ..domain import Chunk, Hit, fold
 from ..errors import ConfigError
-from ..index import speaker_prefix
+from ..index import section_prefix, speaker_prefix
 from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize
 from ..meetings import name_terms, parse_reference, speakers_mentioned
@@ -40,6 +40,7 @@ from .analysis import (
     WHO_QUESTION,
     Question,
     about_meeting,
+    counted,
     detect_intents,
     event_tokens,
     framing_tokens,
@@ -133,6 +134,8 @@ class Gate:
         why = self._unanswerable(q.text, q.japanese, list(q.terms), hits, candidates, q.weights)
         if why is not None:
             return why
+        if self.answered_by_record(q, candidates):
+            return None
         signals = self.signals(q, hits, candidates)  # coverage is of the topic words (``topic_weights``)
         if not self._relevant(signals):
             unseen = self.unseen_terms(q)
@@ -140,6 +143,19 @@ class Gate:
                 return "unknown_term", f"「{unseen[0]}」はどの議事録にも出てきません"
             return "weak_evidence", ""
         return None
+
+    def answered_by_record(self, q: Question, candidates: list[Chunk]) -> bool:
+        """「第14回会合はいつ開催されましたか」: the meeting's own date, time or place, stated by its record,
+        whose header the router put first. The relevance score weighs topical evidence and does not
+        apply (such a question has no topic words for coverage to find)."""
+        asked = [i for i in q.intents if i in ("date", "place")]
+        if not asked or not candidates or candidates[0].kind != "header":
+            return False
+        if not about_meeting(q.text, q.weights, self.meeting_terms(candidates)):
+            return False
+        meeting = self._meeting_by_id(candidates[0].meeting_id)
+        return meeting is not None and all(
+            (meeting.date_span if i == "date" else meeting.place_span) is not None for i in asked)
 
     def strong(self, hit: Hit, coverage: float, best_coverage: float, best_dense: float, japanese: bool) -> bool:
         """One hit on its own is evidence for a topic (briefings keep only these)."""
@@ -222,6 +238,7 @@ class Gate:
         answer 「…の維持管理費はいくら」 unless a sentence with an amount is about 維持管理費.
         """
         asked = [(has, what, words, True) for asks, has, what, words in ANSWER_TYPES if asks.search(q)]
+        asked += [(has, what, words, True) for has, what, words in counted(q)]
         if DATE_QUESTION.search(q) and not about_meeting:
             # the meeting's own date line (the header) dates nothing else
             asked.append((DAY_TEXT if DAY_QUESTION.search(q) else DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), False))
@@ -237,8 +254,10 @@ class Gate:
                 for i, u in enumerate(parts):
                     if has.search(normalize(u.text)):
                         # with who says it (「角倉次長は…いつ頃…と説明しましたか」: the name and role are the
-                        # record's, not the remark's words)
-                        windows.append(speaker_prefix(c) + " ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
+                        # record's, not the remark's words) and the heading it stands under (「資産: 1500万円」
+                        # under 「2023年の予算の方向性について」)
+                        windows.append(section_prefix(c) + speaker_prefix(c)
+                                       + " ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
             if header_ok and PER_UNIT_QUESTION.search(q):  # 「1世帯当たりいくら」: a total does not answer
                 windows = [w for w in windows if PER_UNIT_TEXT.search(normalize(w))]
             # an English question shares no words with Japanese minutes: only the type can be checked

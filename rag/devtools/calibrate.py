@@ -63,7 +63,7 @@ def collect(assistant, dataset: str) -> list[dict]:
                 row["guard"] = "no_evidence"
             else:
                 why = gate._unanswerable(q.text, q.japanese, list(q.terms), hits, candidates, q.weights)
-                row["guard"] = why[0] if why else None
+                row["guard"] = why[0] if why else ("record" if gate.answered_by_record(q, candidates) else None)
                 s = gate.signals(q, hits, candidates)
                 row["signals"] = s.features()
         rows.append(row)
@@ -168,6 +168,25 @@ def leave_one_document_out(rows: list[dict]) -> dict:
     return _figures(ranks)
 
 
+def choose_threshold(z, y, abstain_cost: float, margin: float) -> float:
+    """The logit threshold with the fewest dev errors (a false abstention costs ``abstain_cost``).
+
+    A threshold must clear every answerable dev question by ``margin`` (in logits) to count it
+    as answered: with few unanswerable rows, a boundary squeezed between two dev questions
+    (cosine 0.80 vs 0.81) is noise, and it would abstain on the next unseen question."""
+    zs = sorted({float(v) for v in z})
+    best = None
+    # candidates: halfway between neighbouring rows (rows below abstain), below every row, and just
+    # ``margin`` below each row (the highest threshold that still clears it, when a midpoint does not)
+    for t in sorted({zs[0] - 1.0, *((a + b) / 2 for a, b in zip(zs, zs[1:])), *(v - margin - 1e-6 for v in zs)}):
+        false_abstain = int(((z < t + margin) & (y == 1)).sum())
+        false_answer = int(((z >= t) & (y == 0)).sum())
+        cost = abstain_cost * false_abstain + false_answer
+        if best is None or cost < best[0]:
+            best = (cost, t)
+    return best[1]
+
+
 def fit(rows: list[dict], abstain_cost: float = 2.0, l2: float = 0.05, margin: float = 0.25) -> dict:
     """Logistic regression (L2, Newton steps) on the rows the relevance rule decides, and the threshold."""
     import numpy as np
@@ -178,19 +197,7 @@ def fit(rows: list[dict], abstain_cost: float = 2.0, l2: float = 0.05, margin: f
     Xb = np.hstack([X, np.ones((len(X), 1))])
     w = _logistic(Xb, y, l2)
     z = Xb @ w
-    # A threshold must clear every answerable dev question by ``margin`` (in logits) to count it
-    # as answered: with few unanswerable rows, a boundary squeezed between two dev questions
-    # (cosine 0.80 vs 0.81) is noise, and it would abstain on the next unseen question.
-    best = None
-    zs = sorted({float(v) for v in z})
-    # candidates: halfway between neighbouring rows (rows below abstain), and below every row
-    for t in [zs[0] - 1.0] + [(a + b) / 2 for a, b in zip(zs, zs[1:])]:
-        false_abstain = int(((z < t + margin) & (y == 1)).sum())
-        false_answer = int(((z >= t) & (y == 0)).sum())
-        cost = abstain_cost * false_abstain + false_answer
-        if best is None or cost < best[0]:
-            best = (cost, t)
-    t = best[1]
+    t = choose_threshold(z, y, abstain_cost, margin)
     fa = int(((z < t) & (y == 1)).sum())
     fn = int(((z >= t) & (y == 0)).sum())
     threshold = 1 / (1 + math.exp(-t))
@@ -267,5 +274,5 @@ def _calibrate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="print the fit, do not write rag/answer/gate.json")
 
 
-__all__ = ["DEV_SETS", "cmd_calibrate", "collect", "collect_rerank", "fit", "fit_rerank", "leave_one_document_out",
+__all__ = ["DEV_SETS", "choose_threshold", "cmd_calibrate", "collect", "collect_rerank", "fit", "fit_rerank", "leave_one_document_out",
            "open_dev_set", "rank_figures"]

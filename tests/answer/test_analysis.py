@@ -66,3 +66,10 @@ def test_percentages_are_an_answer_type():
     assert asks.search("落札率は何％と説明されましたか") and asks.search("投票率はどれくらいでしたか")
     assert not asks.search("落札者は誰ですか")
     assert has.search("落札率は86.9%") and has.search("約3割") and not has.search("落札した")
+
+
+def test_a_resolution_bill_is_a_document_not_a_decision():
+    from rag.answer.analysis import detect_intents
+
+    assert "decision" not in detect_intents("決議案は、誰が発議したものですか")
+    assert "decision" in detect_intents("本会議では何が決議されましたか")

@@ -50,6 +50,20 @@ def test_a_boundary_between_two_near_identical_rows_is_not_taken():
     assert result["dev_false_abstentions"] == 0 and result["dev_false_answers"] == 1
 
 
+def test_the_threshold_clears_the_answerable_rows_by_the_margin_even_between_midpoints():
+    """An unanswerable row at 0.07 and the lowest answerable one at 0.52 (logits): the midpoint 0.29
+    is within the 0.25 margin of 0.52, but 0.27 is not, and it abstains on the unanswerable row
+    (only midpoints were tried, and the threshold fell below 0.07)."""
+    import numpy as np
+
+    from rag.devtools.calibrate import choose_threshold
+
+    z = np.array([-0.4, 0.07, 0.52, 0.9, 1.5, 2.0])
+    y = np.array([0.0, 0.0, 1.0, 1.0, 1.0, 1.0])
+    t = choose_threshold(z, y, abstain_cost=2.0, margin=0.25)
+    assert 0.07 < t <= 0.52 - 0.25
+
+
 def test_someone_is_not_who():
     assert detect_intents("2000年問題の経験について誰か触れましたか") == []
     assert detect_intents("会議には誰が出席しましたか") == ["attendees"]
@@ -192,3 +206,25 @@ def test_a_role_is_not_absent_when_a_speakers_role_is_unknown(unknown_role_assis
     「委員長は…と報告しましたか」 may be about him; it abstained with 「委員長の発言は記録にありません」."""
     answer = unknown_role_assistant.ask("委員長は、森林保全条例案で県が所有者に補助する割合について何と報告しましたか")
     assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), answer.abstention
+
+
+def test_a_count_with_its_own_counter_needs_that_counter(benefit_assistant):
+    """「何世帯」「何か所」: the answer holds a number with that counter word. The minutes give 「約２，４００
+    世帯」 and no number of 窓口 — a trap that passed, as no type covered counters other than 人/名."""
+    answer = benefit_assistant.ask("子育て世帯臨時給付金の対象はおよそ何世帯と説明されましたか")
+    assert not answer.abstained and any("２，４００世帯" in c.text for c in answer.citations)
+    answer = benefit_assistant.ask("子育て世帯臨時給付金の申請の受付窓口は何か所に設けられますか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "何か所" in answer.abstention[1]
+
+
+def test_the_meetings_own_date_is_answered_by_its_record_not_by_the_relevance_score(assistant):
+    """「第14回会合はいつ開催されましたか」 has no topic words for coverage to find; the record states the
+    date, so the fitted score (for topical evidence) is not asked."""
+    from rag.answer.evidence import gather
+
+    gate = assistant.answerer.gate
+    for question, by_record in (("第14回会合はいつ開催されましたか", True), ("会合はどこで開かれましたか", True),
+                                ("防衛省は概算要求で何を求めましたか", False)):
+        q = read_question(question, assistant.index.lexical)
+        hits, _ = assistant.search(question)
+        assert gate.answered_by_record(q, [e.chunk for e in gather(assistant.index, q, hits)]) is by_record, question
