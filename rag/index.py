@@ -39,9 +39,23 @@ _NOT_MINUTES_NAMES = re.compile(r"^(readme|license|licence|copying|changelog)(\.
 def speaker_prefix(chunk: Chunk) -> str:
     """「〔盛山正仁 文部科学大臣〕」: who speaks, put before a remark's words in what is embedded
     and what BM25 indexes (not in the stored text), so 「盛山大臣は…」 finds the speech."""
-    if not chunk.speaker and not chunk.role:
+    return who_prefix(chunk.speaker, chunk.role)
+
+
+def who_prefix(speaker: str | None, role: str | None) -> str:
+    if not speaker and not role:
         return ""
-    return "〔" + " ".join(x for x in (chunk.speaker, chunk.role) if x) + "〕"
+    return "〔" + " ".join(x for x in (speaker, role) if x) + "〕"
+
+
+def section_prefix(chunk: Chunk) -> str:
+    """「【日程第四 大麻取締法…法律案】」「【決算報告】」: the agenda item or heading a remark stands under,
+    put before its words in what BM25 indexes, so 「…法律案はどのように議決されましたか」 finds the
+    chair's 「よって、本案は全会一致をもって可決されました。」 (not embedded: one long item shared by
+    eighty remarks would pull their vectors together; on the dev sets it added nothing there)."""
+    if chunk.kind != "remark" or not chunk.section or chunk.section == "発言":
+        return ""
+    return "【" + chunk.section + "】"
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -50,7 +64,8 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 def lexical_text(chunk: Chunk) -> str:
-    return speaker_prefix(chunk) + chunk.text
+    """What BM25 indexes: the section and the speaker (if any) before the verbatim chunk."""
+    return section_prefix(chunk) + speaker_prefix(chunk) + chunk.text
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ __all__ = [
 
 INDEX_FILE = "lexical.npz"
 FORMAT_NAME = "rag-lexical-bm25"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: remark chunks are indexed with their section (rag.index.lexical_text)
 # Bump when normalize()/tokenize() change in a way that changes tokens.
 NORMALIZE_VERSION = 2  # 2: old kanji forms folded to today's (勞→労)
 
@@ -859,13 +859,13 @@ class LexicalIndex:
                     raise IndexMismatchError(
                         f"{path}: lexical index format {header.get('format')!r} "
                         f"v{header.get('version')!r} is not {FORMAT_NAME!r} v{FORMAT_VERSION}; "
-                        "re-ingest the corpus to rebuild it"
+                        "rebuild it with `python -m rag ingest --rebuild PATH…`"
                     )
                 if header.get("tokenizer") != tokenizer_signature():
                     raise IndexMismatchError(
                         f"{path}: lexical index was built with tokenizer "
                         f"{header.get('tokenizer')!r}, this code uses {tokenizer_signature()!r}; "
-                        "re-ingest the corpus to rebuild it"
+                        "rebuild it with `python -m rag ingest --rebuild PATH…`"
                     )
                 indptr = z["doc_indptr"].astype(np.int64, copy=False)
                 term_ids = z["term_ids"].astype(np.int32, copy=False)
@@ -877,7 +877,7 @@ class LexicalIndex:
             raise
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
             raise RagError(
-                f"{path}: lexical index cannot be read ({exc}); re-ingest the corpus to rebuild it"
+                f"{path}: lexical index cannot be read ({exc}); rebuild it with `python -m rag ingest --rebuild PATH…`"
             ) from exc
         ids, terms = header["ids"], header["terms"]
         n = len(ids)
@@ -885,7 +885,7 @@ class LexicalIndex:
                 and meta_codes.shape == (n, len(header["meta_keys"]))
                 and len(term_ids) == len(counts) == int(indptr[-1])
                 and (term_ids.size == 0 or int(term_ids.max()) < len(terms))):
-            raise RagError(f"{path}: lexical index is inconsistent; re-ingest the corpus to rebuild it")
+            raise RagError(f"{path}: lexical index is inconsistent; rebuild it with `python -m rag ingest --rebuild PATH…`")
         self._terms = list(terms)
         self._term_id = {t: i for i, t in enumerate(self._terms)}
         self._snap = _Snapshot(

@@ -137,12 +137,38 @@ def keyword_search(index: "MinutesIndex", query: str, filters: Filters | None = 
             if norm and all(p in norm for p in phrases):
                 matched.append((cid, scores.get(cid, 0.0)))
         ranked = sorted(matched, key=lambda x: -x[1])  # stable: ties stay in index order
+    if terms and not phrases:
+        ranked = _not_by_section_alone(lex, ranked, set(terms))
     hits = []
     for cid, score in ranked[max(offset, 0): max(offset, 0) + max(limit, 0)]:
         chunk = index.chunk(cid)
         if chunk is not None:
             hits.append(kwic_hit(chunk, score, phrases, set(terms)))
     return SearchPage(tuple(hits), len(ranked), offset, limit, q, terms)
+
+
+def _not_by_section_alone(lex, ranked: list[tuple[str, float]], terms: set[str]) -> list[tuple[str, float]]:
+    """BM25 indexes a remark with the agenda item it stands under (rag.index.lexical_text), which
+    helps answering; a keyword search lists where the minutes *say* the words, so a remark that
+    matched only through its item's title (every remark under 「…を求める意見書」 for 「求める」) is
+    dropped. Only remarks whose section holds a query term are re-read (sections are few)."""
+    from .index import who_prefix
+    from .lexical import tokenize
+
+    section_terms: dict[str, set[str]] = {}
+    kept = []
+    for cid, score in ranked:
+        found = lex.get(cid)
+        section = (found[1].get("section") or "") if found else ""
+        if section and section != "発言":
+            if section not in section_terms:
+                section_terms[section] = set(tokenize(section))
+            if terms & section_terms[section]:
+                who = who_prefix(found[1].get("speaker"), found[1].get("role"))
+                if not terms & set(tokenize(who + found[0])):
+                    continue
+        kept.append((cid, score))
+    return kept
 
 
 def kwic_hit(chunk: Chunk, score: float, phrases: tuple[str, ...], terms: set[str]) -> KwicHit:

@@ -429,7 +429,7 @@ def test_unreadable_index_file_is_a_rag_error(tmp_path, chunks, damage):
     path = tmp_path / INDEX_FILE
     data = path.read_bytes()
     path.write_bytes(b"not an index" if damage == "garbage" else data[: len(data) // 2])
-    with pytest.raises(RagError, match="re-ingest"):
+    with pytest.raises(RagError, match="ingest --rebuild"):
         LexicalIndex(tmp_path)
 
 

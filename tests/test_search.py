@@ -224,3 +224,16 @@ def test_cli_search_json_and_text(cli_env, capsys):
     assert "no hits" in capsys.readouterr().err
     assert main(["search", "予算", "--from", "2007-13-01"]) == 2
     assert "--from" in capsys.readouterr().err
+
+
+def test_a_remark_is_found_by_its_agenda_item_in_answers_but_not_in_keyword_search(index):
+    """BM25 indexes a remark with the item the chair opened (「日程第四 大麻取締法…法律案」), so the
+    chair's 「よって、本案は…可決されました。」 is a candidate for 「大麻取締法の改正案はどうなりましたか」;
+    the keyword search lists only remarks that say the words themselves."""
+    ranked = index.lexical.search("大麻", 200)
+    by_item = [cid for cid, _ in ranked if "大麻" not in index.lexical.get(cid)[0]]
+    assert by_item and all("大麻取締法" in index.lexical.get(cid)[1]["section"] for cid in by_item)
+    assert any("可決されました" in index.lexical.get(cid)[0] for cid in by_item)
+    page = search(index, "大麻", limit=200)
+    assert page.total == len(page.hits) == len(ranked) - len(by_item) > 0
+    assert all(h.marks for h in page.hits)
