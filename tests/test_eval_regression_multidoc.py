@@ -26,10 +26,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reas
 # traps: a figure or date the minutes do not give about a topic they discuss), with the reranker:
 # measured on the 120: 0.804 / 0.745 / 0.833 / 0.029. On the original 72 the same code measures
 # 0.800 / 0.750 / 0.917 / 0.050, each at or above the floors it replaced.
-MIN_RECALL_AT_5 = 0.80
-MIN_CITATION_HIT = 0.74
-MIN_ABSTENTION_ACCURACY = 0.83
-MAX_FALSE_ABSTENTION = 0.03
+# Reset 2026-11-27 (next session) when the split grew to 156 (36 new questions) with agenda-item
+# sections, counter-word guards and a refitted reranker/gate: measured on the 156
+# 0.852 / 0.793 / 1.000 / 0.030 (4 of 135); on the 120 the same code measures 0.843 / 0.775 / 1.000 / 0.020,
+# each at or above the floors it replaced. False abstention is allowed one question more than measured.
+MIN_RECALL_AT_5 = 0.83
+MIN_CITATION_HIT = 0.77
+MIN_ABSTENTION_ACCURACY = 0.90
+MAX_FALSE_ABSTENTION = 0.04
 
 
 @pytest.fixture(scope="module")
