@@ -23,8 +23,11 @@ _DECISION_RE = re.compile(
 )
 # The presiding officer opens an agenda item: 「日程第四　大麻取締法…法律案（内閣提出、衆議院送付）を議題といたします。」,
 # 「日程第二 …。日程第三 …。以上両案を一括して議題といたします。」
-_AGENDA_CALL_RE = re.compile(r"議題と(?:いた)?します|議題に供します")
+_AGENDA_CALL_RE = re.compile(r"議題と(?:いた)?します|議題に供します|議題とすることに|議題といたしたい")
+_ANAPHORIC_ITEM_RE = re.compile(r"^(?:本|両|以上|これ|右|同|前記|上記)")  # 「本決議案を議題といたします」: the one just named
 _AGENDA_ITEM_RE = re.compile(r"日程第\s*[0-9０-９一二三四五六七八九十百]+")
+_ITEM_TAKEN_UP_RE = re.compile(
+    r"(?:^|。)\s*(日程第\s*[0-9０-９一二三四五六七八九十百]+[^。]*?)(?:を行います|を行う|に入ります|について[、，]|。)")
 _PRESIDING_ROLES = ("議長", "委員長", "会長", "座長", "部会長")
 AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, several bills at once) is cut with …
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
@@ -81,6 +84,7 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
     remarks: list[Remark] = []
     decisions: list[Decision] = []
     section = "発言"
+    from_call = False  # the section is an item a presiding officer opened (the next one replaces it)
     for turn in turns:
         start, end, heading = _trim(text, turn.start, turn.end, headings=not structured)
         if end <= start:
@@ -90,8 +94,9 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
         body = text[start:end]
         page = doc.page_at(start)
         item = _announced_item(body, turn.role)
-        if item and (section == "発言" or _AGENDA_ITEM_RE.match(section)):
-            section = item  # 「日程第2及び日程第3」 (a page heading) says less than the item the chair names
+        if item and (section == "発言" or from_call or _AGENDA_ITEM_RE.match(section)):
+            # 「日程第2及び日程第3」 (a page heading) says less than the item the chair names
+            section, from_call = item, True
         remarks.append(Remark(len(remarks) + 1, body, start, end, section, None, None, turn.speaker, turn.role, page))
         for m in _DECISION_RE.finditer(body):
             s, e = start + m.start(), start + m.end()
@@ -100,26 +105,44 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
             if e - s <= 160:
                 decisions.append(Decision(text[s:e], s, e, section))
         if heading:
-            section = heading  # a heading after this turn applies to the next ones
+            section, from_call = heading, False  # a heading after this turn applies to the next ones
     return remarks, decisions
 
 
 def _announced_item(body: str, role: str | None) -> str | None:
-    """The agenda item a presiding officer's remark opens, in the minutes' words from its first
-    「日程第N」 to 「…を議題といたします」 (cut at AGENDA_ITEM_CHARS); None for any other remark.
-    Later remarks stand under it until the next one (their ``section``), so 「…法律案はどのように
-    議決されましたか」 finds 「よって、本案は全会一致をもって可決されました。」."""
+    """The agenda item a presiding officer's remark opens, in the minutes' words: from its first
+    「日程第N」 to 「…を議題といたします」, or the item named before 「…を議題とすることに御異議ございませんか」
+    (「この際、日程に追加して、物価高騰対策給付金に…法律案を…」); cut at AGENDA_ITEM_CHARS. None for
+    any other remark, and for 「本決議案を議題といたします」 (the item just named stays). Later remarks
+    stand under it until the next one (their ``section``), so 「…法律案はどのように議決されましたか」
+    finds 「よって、本案は全会一致をもって可決されました。」."""
     if not role or not any(r in role for r in _PRESIDING_ROLES):
         return None
     call = _AGENDA_CALL_RE.search(body)
-    first = _AGENDA_ITEM_RE.search(body)
-    if not call or not first or first.start() > call.start():
-        return None
-    item = re.sub(r"\s+", " ", nfkc(body[first.start() : call.start()])).strip()
+    if not call:  # 「日程第1、会議録署名議員の指名を行います。」: an item taken up without 「議題」
+        taken = _ITEM_TAKEN_UP_RE.search(body)
+        return _label(taken.group(1)) if taken else None
+    first = _AGENDA_ITEM_RE.search(body, 0, call.start())
+    if first:
+        item = body[first.start() : call.start()]
+    else:  # the sentence that puts it on the agenda: 「この際、日程に追加して、Xを議題と…」「Xは、…議題とすることに…」
+        sentence = body[body.rfind("。", 0, call.start()) + 1 : call.start()]
+        after = re.split(r"日程に追加して[、，]?", sentence)[-1].strip()
+        item = (after if after else sentence).split("は、")[0]  # 「Xは、…日程に追加して議題とすることに」: X
+        item = re.sub(r"^\s*(?:この際|よって|次に|これより)[、，]\s*", "", item)
+    return _label(item)
+
+
+def _label(item: str) -> str | None:
+    """An announced item as a section label: spaces folded, trailing 「を」「以上…一括して」 dropped,
+    cut at AGENDA_ITEM_CHARS; None when it only points back (「本決議案」)."""
+    item = re.sub(r"\s+", " ", nfkc(item)).strip()
     item = re.sub(r"(?:。?\s*以上[^。]*?|を|、)*(?:一括して|一括)?$", "", item).strip(" 、。")
+    if not item or _ANAPHORIC_ITEM_RE.match(item):
+        return None
     if len(item) > AGENDA_ITEM_CHARS:
         item = item[: AGENDA_ITEM_CHARS - 1] + "…"
-    return item or None
+    return item
 
 
 def _trim(text: str, start: int, end: int, headings: bool) -> tuple[int, int, str | None]:

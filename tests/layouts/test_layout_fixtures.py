@@ -122,6 +122,7 @@ def test_plenary_turns_stage_notes_dividers_and_pages():
 AGENDA_CALLS = """令和五年第四回架空市議会定例会会議録（第三号）
 令和五年十月二十三日（月曜日）
 午前十時開議
+○議長（川上一郎君）　日程第一、会議録署名議員の指名を行います。２２番山田花子議員を指名いたします。
 ○議長（川上一郎君）　日程第一　議案第５号　架空市公園条例の一部を改正する条例を議題といたします。
 ○市長（山田太郎君）　公園の使用料を改める条例でございます。
 ○議長（川上一郎君）　これより採決いたします。よって、本案は原案のとおり可決されました。
@@ -130,16 +131,23 @@ AGENDA_CALLS = """令和五年第四回架空市議会定例会会議録（第�
 以上二件を一括して議題といたします。
 ○２２番（山田花子議員）　路線の認定について伺います。
 ○議長（川上一郎君）　よって、両案は原案のとおり可決されました。
+○議長（川上一郎君）　この際、日程に追加して、架空市議会委員会条例の一部を改正する条例を議題とすることに御異議ございませんか。
+○議長（川上一郎君）　御異議なしと認めます。よって、本案を議題といたします。
+○２３番（佐藤一郎議員）　委員の定数を改めるものであります。
 """
 
 
 def test_a_remark_stands_under_the_agenda_item_the_chair_opened():
     """「…条例はどのように議決されましたか」 is answered by 「よって、本案は…可決されました。」 only when
-    that remark (and the decision in it) knows which item 本案 is: the one the chair opened."""
+    that remark (and the decision in it) knows which item 本案 is: the one the chair opened. An item
+    added to the day's agenda replaces the last one (the remarks on it were labelled with the budget
+    debated before it)."""
     m, stored = parse(AGENDA_CALLS)
+    names = "日程第一、会議録署名議員の指名"  # taken up without 「議題」
     first = "日程第一 議案第5号 架空市公園条例の一部を改正する条例"
     both = "日程第二 議案第6号 市道の路線の認定について 日程第三 議案第7号 市道の路線の廃止について"
-    assert [r.section for r in m.remarks] == [first, first, first, both, both, both]
+    added = "架空市議会委員会条例の一部を改正する条例"  # 「日程に追加して、…を議題とすることに」; 「本案」 points back
+    assert [r.section for r in m.remarks] == [names, first, first, first, both, both, both, added, added, added]
     assert [(d.text, d.section) for d in m.decisions] == [
         ("よって、本案は原案のとおり可決されました。", first), ("よって、両案は原案のとおり可決されました。", both)]
     assert_spans_slice_back(m, stored)
