@@ -4,8 +4,8 @@ Reciprocal rank fusion only knows ranks. Within one meeting of 150–300 similar
 remark that answers often sits at rank 6–15 of both retrievers, below procedural remarks that
 repeat the question's words. The reranker reads, for each of the ~40 fused candidates, a few
 cheap facts (both ranks, the cosine's distance to the best one, the BM25 score, how much of the
-question's topic the chunk and its best sentence hold, a number when a quantity is asked, the
-record part a metadata question asks for, the length, the presiding officer, a speaker or
+question's topic the chunk and its best sentence hold, a number when a quantity is asked and a
+value of the asked type (an amount, a count with its counter, a time, a date), the record part a metadata question asks for, the length, the presiding officer, a speaker or
 organisation the question names) and scores them with a logistic model fitted on the dev question sets only
 (``python -m rag calibrate``, rag/rerank.json). The held-out set never chooses its weights.
 """
@@ -23,7 +23,7 @@ from .domain import Chunk
 from .retrieval import RRF_K  # the rank features are the fusion's two terms
 
 FEATURES = ("dense_rrf", "lexical_rrf", "cosine_gap", "bm25", "coverage", "sentence_coverage",
-            "number", "no_number", "record_part", "length", "presiding", "speaker_named")
+            "number", "no_number", "record_part", "length", "presiding", "speaker_named", "typed", "untyped")
 MODEL_PATH = Path(__file__).with_name("rerank.json")
 PRESIDING = ("議長", "委員長", "会長", "座長", "部会長")
 
@@ -95,6 +95,7 @@ class Reranker:
             INTENT_KIND,
             NUMBER_TEXT,
             QUANTITY_QUESTION,
+            answer_patterns,
             detect_intents,
             read_question,
         )
@@ -105,6 +106,7 @@ class Reranker:
         total = sum(q.weights.values()) or 1.0
         parts = {INTENT_KIND[i] for i in detect_intents(question) if i in INTENT_KIND}
         wants_number = bool(QUANTITY_QUESTION.search(normalize(question).lower()))
+        wanted = answer_patterns(normalize(question).lower())  # 「いくら」: an amount, 「何世帯」: N世帯 …
         meeting_ids = {c.meeting_id for c in chunks.values()}
         named = set(speakers_mentioned(question, [e for e in self.index.catalog() if e.meeting_id in meeting_ids]))
         folded_q = normalize(question)
@@ -120,7 +122,9 @@ class Reranker:
         for cid, chunk in chunks.items():
             whole, sentences = self._tokens.get(chunk)
             d, lx = dense.get(cid), lexical.get(cid)
-            has_number = bool(NUMBER_TEXT.search(normalize(chunk.text)))
+            norm = normalize(chunk.text)
+            has_number = bool(NUMBER_TEXT.search(norm))
+            typed = bool(wanted) and any(p.search(norm) for p in wanted)
             role = chunk.role or ""
             rows[cid] = [
                 1.0 / (RRF_K + d[0]) if d else 0.0,
@@ -136,6 +140,8 @@ class Reranker:
                 float(any(p in role for p in PRESIDING)),
                 float((bool(chunk.speaker) and chunk.speaker in named)
                       or (bool(chunk.organisation) and normalize(chunk.organisation) in folded_q)),
+                float(typed),
+                float(bool(wanted) and not typed),
             ]
         return rows
 

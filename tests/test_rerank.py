@@ -48,6 +48,18 @@ def test_a_quantity_question_marks_the_candidates_holding_a_number():
     assert all(row["number"] == row["no_number"] == 0.0 for row in plain.values())
 
 
+def test_a_typed_question_marks_the_candidates_holding_a_value_of_that_type():
+    """「何年度までに」 asks a date: 「令和10年度まで」 holds one; 「何世帯」 a count with 世帯, which no
+    chunk holds (a number alone is not it)."""
+    f = _features("ごみ減量計画の目標は何年度までに達成しますか")
+    assert f[TARGET.chunk_id]["typed"] == 1.0 and f[TARGET.chunk_id]["untyped"] == 0.0  # 「令和10年度までに」
+    assert f[BRIEFING.chunk_id]["typed"] == 0.0 and f[BRIEFING.chunk_id]["untyped"] == 1.0
+    f = _features("ごみ減量計画の対象は何世帯ですか")
+    assert all(row["typed"] == 0.0 and row["untyped"] == 1.0 for row in f.values())
+    plain = _features("家庭ごみの有料化について委員はどう述べましたか")
+    assert all(row["typed"] == row["untyped"] == 0.0 for row in plain.values())
+
+
 def test_the_record_part_the_question_asks_for_and_the_presiding_officer():
     f = _features("審議会はいつ開催されましたか")
     assert f[HEADER.chunk_id]["record_part"] == 1.0

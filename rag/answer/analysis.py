@@ -74,6 +74,19 @@ def counted(question: str) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
     return found
 
 
+def answer_patterns(folded_question: str) -> list[re.Pattern[str]]:
+    """What an answering line holds for a question that asks for a typed value: an amount, votes,
+    people, a percentage, a count with its counter, a clock time or a date (patterns over
+    ``lexical.normalize``d text). Empty for a question that asks for none."""
+    q = folded_question
+    found = [has for asks, has, _, _ in ANSWER_TYPES if asks.search(q)] + [has for has, _, _ in counted(q)]
+    if re.search(r"何時|時刻|what time", q):
+        found.append(TIME_TEXT)
+    if DATE_QUESTION.search(q) or re.search(r"何年(?!間)", q):  # 「何年度までに」 asks a year
+        found.append(DAY_TEXT if DAY_QUESTION.search(q) else DATE_TEXT)
+    return found
+
+
 # An amount or count per unit (「1世帯当たりいくら」「児童1人あたり」, "per household"): the total the minutes
 # give is not it; the sentence must say per what (「１人当たり５万円」「１世帯３万円」).
 _UNITS = r"(?:世帯|人|件|名|戸|台|回|日|か月|ヶ月|カ月|月|年|校|園|か所|箇所|平方メートル|㎡|トン)"

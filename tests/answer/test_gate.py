@@ -228,3 +228,40 @@ def test_the_meetings_own_date_is_answered_by_its_record_not_by_the_relevance_sc
         q = read_question(question, assistant.index.lexical)
         hits, _ = assistant.search(question)
         assert gate.answered_by_record(q, [e.chunk for e in gather(assistant.index, q, hits)]) is by_record, question
+
+
+_ROSTER_MINUTES = """令和五年第四回架空市議会定例会会議録（第二号）
+令和五年十月二十日（金曜日）
+午前十時開議
+○出席議員（２名）
+２２番　山田花子君　　　２３番　佐藤一郎君
+○出席説明員
+市長　　　山田太郎
+教育長　　玉野有彦
+――――◇――――
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○２２番（山田花子議員）　学校の給食費の値上げについて伺います。保護者への周知はどうするのですか。
+○市長（山田太郎君）　給食費の改定は、学校を通じて保護者に文書でお知らせいたします。
+"""
+
+
+@pytest.fixture(scope="module")
+def roster_assistant(tmp_path_factory):
+    from conftest import make_settings
+
+    from rag.service import Assistant
+
+    folder = tmp_path_factory.mktemp("roster")
+    (folder / "kaso_2023_10_20.txt").write_text(_ROSTER_MINUTES, encoding="utf-8")
+    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
+    assert a.index.ingest([folder]).ok
+    return a
+
+
+def test_an_attendee_who_never_spoke_is_named_in_the_abstention(roster_assistant):
+    """玉野有彦 is listed as present (教育長) and says nothing; 「玉野有彦教育長は…と答弁しましたか」 was
+    answered with the mayor's remark on the same topic."""
+    answer = roster_assistant.ask("玉野有彦教育長は、給食費の値上げの保護者への周知について何と答弁しましたか")
+    assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "玉野有彦" in answer.abstention[1]
+    answer = roster_assistant.ask("山田太郎市長は、給食費の値上げの保護者への周知について何と答弁しましたか")
+    assert not answer.abstained and any("文書でお知らせ" in c.text for c in answer.citations)
