@@ -93,6 +93,19 @@ def test_a_decision_question_about_something_no_evidence_mentions_abstains(assis
         assert not answer.abstained and any("政策会議決定された" in c.text for c in answer.citations), question
 
 
+def _assistant_over(tmp_path_factory, name: str, text: str):
+    """An assistant over one invented minutes file (hash embeddings: the guards are what is tested)."""
+    from conftest import make_settings
+
+    from rag.service import Assistant
+
+    folder = tmp_path_factory.mktemp("minutes")
+    (folder / name).write_text(text, encoding="utf-8")
+    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
+    assert a.index.ingest([folder]).ok
+    return a
+
+
 _ROLE_MINUTES = """架空町議会　令和5年第3回定例会会議録（第2号）
 令和5年9月12日（火）午前10時開議
 ○議長（川上一郎君）　ただいまから本日の会議を開きます。
@@ -104,15 +117,7 @@ _ROLE_MINUTES = """架空町議会　令和5年第3回定例会会議録（第2�
 
 @pytest.fixture(scope="module")
 def role_assistant(tmp_path_factory):
-    from conftest import make_settings
-
-    from rag.service import Assistant
-
-    folder = tmp_path_factory.mktemp("roles")
-    (folder / "kaso_2023_09_12.txt").write_text(_ROLE_MINUTES, encoding="utf-8")
-    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
-    assert a.index.ingest([folder]).ok
-    return a
+    return _assistant_over(tmp_path_factory, "kaso_2023_09_12.txt", _ROLE_MINUTES)
 
 
 def test_a_role_no_speaker_has_is_named_in_the_abstention(role_assistant):
@@ -151,15 +156,7 @@ _BENEFIT_MINUTES = """架空市議会　令和5年第2回臨時会会議録（�
 
 @pytest.fixture(scope="module")
 def benefit_assistant(tmp_path_factory):
-    from conftest import make_settings
-
-    from rag.service import Assistant
-
-    folder = tmp_path_factory.mktemp("benefit")
-    (folder / "kaso_2023_05_22.txt").write_text(_BENEFIT_MINUTES, encoding="utf-8")
-    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
-    assert a.index.ingest([folder]).ok
-    return a
+    return _assistant_over(tmp_path_factory, "kaso_2023_05_22.txt", _BENEFIT_MINUTES)
 
 
 def test_an_amount_per_unit_is_not_answered_by_a_total(benefit_assistant):
@@ -190,15 +187,7 @@ _UNKNOWN_ROLE_MINUTES = """架空県議会　令和5年第2回定例会会議録
 
 @pytest.fixture(scope="module")
 def unknown_role_assistant(tmp_path_factory):
-    from conftest import make_settings
-
-    from rag.service import Assistant
-
-    folder = tmp_path_factory.mktemp("unknown_role")
-    (folder / "kaso_ken_2023_06_20.txt").write_text(_UNKNOWN_ROLE_MINUTES, encoding="utf-8")
-    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
-    assert a.index.ingest([folder]).ok
-    return a
+    return _assistant_over(tmp_path_factory, "kaso_ken_2023_06_20.txt", _UNKNOWN_ROLE_MINUTES)
 
 
 def test_a_role_is_not_absent_when_a_speakers_role_is_unknown(unknown_role_assistant):
@@ -247,15 +236,7 @@ _ROSTER_MINUTES = """令和五年第四回架空市議会定例会会議録（�
 
 @pytest.fixture(scope="module")
 def roster_assistant(tmp_path_factory):
-    from conftest import make_settings
-
-    from rag.service import Assistant
-
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "kaso_2023_10_20.txt").write_text(_ROSTER_MINUTES, encoding="utf-8")
-    a = Assistant.open(make_settings(tmp_path_factory.mktemp("data"), RAG_EMBEDDING_BACKEND="hash"))
-    assert a.index.ingest([folder]).ok
-    return a
+    return _assistant_over(tmp_path_factory, "kaso_2023_10_20.txt", _ROSTER_MINUTES)
 
 
 def test_an_attendee_who_never_spoke_is_named_in_the_abstention(roster_assistant):
