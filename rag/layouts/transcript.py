@@ -127,9 +127,13 @@ def _announced_item(body: str, role: str | None) -> str | None:
         item = body[first.start() : call.start()]
     else:  # the sentence that puts it on the agenda: 「この際、日程に追加して、Xを議題と…」「Xは、…議題とすることに…」
         sentence = body[body.rfind("。", 0, call.start()) + 1 : call.start()]
-        after = re.split(r"日程に追加して[、，]?", sentence)[-1].strip()
-        item = (after if after else sentence).split("は、")[0]  # 「Xは、…日程に追加して議題とすることに」: X
-        item = re.sub(r"^\s*(?:この際|よって|次に|これより)[、，]\s*", "", item)
+        after = re.split(r"日程に追加して[、，]?", sentence)[-1]
+        # 「…日程に追加して、Xを議題と…」: X; 「Xは、…日程に追加して(これを)議題とすることに」: X
+        for item in (after.split("は、")[0], sentence.split("は、")[0]):
+            label = _label(re.sub(r"^\s*(?:この際|よって|次に|これより)[、，]\s*", "", item))
+            if label:
+                return label
+        return None
     return _label(item)
 
 

@@ -134,6 +134,8 @@ AGENDA_CALLS = """令和五年第四回架空市議会定例会会議録（第�
 ○議長（川上一郎君）　この際、日程に追加して、架空市議会委員会条例の一部を改正する条例を議題とすることに御異議ございませんか。
 ○議長（川上一郎君）　御異議なしと認めます。よって、本案を議題といたします。
 ○２３番（佐藤一郎議員）　委員の定数を改めるものであります。
+○議長（川上一郎君）　山田花子君外二名発議に係る防災の強化を求める決議案は、日程に追加してこれを議題とすることに御異議ございませんか。
+○議長（川上一郎君）　御異議なしと認めます。よって、本決議案を議題といたします。
 """
 
 
@@ -147,7 +149,9 @@ def test_a_remark_stands_under_the_agenda_item_the_chair_opened():
     first = "日程第一 議案第5号 架空市公園条例の一部を改正する条例"
     both = "日程第二 議案第6号 市道の路線の認定について 日程第三 議案第7号 市道の路線の廃止について"
     added = "架空市議会委員会条例の一部を改正する条例"  # 「日程に追加して、…を議題とすることに」; 「本案」 points back
-    assert [r.section for r in m.remarks] == [names, first, first, first, both, both, both, added, added, added]
+    motion = "山田花子君外二名発議に係る防災の強化を求める決議案"  # 「Xは、…日程に追加してこれを議題とすることに」
+    assert [r.section for r in m.remarks] == [names, first, first, first, both, both, both, added, added, added,
+                                              motion, motion]
     assert [(d.text, d.section) for d in m.decisions] == [
         ("よって、本案は原案のとおり可決されました。", first), ("よって、両案は原案のとおり可決されました。", both)]
     assert_spans_slice_back(m, stored)
