@@ -331,10 +331,19 @@ class Gate:
         if not speakers:  # summary minutes name no speakers: nothing to check
             return None
         qf = fold(q)
+        # 「山田議員が提出した意見書について、市長は何と答弁しましたか」 asks what a speaker said
+        ids = {m.meeting_id for m in meetings}
+        if speakers_mentioned(q, [e for e in self.index.catalog() if e.meeting_id in ids]):
+            return None
+        roles = {fold(r) for m in meetings for _, r, _ in m.speakers() if r and len(fold(r)) >= 2}
+        if any(re.search(rf"(?<![一-龥]){re.escape(r)}(?:は|が)", qf) for r in roles):
+            return None
         for m in meetings:
             for attendee in m.attendees:
                 name = fold(attendee.name)
-                if len(name) >= 3 and name in qf and not any(s in name or name in s for s in speakers):
+                # the attendee is who the question says spoke: 「玉野有彦教育長は」「玉野有彦氏が」
+                if (len(name) >= 3 and re.search(rf"{re.escape(name)}[一-龥ァ-ヶー]{{0,8}}?(?:は|が|から)", qf)
+                        and not any(s in name or name in s for s in speakers)):
                     return re.sub(r"\s+", "", attendee.name)
         return None
 

@@ -246,3 +246,6 @@ def test_an_attendee_who_never_spoke_is_named_in_the_abstention(roster_assistant
     assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "玉野有彦" in answer.abstention[1]
     answer = roster_assistant.ask("山田太郎市長は、給食費の値上げの保護者への周知について何と答弁しましたか")
     assert not answer.abstained and any("文書でお知らせ" in c.text for c in answer.citations)
+    # named, but not as the one who spoke: the question asks what the mayor said
+    answer = roster_assistant.ask("玉野有彦教育長も出席した会議で、市長は給食費の保護者への周知について何と答弁しましたか")
+    assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), answer.abstention
