@@ -95,7 +95,7 @@ class Reranker:
             INTENT_KIND,
             NUMBER_TEXT,
             QUANTITY_QUESTION,
-            answer_patterns,
+            asked_values,
             detect_intents,
             read_question,
         )
@@ -106,7 +106,7 @@ class Reranker:
         total = sum(q.weights.values()) or 1.0
         parts = {INTENT_KIND[i] for i in detect_intents(question) if i in INTENT_KIND}
         wants_number = bool(QUANTITY_QUESTION.search(normalize(question).lower()))
-        wanted = answer_patterns(normalize(question).lower())  # 「いくら」: an amount, 「何世帯」: N世帯 …
+        wanted = [a.has for a in asked_values(normalize(question).lower())]  # 「いくら」: an amount, 「何世帯」: N世帯 …
         meeting_ids = {c.meeting_id for c in chunks.values()}
         named = set(speakers_mentioned(question, [e for e in self.index.catalog() if e.meeting_id in meeting_ids]))
         folded_q = normalize(question)

@@ -74,16 +74,28 @@ def counted(question: str) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
     return found
 
 
-def answer_patterns(folded_question: str) -> list[re.Pattern[str]]:
-    """What an answering line holds for a question that asks for a typed value: an amount, votes,
-    people, a percentage, a count with its counter, a clock time or a date (patterns over
-    ``lexical.normalize``d text). Empty for a question that asks for none."""
+@dataclass(frozen=True)
+class AskedValue:
+    """A typed value a question asks for, as the gate's guards and the reranker read it."""
+
+    has: re.Pattern[str]  # what a line holding one matches (over ``lexical.normalize``d text)
+    what: str  # what is missing, in an abstention (「金額」「該当する日付」)
+    words: frozenset[str]  # the question's words that only name the type (「いくら」「何」)
+    kind: str  # "value" (amount, votes, people, percentage, a count), "date", "year" (「何年度」) or "time"
+
+
+def asked_values(folded_question: str) -> list[AskedValue]:
+    """The typed values a question asks for: an amount, votes, people, a percentage, a count with
+    its counter, a date, a year, a clock time. Empty for a question that asks for none."""
     q = folded_question
-    found = [has for asks, has, _, _ in ANSWER_TYPES if asks.search(q)] + [has for has, _, _ in counted(q)]
+    found = [AskedValue(has, what, words, "value") for asks, has, what, words in ANSWER_TYPES if asks.search(q)]
+    found += [AskedValue(has, what, words, "value") for has, what, words in counted(q)]
     if re.search(r"何時|時刻|what time", q):
-        found.append(TIME_TEXT)
-    if DATE_QUESTION.search(q) or re.search(r"何年(?!間)", q):  # 「何年度までに」 asks a year
-        found.append(DAY_TEXT if DAY_QUESTION.search(q) else DATE_TEXT)
+        found.append(AskedValue(TIME_TEXT, "時刻", frozenset(), "time"))
+    if DATE_QUESTION.search(q):
+        found.append(AskedValue(DAY_TEXT if DAY_QUESTION.search(q) else DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), "date"))
+    elif re.search(r"何年(?!間)", q):  # 「何年度までに」 asks a year
+        found.append(AskedValue(DATE_TEXT, "該当する年", frozenset(DATE_WORDS), "year"))
     return found
 
 

@@ -25,12 +25,6 @@ from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize
 from ..meetings import name_terms, parse_reference, speakers_mentioned
 from .analysis import (
-    ANSWER_TYPES,
-    DATE_QUESTION,
-    DATE_TEXT,
-    DATE_WORDS,
-    DAY_QUESTION,
-    DAY_TEXT,
     GENERIC_ATTENDANCE,
     GENERIC_ORGS,
     ORG_IN_QUESTION,
@@ -40,7 +34,7 @@ from .analysis import (
     WHO_QUESTION,
     Question,
     about_meeting,
-    counted,
+    asked_values,
     detect_intents,
     event_tokens,
     framing_tokens,
@@ -243,11 +237,10 @@ class Gate:
         and the meeting (「墨田区議会の12月緊急議会」): a minutes file full of amounts does not
         answer 「…の維持管理費はいくら」 unless a sentence with an amount is about 維持管理費.
         """
-        asked = [(has, what, words, True) for asks, has, what, words in ANSWER_TYPES if asks.search(q)]
-        asked += [(has, what, words, True) for has, what, words in counted(q)]
-        if DATE_QUESTION.search(q) and not about_meeting:
-            # the meeting's own date line (the header) dates nothing else
-            asked.append((DAY_TEXT if DAY_QUESTION.search(q) else DATE_TEXT, "該当する日付", frozenset(DATE_WORDS), False))
+        # values and dates (times and bare years are the reranker's, not a reason to abstain); the
+        # meeting's own date line (the header) dates nothing else, and answers a date about the meeting
+        asked = [(a.has, a.what, a.words, a.kind == "value") for a in asked_values(q)
+                 if a.kind == "value" or (a.kind == "date" and not about_meeting)]
         if not asked:
             return None
         for has, what, words, header_ok in asked:
