@@ -298,15 +298,14 @@ class Gate:
         """「教育長は…と答弁しましたか」 when no speaker of the meetings searched has that role."""
         if not STATEMENT_QUESTION.search(q):
             return None
-        meetings = [m for m in map(self._meeting_by_id, dict.fromkeys(c.meeting_id for c in candidates)) if m]
+        meetings = self._meetings(candidates)
         speakers = [r for m in meetings for _, r, _ in m.speakers()]
         if not speakers or None in speakers:
             # summary minutes name no speakers; a speaker whose role the minutes do not give (a Diet
             # member reporting as 委員長) may hold any role: unknown is not absent
             return None
         roles = [fold(r) for r in speakers]
-        ids = {m.meeting_id for m in meetings}
-        if speakers_mentioned(q, [e for e in self.index.catalog() if e.meeting_id in ids]):
+        if self._names_a_speaker(q, meetings):
             return None  # 「中条きよし議員は」: a speaker of the meeting by name; the minutes may record no role
         qf = fold(q)
         for word in ROLE_WORDS:
@@ -319,14 +318,13 @@ class Gate:
         remark of theirs (a speaker named by surname only, 「玉野」, counts as them)."""
         if not STATEMENT_QUESTION.search(q):
             return None
-        meetings = [m for m in map(self._meeting_by_id, dict.fromkeys(c.meeting_id for c in candidates)) if m]
+        meetings = self._meetings(candidates)
         speakers = [fold(n) for m in meetings for n, _, _ in m.speakers() if len(fold(n)) >= 2]
         if not speakers:  # summary minutes name no speakers: nothing to check
             return None
         qf = fold(q)
         # 「山田議員が提出した意見書について、市長は何と答弁しましたか」 asks what a speaker said
-        ids = {m.meeting_id for m in meetings}
-        if speakers_mentioned(q, [e for e in self.index.catalog() if e.meeting_id in ids]):
+        if self._names_a_speaker(q, meetings):
             return None
         roles = {fold(r) for m in meetings for _, r, _ in m.speakers() if r and len(fold(r)) >= 2}
         if any(re.search(rf"(?<![一-龥]){re.escape(r)}(?:は|が)", qf) for r in roles):
@@ -354,12 +352,16 @@ class Gate:
         return any(phrase in normalize(self.index.chunk(cid).text) for cid, _ in self.index.lexical.search(phrase, 5))
 
     def _attendee_names(self, candidates: list[Chunk]) -> list[str]:
-        names: list[str] = []
-        for meeting_id in dict.fromkeys(c.meeting_id for c in candidates):
-            meeting = self._meeting_by_id(meeting_id)
-            if meeting:
-                names += [re.sub(r"\s+", "", a.name) for a in meeting.attendees]
-        return names
+        return [re.sub(r"\s+", "", a.name) for m in self._meetings(candidates) for a in m.attendees]
+
+    def _meetings(self, candidates: list[Chunk]) -> list:
+        """The records of the meetings the evidence comes from, in evidence order."""
+        return [m for m in map(self._meeting_by_id, dict.fromkeys(c.meeting_id for c in candidates)) if m]
+
+    def _names_a_speaker(self, q: str, meetings: list) -> bool:
+        """「中条きよし議員は」: the question names a speaker of these meetings."""
+        ids = {m.meeting_id for m in meetings}
+        return bool(speakers_mentioned(q, [e for e in self.index.catalog() if e.meeting_id in ids]))
 
     def signals(self, q: Question, hits: list[Hit], candidates: list[Chunk]) -> Signals:
         """What the relevance score reads, from the hits and the evidence chunks."""
