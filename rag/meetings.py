@@ -277,6 +277,33 @@ def _body_named(entry: CatalogEntry, folded_question: str) -> bool:
     return entry.body_named_in(folded_question)
 
 
+def without_meeting_dates(question: str, meetings: list[CatalogEntry]) -> str:
+    """The question (NFKC) less the dates that name one of ``meetings`` (「令和5年12月1日の参議院本会議」,
+    「12月17日の本会議」, "on 17 December 2024"): like the meeting's name, they say which meeting, not
+    what about, and BM25 would rank the header and every procedural line that repeats the date first.
+    A date that is not the meeting's (「3月31日までに申請」) stays."""
+    q = unicodedata.normalize("NFKC", question)
+    dates = {e.date for e in meetings if e.date}
+    if not dates:
+        return q
+    spans = []
+    for m in DATE_RE.finditer(q):
+        if date_from_match(m) in dates:
+            spans.append(m.span())
+    for m in _DATE_EN_RE.finditer(q):
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        if f"{int(year):04d}-{_MONTHS_EN.index(month.lower()) + 1:02d}-{int(day):02d}" in dates:
+            spans.append(m.span())
+    month_days = {d[4:] for d in dates}  # "-12-17"
+    for m in _MONTH_DAY_RE.finditer(q):
+        mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
+        if mo and d and f"-{mo:02d}-{d:02d}" in month_days and not any(s <= m.start() < e for s, e in spans):
+            spans.append(m.span())
+    for start, end in sorted(spans, reverse=True):
+        q = q[:start] + " " + q[end:]
+    return q
+
+
 def name_terms(names: list[str]) -> set[str]:
     """BM25 tokens of meeting labels and bodies: the words that only say which meeting."""
     from .lexical import tokenize

@@ -13,7 +13,7 @@ from .config import Settings
 from .domain import Answer, Filters, Hit
 from .errors import InputError
 from .index import MinutesIndex, Progress
-from .meetings import name_terms, organisations_named, resolve, speakers_named
+from .meetings import name_terms, organisations_named, resolve, speakers_named, without_meeting_dates
 from .rerank import Reranker
 from .retrieval import HybridRetriever, Mode
 
@@ -65,7 +65,8 @@ class Assistant:
         # BM25 does not search for the words that only name the meeting (every chunk of it lacks
         # them, and procedural remarks that repeat the name would rank first); dense keeps the
         # whole question (dev split recall@5 0.683 -> 0.717, seed unchanged)
-        lexical_query = without_terms(question, name_terms([f"{e.label} {e.body}" for e in named_meetings]))
+        lexical_query = without_terms(question, name_terms([f"{e.label} {e.body}" for e in named_meetings]),
+                                      without_meeting_dates(question, named_meetings))
         hits: list[Hit] = []
         if named and not (filters and filters.speakers):
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
@@ -114,13 +115,15 @@ def looks_like_a_question(question: str) -> bool:
         r"(?i)^\s*(select|insert|update|delete|drop|create|alter|rm|sudo|curl|wget|chmod|cat|echo)\b", q)
 
 
-def without_terms(question: str, drop: set[str]) -> str | None:
-    """The question's BM25 tokens less ``drop``; None when nothing is dropped or nothing is left."""
-    if not drop:
-        return None
-    from .lexical import tokenize
+def without_terms(question: str, drop: set[str], text: str | None = None) -> str | None:
+    """The BM25 tokens of ``text`` (the question less what else only names its meeting, such as its
+    date; default the question) less ``drop``; None when nothing is dropped or nothing is left."""
+    from .lexical import normalize, tokenize
 
-    kept = [t for t in tokenize(question) if t not in drop]
+    text = question if text is None else text
+    if not drop and normalize(text) == normalize(question):
+        return None
+    kept = [t for t in tokenize(text) if t not in drop]
     return " ".join(kept) if kept else None
 
 

@@ -104,3 +104,23 @@ def test_organisations_named_as_the_one_speaking():
     assert organisations_named("それについて警察は？", orgs) == ("警察",)
     assert organisations_named("防衛省が概算要求で求めたものと、総務省からの説明は", orgs) == ("防衛省", "総務省")
     assert organisations_named("防衛省について、他の出席者はどう述べましたか", orgs) == ()
+
+
+def test_the_named_meetings_date_is_framing_for_bm25_but_another_date_stays():
+    from rag.meetings import without_meeting_dates
+    from rag.service import without_terms
+
+    meeting = [CATALOG[2]]  # 参議院 2023-04-07
+    q = "令和5年4月7日（金）の参議院本会議で、4月7日までに提出された法律案は何ですか"
+    stripped = without_meeting_dates(q, meeting)
+    assert "令和5年4月7日" not in stripped and "(金)" not in stripped
+    assert "4月7日までに" not in stripped  # the same day again: still only the meeting's date
+    assert without_meeting_dates("令和5年3月31日までに申請した人は何人ですか", meeting) == "令和5年3月31日までに申請した人は何人ですか"
+    assert "17 December 2024" not in without_meeting_dates(
+        "What was decided on 17 December 2024?", [entry("x", "音更町議会", "2024-12-17")])
+    # the BM25 query: neither the date nor the body's name, the rest of the question kept
+    lexical = without_terms(q, {"参議", "院"}, stripped)
+    assert lexical is not None and "法律" in lexical and "参議" not in lexical
+    assert "令和" not in lexical.split()
+    # nothing to drop: BM25 searches the question itself
+    assert without_terms("法律案は何ですか", set(), "法律案は何ですか") is None
