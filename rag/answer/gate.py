@@ -22,8 +22,8 @@ from ..domain import Chunk, Hit, fold
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
 from ..layouts.speakers import ROLE_WORDS
-from ..lexical import normalize
-from ..meetings import name_terms, parse_reference, speakers_mentioned
+from ..lexical import normalize, tokenize
+from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
 from .analysis import (
     GENERIC_ATTENDANCE,
     GENERIC_ORGS,
@@ -278,7 +278,17 @@ class Gate:
         """The question's weighted terms less the words that only name the meeting
         (「中央環境審議会第31回総会の報告によると」): every chunk of that meeting lacks them alike, so
         they say nothing about relevance or about which excerpt answers."""
-        return {t: w for t, w in q.weights.items() if t not in self.meeting_terms(candidates)} or q.weights
+        drop = self.meeting_terms(candidates) | self._date_terms(q.text, candidates)
+        return {t: w for t, w in q.weights.items() if t not in drop} or q.weights
+
+    def _date_terms(self, question: str, candidates: list[Chunk]) -> set[str]:
+        """Tokens only the candidate meetings' own date gives the question (「令和5年12月1日の本会議で」)."""
+        ids = {c.meeting_id for c in candidates}
+        entries = [e for e in self.index.catalog() if e.meeting_id in ids]
+        stripped = without_meeting_dates(question, entries)
+        if normalize(stripped) == normalize(question):
+            return set()
+        return set(tokenize(question)) - set(tokenize(stripped))
 
     def meeting_terms(self, candidates: list[Chunk]) -> set[str]:
         """Tokens of the candidate meetings' names and bodies (tokenised once per meeting: the

@@ -249,3 +249,20 @@ def test_an_attendee_who_never_spoke_is_named_in_the_abstention(roster_assistant
     # named, but not as the one who spoke: the question asks what the mayor said
     answer = roster_assistant.ask("玉野有彦教育長も出席した会議で、市長は給食費の保護者への周知について何と答弁しましたか")
     assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), answer.abstention
+
+
+def test_the_meetings_date_is_not_a_topic_word(benefit_assistant):
+    """「令和5年5月22日の本会議で…」 names the sitting: its tokens are no more topic than the meeting's
+    name (an agenda excerpt quoted the date line instead of the item asked about). Another date in the
+    question (「6月1日から」) is topic."""
+    from rag.answer.analysis import read_question
+
+    gate = benefit_assistant.answerer.gate
+    index = benefit_assistant.index
+    chunk = index.chunk(index.store.all_ids()[0])
+    q = read_question("令和5年5月22日の本会議で、子育て世帯臨時給付金の受付はいつからと説明されましたか", index.lexical)
+    topic = gate.topic_weights(q, [chunk])
+    assert "給付" in topic and not {"令和", "22"} & set(topic), topic
+    q = read_question("令和5年5月22日の本会議で、6月1日から何が始まると説明されましたか", index.lexical)
+    topic = gate.topic_weights(q, [chunk])
+    assert {"6", "月", "日"} <= set(topic) and "22" not in topic, topic
