@@ -114,7 +114,12 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
                 page=meeting.page_at(start) if meeting.pages else None,
             )
     for decision in meeting.decisions:
-        add(decision.start, decision.end, "decision", decision.section)
+        # a decision announced in a remark (「よって、本案は可決されました。」 by the chair) is that
+        # speaker's words: it carries who said it, so 「議長は…採決の結果について何と述べましたか」 finds it
+        said = next((r for r in meeting.remarks if r.start <= decision.start and decision.end <= r.end), None)
+        add(decision.start, decision.end, "decision", decision.section,
+            **({"speaker": said.speaker, "role": said.role, "remark_no": said.number, "organisation": said.organisation,
+                "page": meeting.page_at(decision.start) if meeting.pages else None} if said else {}))
     if meeting.layout != "numbered-summary":
         # what follows the last remark: 「（午後４時３７分　閉会）」, 「散会（午後３時２５分）」, signatures.
         # No remark holds it, and without a chunk the closing time could never be found. A "note", not

@@ -87,7 +87,7 @@ __all__ = [
 
 INDEX_FILE = "lexical.npz"
 FORMAT_NAME = "rag-lexical-bm25"
-FORMAT_VERSION = 2  # 2: remark chunks are indexed with their section (rag.index.lexical_text)
+FORMAT_VERSION = 3  # 2: remark chunks are indexed with their section (rag.index.lexical_text); 3: decisions too
 # Bump when normalize()/tokenize() change in a way that changes tokens.
 NORMALIZE_VERSION = 2  # 2: old kanji forms folded to today's (勞→労)
 

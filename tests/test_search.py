@@ -237,3 +237,24 @@ def test_a_remark_is_found_by_its_agenda_item_in_answers_but_not_in_keyword_sear
     page = search(index, "大麻", limit=200)
     assert page.total == len(page.hits) == len(ranked) - len(by_item) > 0
     assert all(h.marks for h in page.hits)
+
+
+def test_a_decision_stands_under_its_item_and_carries_who_announced_it(index):
+    """The decision parsed from the chair's remark (「よって、本案は可決されました。」) is found by the bill
+    it decides and is the chair's words: 「議長は…採決の結果について何と述べましたか」 searches his remarks,
+    and found only the remark around it (or nothing, under another item)."""
+    from rag.domain import Filters
+
+    ranked = index.lexical.search("大麻", 200)
+    decisions = [cid for cid, _ in ranked if index.lexical.get(cid)[1]["kind"] == "decision"]
+    assert decisions, "no decision found by its item"
+    chunk = index.chunk(decisions[0])
+    assert "大麻取締法" in chunk.section and "大麻" not in chunk.text
+    assert chunk.speaker == "尾辻秀久" and chunk.role == "議長" and chunk.remark_no is not None
+    remark = next(c for c in index.chunks_of(chunk.meeting_id, "remark") if c.remark_no == chunk.remark_no)
+    assert remark.start <= chunk.start and chunk.end <= remark.end and remark.speaker == chunk.speaker
+    by_speaker = index.lexical.search("大麻 可決", 50, Filters(speakers=("尾辻秀久",)))
+    assert decisions[0] in [cid for cid, _ in by_speaker]
+    # a 議事要旨 decision no remark holds names nobody
+    seed_decisions = [c for m in index.meetings() if m.layout == "numbered-summary" for c in index.chunks_of(m.meeting_id, "decision")]
+    assert seed_decisions and all(c.speaker is None for c in seed_decisions)
