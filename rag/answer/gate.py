@@ -14,7 +14,7 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..chunking import units
@@ -140,6 +140,16 @@ class Gate:
                 return "unknown_term", f"「{unseen[0]}」はどの議事録にも出てきません"
             return "weak_evidence", ""
         return None
+
+    def record_question(self, q: Question, hits: list[Hit]) -> Question:
+        """``q`` with the record parts the router should bring: a date or place only when the question
+        asks about the meeting itself (「参議院本会議で趣旨説明された法律案によると、東京科学大学はいつ発足
+        する予定と説明されましたか」 asks a date a remark must state; the header date line led its answer)."""
+        if not {"date", "place"} & set(q.intents):
+            return q
+        if about_meeting(q.text, q.weights, self.meeting_terms([h.chunk for h in hits])):
+            return q
+        return replace(q, intents=tuple(i for i in q.intents if i not in ("date", "place")))
 
     def answered_by_record(self, q: Question, candidates: list[Chunk]) -> bool:
         """「第14回会合はいつ開催されましたか」: the meeting's own date, time or place, stated by its record,

@@ -63,7 +63,7 @@ class AnswerPipeline:
         written; that same reply is then verified, so the model is asked once per question."""
         if not hits or not question.strip():
             return self.abstain(question, hits, "no_evidence", "")
-        q = read_question(question, self.index.lexical)
+        q = self.gate.record_question(read_question(question, self.index.lexical), hits)
         evidence = gather(self.index, q, hits)
         why = self.gate.check(q, hits, [e.chunk for e in evidence])
         if why is not None:

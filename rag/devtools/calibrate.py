@@ -57,7 +57,7 @@ def collect(assistant, dataset: str) -> list[dict]:
             row["guard"] = found.abstention[0] if found.abstention else "before_retrieval"
         else:
             hits, _ = found
-            q = read_question(item.question, assistant.index.lexical)
+            q = gate.record_question(read_question(item.question, assistant.index.lexical), hits)
             candidates = [e.chunk for e in gather(assistant.index, q, hits)]
             if not hits:
                 row["guard"] = "no_evidence"
