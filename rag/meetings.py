@@ -304,6 +304,23 @@ def without_meeting_dates(question: str, meetings: list[CatalogEntry]) -> str:
     return q
 
 
+def topic_text(question: str, meetings: list[CatalogEntry]) -> str | None:
+    """The question as text less what only names ``meetings`` (their name's words and their date):
+    「令和5年12月1日の参議院本会議(第8号)で趣旨説明が行われた法律案は何ですか」 →
+    「の()で趣旨説明が行われた法律案は何ですか」. What the dense retriever reads beside the whole
+    question. None when the question names no meeting or nothing is left."""
+    if not meetings:
+        return None
+    from .lexical import normalize, token_spans
+
+    drop = name_terms([f"{e.label} {e.body}" for e in meetings])
+    text = normalize(without_meeting_dates(question, meetings))
+    for token, start, end in sorted(token_spans(text), key=lambda t: -t[1]):
+        if token in drop:
+            text = text[:start] + text[end:]
+    return text if re.search(r"\w", text) and text != normalize(question) else None
+
+
 def name_terms(names: list[str]) -> set[str]:
     """BM25 tokens of meeting labels and bodies: the words that only say which meeting."""
     from .lexical import tokenize

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -49,10 +50,11 @@ class HybridRetriever(BaseRetriever):
 
     def retrieve(
         self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode | None = None,
-        lexical_query: str | None = None,
+        lexical_query: str | None = None, topic_query: str | None = None,
     ) -> list[Hit]:
         """``lexical_query``: what BM25 searches when it differs from ``query`` (the words that only
-        name a meeting the filters already restrict to)."""
+        name a meeting the filters already restrict to). ``topic_query``: the question's text less
+        those words; the dense retriever then searches with the mean of the two query vectors."""
         k = k or self.k
         mode = mode or self.mode
         filters = filters if filters is not None else self.filters
@@ -66,6 +68,9 @@ class HybridRetriever(BaseRetriever):
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             vector = self.index.embeddings.embed_query_array(query)
+            if topic_query:
+                both = vector + self.index.embeddings.embed_query_array(topic_query)
+                vector = both / max(float(np.linalg.norm(both)), 1e-12)
             dense = self.index.store.query(vector, n, filters)
         if mode in ("hybrid", "bm25"):
             lexical = self.index.lexical.search(lexical_query or query, n, filters)

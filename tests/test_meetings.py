@@ -124,3 +124,14 @@ def test_the_named_meetings_date_is_framing_for_bm25_but_another_date_stays():
     assert "令和" not in lexical.split()
     # nothing to drop: BM25 searches the question itself
     assert without_terms("法律案は何ですか", set(), "法律案は何ですか") is None
+
+
+def test_the_topic_text_is_the_question_less_its_meetings_name_and_date():
+    from rag.meetings import topic_text
+
+    meeting = [CATALOG[2]]  # 参議院 2023-04-07
+    text = topic_text("令和5年4月7日の参議院本会議（第8号）で趣旨説明が行われた法律案は何ですか", meeting)
+    assert text is not None and "趣旨説明が行われた法律案は何ですか" in text
+    assert "参議院" not in text and "令和5年" not in text
+    assert topic_text("法律案は何ですか", []) is None  # no meeting named: the question is the topic
+    assert topic_text("参議院", meeting) is None  # nothing left

@@ -55,3 +55,26 @@ def test_is_a_langchain_retriever(assistant):
     docs = assistant.retriever.invoke("防衛省の概算要求")
     assert docs and "防護システムの整備" in docs[0].page_content
     assert docs[0].metadata["organisation"] == "防衛省" and "score" in docs[0].metadata
+
+
+def test_dense_reads_the_question_and_its_topic_as_one_mean_vector(assistant, monkeypatch):
+    """With a ``topic_query`` (the question less the words naming its meeting), the dense side searches
+    with the normalised mean of the two query vectors; without one, with the question's own."""
+    import numpy as np
+
+    retriever, embeddings = assistant.retriever, assistant.index.embeddings
+    seen = []
+    real_query = assistant.index.store.query
+
+    def query(vector, k, filters=None):
+        seen.append(np.asarray(vector))
+        return real_query(vector, k, filters)
+
+    monkeypatch.setattr(assistant.index.store, "query", query)
+    question, topic = "第14回会合で情報セキュリティ2007について何が決定されましたか", "で情報セキュリティ2007について何が決定されましたか"
+    retriever.retrieve(question, mode="dense")
+    retriever.retrieve(question, mode="dense", topic_query=topic)
+    q, t = embeddings.embed_query_array(question), embeddings.embed_query_array(topic)
+    assert np.allclose(seen[0], q, atol=1e-6)
+    mean = (q + t) / np.linalg.norm(q + t)
+    assert np.allclose(seen[1], mean, atol=1e-6) and abs(float(np.linalg.norm(seen[1])) - 1) < 1e-5
