@@ -80,6 +80,13 @@ class MinutesEmbeddings(Embeddings, ABC):
             raise TypeError(f"embed_query expects a str, got {type(text).__name__}")
         return self._checked(self._embed_queries([text]), 1)[0]
 
+    def embed_queries_array(self, texts: Sequence[str]) -> np.ndarray:
+        """Several queries in one call -> float32 array (n, dim), rows L2-normalised."""
+        items = _as_text_list(texts)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._checked(self._embed_queries(items), len(items))
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain interface; prefer ``embed_documents_array`` in our own code."""
         return self.embed_documents_array(texts).tolist()

@@ -67,10 +67,11 @@ class HybridRetriever(BaseRetriever):
         dense: list[tuple[Chunk, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = self.index.embeddings.embed_query_array(query)
-            if topic_query:
-                both = vector + self.index.embeddings.embed_query_array(topic_query)
+            if topic_query:  # one model call for both
+                both = self.index.embeddings.embed_queries_array([query, topic_query]).sum(axis=0)
                 vector = both / max(float(np.linalg.norm(both)), 1e-12)
+            else:
+                vector = self.index.embeddings.embed_query_array(query)
             dense = self.index.store.query(vector, n, filters)
         if mode in ("hybrid", "bm25"):
             lexical = self.index.lexical.search(lexical_query or query, n, filters)

@@ -189,6 +189,12 @@ def test_deterministic_and_independent_of_batch(emb: MinutesEmbeddings) -> None:
     # batch composition (and, for the tiny model, padding) must not change a row
     np.testing.assert_allclose(emb.embed_documents_array([HOTLINE])[0], twice[1], atol=1e-5)
     np.testing.assert_array_equal(emb.embed_query_array("概算要求"), emb.embed_query_array("概算要求"))
+    # several queries in one call (the retriever's question and its topic) are each the single query's
+    both = emb.embed_queries_array(["概算要求", "防衛省の概算要求は"])
+    assert both.shape == (2, EXPECTED_DIM[type(emb)]) and both.dtype == np.float32
+    np.testing.assert_allclose(both[0], emb.embed_query_array("概算要求"), atol=1e-5)
+    np.testing.assert_allclose(both[1], emb.embed_query_array("防衛省の概算要求は"), atol=1e-5)
+    assert emb.embed_queries_array([]).shape == (0, EXPECTED_DIM[type(emb)])
 
 
 def test_unit_norm_including_empty_and_long_text(emb: MinutesEmbeddings) -> None:
