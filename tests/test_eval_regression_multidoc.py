@@ -33,9 +33,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reas
 # same code measures 0.873 / 0.824 / 0.944 / 0.000, each above the floors it replaced. The abstention
 # floor is lower because the new unanswerables are harder (on them: 0.500), not because the system
 # got worse on the old ones.
-MIN_RECALL_AT_5 = 0.86
-MIN_CITATION_HIT = 0.79
-MIN_ABSTENTION_ACCURACY = 0.66
+# Raised 2026-11-27 (a later session) after the mean dense query (question and question less the
+# meeting's name and date), the meeting's date as framing, decisions with their speaker and item,
+# and a refit: measured 0.905 / 0.837 / 0.711 / 0.027.
+MIN_RECALL_AT_5 = 0.89
+MIN_CITATION_HIT = 0.82
+MIN_ABSTENTION_ACCURACY = 0.69
 MAX_FALSE_ABSTENTION = 0.04
 
 
