@@ -232,6 +232,52 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+_person_tagger_obj = None
+_person_tagger_pid: int | None = None
+
+
+def person_names(norm: str) -> list[tuple[str, int, int]]:
+    """People UniDic recognises in an already normalised text (「鈴木俊一財務大臣は」 → 鈴木俊一), each
+    with its ``[start, end)``: a run of proper-noun tokens holding a person's surname or given name
+    (a surname UniDic reads as a place, 「盛山」 before 「正仁」, stays in the run)."""
+    global _person_tagger_obj, _person_tagger_pid
+    pid = os.getpid()
+    with _tagger_lock:
+        if _person_tagger_obj is None or _person_tagger_pid != pid:
+            import fugashi
+
+            d = _dicdir()  # UniDic's own output: surface, readings, lemma, hyphen-joined part of speech
+            _person_tagger_obj = fugashi.GenericTagger(f'-d "{d}" -r "{d}/mecabrc"')
+            _person_tagger_pid = pid
+        parsed = _person_tagger_obj.parse(norm) if norm else ""
+    found: list[tuple[str, int, int]] = []
+    run: list[tuple[int, int, bool]] = []  # (start, end, is a person's name)
+    pos = 0
+
+    def close() -> None:
+        if run and any(person for _, _, person in run) and run[-1][1] - run[0][0] >= 2:
+            found.append((norm[run[0][0] : run[-1][1]], run[0][0], run[-1][1]))
+        run.clear()
+
+    for line in parsed.split("\n"):
+        parts = line.split("\t")
+        if len(parts) < 5 or not parts[0]:
+            continue
+        start = norm.find(parts[0], pos)
+        if start < 0:
+            continue
+        pos = start + len(parts[0])
+        tag = parts[4]
+        if tag.startswith("名詞-固有名詞-人名") or (tag.startswith("名詞-固有名詞-地名") and not run):
+            if run and run[-1][1] != start:
+                close()
+            run.append((start, pos, tag.startswith("名詞-固有名詞-人名")))
+        else:
+            close()
+    close()
+    return found
+
+
 def token_spans(norm: str) -> list[tuple[str, int, int]]:
     """:func:`tokenize`'s tokens of an already normalised text, each with its ``[start, end)`` in it,
     so a keyword search can highlight exactly the words that matched (rag.search)."""

@@ -439,3 +439,14 @@ def test_meta_values_lists_a_fields_distinct_values():
                [{"organisation": "警察"}, {"organisation": "防衛省"}, {}])
     assert set(idx.meta_values("organisation")) == {"警察", "防衛省"}
     assert idx.meta_values("no_such_field") == ()
+
+
+def test_person_names_are_read_from_the_dictionary_with_their_offsets():
+    from rag.lexical import normalize, person_names
+
+    text = normalize("第7号で、鈴木俊一財務大臣は、盛山正仁文部科学大臣の答弁について、補正予算で何と述べましたか")
+    found = person_names(text)
+    assert [name for name, _, _ in found] == ["鈴木俊一", "盛山正仁"]  # 「盛山」 is read as a place, then 「正仁」
+    assert all(text[start:end] == name for name, start, end in found)
+    assert person_names(normalize("補正予算の財源について何と述べましたか")) == []
+    assert person_names("") == []

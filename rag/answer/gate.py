@@ -22,7 +22,7 @@ from ..domain import Chunk, Hit, fold
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
 from ..layouts.speakers import ROLE_WORDS
-from ..lexical import normalize, tokenize
+from ..lexical import normalize, person_names, tokenize
 from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
 from .analysis import (
     GENERIC_ATTENDANCE,
@@ -213,6 +213,9 @@ class Gate:
         silent = self._silent_attendee(q, candidates)
         if silent:
             return "speaker_not_found", f"{silent}氏は出席者に名前がありますが、発言は記録にありません"
+        unrecorded = self._unrecorded_speaker(q, candidates)
+        if unrecorded:
+            return "speaker_not_found", f"{unrecorded}氏の発言は記録にありません"
         if japanese and WHO_QUESTION.search(q) and not STATEMENT_QUESTION.search(q):
             # 「…を務めたのは誰」: some line of the evidence (an attendee line, an agenda line, or a
             # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
@@ -333,22 +336,33 @@ class Gate:
                 return word
         return None
 
-    def _silent_attendee(self, q: str, candidates: list[Chunk]) -> str | None:
-        """「玉野有彦教育長は…と答弁しましたか」 when the minutes list 玉野有彦 as present and record no
-        remark of theirs (a speaker named by surname only, 「玉野」, counts as them)."""
+    def _speaking_subject(self, q: str, candidates: list[Chunk]) -> tuple[list, list[str]] | None:
+        """(meetings, folded speaker names) when ``q`` asks what someone said in minutes that name
+        their speakers, and names neither a speaker nor a speaker's role as who spoke — the case in
+        which a person it names may be someone the minutes never record speaking."""
         if not STATEMENT_QUESTION.search(q):
             return None
         meetings = self._meetings(candidates)
         speakers = [fold(n) for m in meetings for n, _, _ in m.speakers() if len(fold(n)) >= 2]
         if not speakers:  # summary minutes name no speakers: nothing to check
             return None
-        qf = fold(q)
         # 「山田議員が提出した意見書について、市長は何と答弁しましたか」 asks what a speaker said
         if self._names_a_speaker(q, meetings):
             return None
+        qf = fold(q)
         roles = {fold(r) for m in meetings for _, r, _ in m.speakers() if r and len(fold(r)) >= 2}
         if any(re.search(rf"(?<![一-龥]){re.escape(r)}(?:は|が)", qf) for r in roles):
             return None
+        return meetings, speakers
+
+    def _silent_attendee(self, q: str, candidates: list[Chunk]) -> str | None:
+        """「玉野有彦教育長は…と答弁しましたか」 when the minutes list 玉野有彦 as present and record no
+        remark of theirs (a speaker named by surname only, 「玉野」, counts as them)."""
+        found = self._speaking_subject(q, candidates)
+        if found is None:
+            return None
+        meetings, speakers = found
+        qf = fold(q)
         for m in meetings:
             for attendee in m.attendees:
                 name = fold(attendee.name)
@@ -356,6 +370,27 @@ class Gate:
                 if (len(name) >= 3 and re.search(rf"{re.escape(name)}[一-龥ァ-ヶー]{{0,8}}?(?:は|が|から)", qf)
                         and not any(s in name or name in s for s in speakers)):
                     return re.sub(r"\s+", "", attendee.name)
+        return None
+
+    def _unrecorded_speaker(self, q: str, candidates: list[Chunk]) -> str | None:
+        """「鈴木俊一財務大臣は…と答弁しましたか」 of a sitting where no 鈴木 speaks and no roster lists
+        him: a person (as the tokenizer's dictionary recognises names) said to have spoken whom the
+        minutes never record (not even by surname)."""
+        found = self._speaking_subject(q, candidates)
+        if found is None:
+            return None
+        meetings, speakers = found
+        attendees = [fold(a.name) for m in meetings for a in m.attendees if len(fold(a.name)) >= 2]
+        text = normalize(q)
+        for person, _, end in person_names(text):
+            # the person is who spoke: the name, at most a title (財務大臣, 議員, 氏), then は/が/から
+            if not re.match(r"[一-龥ァ-ヶー]{0,8}?(?:は|が|から)", text[end:]):
+                continue
+            name = fold(person)
+            known = speakers + attendees
+            if any(name in k or k in name or k.startswith(name[:2]) for k in known):
+                continue  # spoke (or is listed: the silent-attendee guard speaks of them)
+            return person
         return None
 
     def _known_year(self, term: str) -> bool:

@@ -285,3 +285,18 @@ def test_a_date_asked_about_something_else_is_not_routed_to_the_meetings_date(be
         assert (evidence[0].chunk.kind == "header") is routed, question
     answer = benefit_assistant.ask("架空市議会の5月22日の臨時会で、子育て世帯臨時給付金の申請の受付はいつから開始すると説明されましたか")
     assert not answer.abstained and "６月１日から" in answer.citations[0].text
+
+
+def test_a_person_the_minutes_never_record_speaking_is_named_in_the_abstention(unknown_role_assistant):
+    """「鈴木俊一財務大臣は…と答弁しましたか」 of a sitting where nobody of that name speaks or is listed
+    (the Diet's members speak with no role, so the role guard cannot tell): the person, as the
+    tokenizer's dictionary recognises names, is named in the abstention."""
+    ask = unknown_role_assistant.ask
+    answer = ask("鈴木俊一財務大臣は、森林保全条例案の補助の割合について何と答弁しましたか")
+    assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "鈴木俊一" in answer.abstention[1]
+    # a speaker by full name or surname and title, or someone named but not as who spoke, is no reason
+    for question in ("大野一郎君は、森林保全条例案で県が補助する割合について何と報告しましたか",
+                     "大野委員長は、森林保全条例案で県が補助する割合について何と報告しましたか",
+                     "鈴木俊一氏の提案について、議長は森林保全条例案の採決で何と述べましたか"):
+        answer = ask(question)
+        assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), (question, answer.abstention)
