@@ -35,10 +35,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS_DEV.is_dir(), reas
 # got worse on the old ones.
 # Raised 2026-11-27 (a later session) after the mean dense query (question and question less the
 # meeting's name and date), the meeting's date as framing, decisions with their speaker and item,
-# and a refit: measured 0.905 / 0.837 / 0.711 / 0.027.
+# a guard for a person the minutes never record speaking, and a refit: measured 0.905 / 0.837 /
+# 0.756 / 0.027.
 MIN_RECALL_AT_5 = 0.89
 MIN_CITATION_HIT = 0.82
-MIN_ABSTENTION_ACCURACY = 0.69
+MIN_ABSTENTION_ACCURACY = 0.73
 MAX_FALSE_ABSTENTION = 0.04
 
 
