@@ -81,6 +81,7 @@ __all__ = [
     "normalize",
     "tokenize",
     "token_spans",
+    "person_names",
     "tokenizer_signature",
     "INDEX_FILE",
 ]

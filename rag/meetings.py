@@ -118,9 +118,9 @@ def parse_reference(question: str) -> MeetingRef:
         if iso:
             dates.append(iso)
     for m in _DATE_EN_RE.finditer(q):  # "on 17 December 2024", "on December 17, 2024"
-        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
-        if 1 <= int(day) <= 31:
-            dates.append(f"{int(year):04d}-{_MONTHS_EN.index(month.lower()) + 1:02d}-{int(day):02d}")
+        iso = _english_date(m)
+        if iso:
+            dates.append(iso)
     if not dates:
         for m in _MONTH_DAY_RE.finditer(q):
             mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
@@ -139,6 +139,14 @@ def parse_reference(question: str) -> MeetingRef:
         if word and word.group(0) not in phrases and not any(word.group(0) in p for p in phrases):
             phrases.append(word.group(0))
     return MeetingRef(tuple(numbers), tuple(dates), tuple(years), tuple(months), tuple(phrases))
+
+
+def _english_date(m: re.Match) -> str | None:
+    """ISO date of a ``_DATE_EN_RE`` match ("17 December 2024", "December 17, 2024"), None for day 0 or > 31."""
+    day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+    if not 1 <= int(day) <= 31:
+        return None
+    return f"{int(year):04d}-{_MONTHS_EN.index(month.lower()) + 1:02d}-{int(day):02d}"
 
 
 def _session_months(q: str) -> list[str]:
@@ -291,8 +299,7 @@ def without_meeting_dates(question: str, meetings: list[CatalogEntry]) -> str:
         if date_from_match(m) in dates:
             spans.append(m.span())
     for m in _DATE_EN_RE.finditer(q):
-        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
-        if f"{int(year):04d}-{_MONTHS_EN.index(month.lower()) + 1:02d}-{int(day):02d}" in dates:
+        if _english_date(m) in dates:
             spans.append(m.span())
     month_days = {d[4:] for d in dates}  # "-12-17"
     for m in _MONTH_DAY_RE.finditer(q):

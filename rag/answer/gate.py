@@ -380,14 +380,13 @@ class Gate:
         if found is None:
             return None
         meetings, speakers = found
-        attendees = [fold(a.name) for m in meetings for a in m.attendees if len(fold(a.name)) >= 2]
+        known = speakers + [fold(a.name) for m in meetings for a in m.attendees if len(fold(a.name)) >= 2]
         text = normalize(q)
         for person, _, end in person_names(text):
             # the person is who spoke: the name, at most a title (財務大臣, 議員, 氏), then は/が/から
             if not re.match(r"[一-龥ァ-ヶー]{0,8}?(?:は|が|から)", text[end:]):
                 continue
             name = fold(person)
-            known = speakers + attendees
             if any(name in k or k in name or k.startswith(name[:2]) for k in known):
                 continue  # spoke (or is listed: the silent-attendee guard speaks of them)
             return person
