@@ -26,8 +26,12 @@ _DECISION_RE = re.compile(
 _AGENDA_CALL_RE = re.compile(r"議題と(?:いた)?します|議題に供します|議題とすることに|議題といたしたい")
 _ANAPHORIC_ITEM_RE = re.compile(r"^(?:本|両|以上|これ|右|同|前記|上記)")  # 「本決議案を議題といたします」: the one just named
 _AGENDA_ITEM_RE = re.compile(r"日程第\s*[0-9０-９一二三四五六七八九十百]+")
+# the item ends where the chair's request for it begins: 「日程第７　教育行政執行方針について教育長から発言を
+# 求められておりますので…」, 「日程第一　…法律案（趣旨説明）　本案について提出者の趣旨説明を求めます」
 _ITEM_TAKEN_UP_RE = re.compile(
-    r"(?:^|。)\s*(日程第\s*[0-9０-９一二三四五六七八九十百]+[^。]*?)(?:を行います|を行う|に入ります|について[、，]|。)")
+    r"(?:^|。)\s*(日程第\s*[0-9０-９一二三四五六七八九十百]+[^。]*?)"
+    r"(?:を行います|を行う|に入ります|について[、，]|について(?=[^。]{0,12}?から(?:発言|報告|説明)を求め)"
+    r"|\s+(?:本案|本件|両案)について|。)")
 _PRESIDING_ROLES = ("議長", "委員長", "会長", "座長", "部会長")
 AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, several bills at once) is cut with …
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")

@@ -157,6 +157,26 @@ def test_a_remark_stands_under_the_agenda_item_the_chair_opened():
     assert_spans_slice_back(m, stored)
 
 
+ITEM_REQUESTS = """令和六年第一回架空市議会定例会会議録（第一号）
+令和六年二月二十二日（木曜日）
+午前十時開議
+○議長（川上一郎君）　日程第６　市政執行方針について市長から発言を求められておりますので、これを許します。
+○市長（山田太郎君）　市政執行の方針を申し上げます。
+○議長（川上一郎君）　日程第七　架空市公園法の一部を改正する法律案（趣旨説明）
+　本案について提出者の趣旨説明を求めます。
+○市長（山田太郎君）　公園の使用料を改める法律案でございます。
+"""
+
+
+def test_an_item_the_chair_takes_up_ends_where_the_request_for_it_begins():
+    """「日程第６　市政執行方針について市長から発言を求められておりますので、これを許します」 opens 「日程第6
+    市政執行方針」 (the label ran to the end of the chair's sentence), and 「（趣旨説明） 本案について提出者の
+    趣旨説明を求めます」 ends at the item's own words."""
+    m, stored = parse(ITEM_REQUESTS)
+    assert [r.section for r in m.remarks] == ["日程第6 市政執行方針"] * 2 + ["日程第七 架空市公園法の一部を改正する法律案(趣旨説明)"] * 2
+    assert_spans_slice_back(m, stored)
+
+
 def test_page_marker_lines_are_moved_out_of_the_stored_text():
     doc = text_document(PLENARY, SRC)
     assert "<PAGE" not in doc.text
