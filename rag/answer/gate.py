@@ -22,7 +22,7 @@ from ..domain import Chunk, Hit, fold
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
 from ..layouts.speakers import ROLE_WORDS
-from ..lexical import normalize, person_names, tokenize
+from ..lexical import normalize, person_names, token_spans, tokenize
 from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
 from .analysis import (
     GENERIC_ATTENDANCE,
@@ -116,6 +116,12 @@ def _names_a_thing(term: str) -> bool:
     return len(term) >= 3 and all("\u30a0" <= ch <= "\u30ff" for ch in term)
 
 
+def as_written(question: str, token: str) -> str:
+    """A question's token as the question wrote it (its lemma may be a reading: 鈴木 → スズキ)."""
+    norm = normalize(question)
+    return next((norm[start:end] for tok, start, end in token_spans(norm) if tok == token), token)
+
+
 class Gate:
     """Guards and the relevance rule over one index (the catalog and BM25 are read, never written)."""
 
@@ -137,7 +143,7 @@ class Gate:
         if not self._relevant(signals):
             unseen = self.unseen_terms(q)
             if unseen:
-                return "unknown_term", f"「{unseen[0]}」はどの議事録にも出てきません"
+                return "unknown_term", f"「{as_written(q.text, unseen[0])}」はどの議事録にも出てきません"
             return "weak_evidence", ""
         return None
 

@@ -300,3 +300,14 @@ def test_a_person_the_minutes_never_record_speaking_is_named_in_the_abstention(u
                      "鈴木俊一氏の提案について、議長は森林保全条例案の採決で何と述べましたか"):
         answer = ask(question)
         assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), (question, answer.abstention)
+
+
+def test_an_unknown_word_is_named_as_the_question_wrote_it(assistant):
+    """UniDic's lemma of a surname is its reading (鈴木 → スズキ): the abstention names 「鈴木」, the word
+    the user typed, not a katakana form they never wrote."""
+    from rag.answer.gate import as_written
+
+    assert as_written("鈴木一郎委員は何と述べましたか", "スズキ") == "鈴木"
+    assert as_written("ブロックチェーンの方針は", "ブロック") == "ブロック"
+    answer = assistant.ask("鈴木一郎委員は情報セキュリティについて何と述べましたか")
+    assert answer.abstained and "スズキ" not in answer.text, answer.text
