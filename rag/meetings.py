@@ -311,17 +311,24 @@ def without_meeting_dates(question: str, meetings: list[CatalogEntry]) -> str:
     return q
 
 
-def topic_text(question: str, meetings: list[CatalogEntry]) -> str | None:
-    """The question as text less what only names ``meetings`` (their name's words and their date):
+def meeting_words(question: str, meetings: list[CatalogEntry]) -> tuple[set[str], str]:
+    """What only names ``meetings`` in a question, read once for BM25 and the dense query: the
+    tokens of their names (``name_terms``) and the question less their dates
+    (``without_meeting_dates``)."""
+    return name_terms([f"{e.label} {e.body}" for e in meetings]), without_meeting_dates(question, meetings)
+
+
+def topic_text(question: str, drop: set[str], dated: str) -> str | None:
+    """The question as text less what only names its meetings (``meeting_words``: the tokens
+    ``drop`` of their names, and ``dated``, the question less their dates):
     「令和5年12月1日の参議院本会議(第8号)で趣旨説明が行われた法律案は何ですか」 →
     「の()で趣旨説明が行われた法律案は何ですか」. What the dense retriever reads beside the whole
-    question. None when the question names no meeting or nothing is left."""
-    if not meetings:
-        return None
+    question. None when nothing names a meeting or nothing is left."""
     from .lexical import normalize, token_spans
 
-    drop = name_terms([f"{e.label} {e.body}" for e in meetings])
-    text = normalize(without_meeting_dates(question, meetings))
+    text = normalize(dated)
+    if not drop and text == normalize(question):
+        return None
     for token, start, end in sorted(token_spans(text), key=lambda t: -t[1]):
         if token in drop:
             text = text[:start] + text[end:]

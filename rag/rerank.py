@@ -105,11 +105,12 @@ class Reranker:
         q = read_question(topic_query or question, self.index.lexical)
         total = sum(q.weights.values()) or 1.0
         parts = {INTENT_KIND[i] for i in detect_intents(question) if i in INTENT_KIND}
-        wants_number = bool(QUANTITY_QUESTION.search(normalize(question).lower()))
-        wanted = [a.has for a in asked_values(normalize(question).lower())]  # 「いくら」: an amount, 「何世帯」: N世帯 …
+        folded_q = normalize(question)
+        lowered = folded_q.lower()
+        wants_number = bool(QUANTITY_QUESTION.search(lowered))
+        wanted = [a.has for a in asked_values(lowered)]  # 「いくら」: an amount, 「何世帯」: N世帯 …
         meeting_ids = {c.meeting_id for c in chunks.values()}
         named = set(speakers_mentioned(question, [e for e in self.index.catalog() if e.meeting_id in meeting_ids]))
-        folded_q = normalize(question)
         cosines = [s for _, s in dense.values()]
         top_cos = max(cosines, default=0.0)
         floor_cos = min(cosines, default=0.0)

@@ -13,7 +13,7 @@ from .config import Settings
 from .domain import Answer, Filters, Hit
 from .errors import InputError
 from .index import MinutesIndex, Progress
-from .meetings import name_terms, organisations_named, resolve, speakers_named, topic_text, without_meeting_dates
+from .meetings import meeting_words, organisations_named, resolve, speakers_named, topic_text
 from .rerank import Reranker
 from .retrieval import HybridRetriever, Mode
 
@@ -68,9 +68,9 @@ class Assistant:
         # alone pulls toward every procedural line, the rest alone loses what the name says of the
         # topic (dense-only, dev split: evidence in the top 5 for 0.714 of the questions with the
         # whole question, 0.735 with the rest, 0.810 with both; seed set unchanged)
-        lexical_query = without_terms(question, name_terms([f"{e.label} {e.body}" for e in named_meetings]),
-                                      without_meeting_dates(question, named_meetings))
-        topic = topic_text(question, named_meetings)
+        drop, dated = meeting_words(question, named_meetings)
+        lexical_query = without_terms(question, drop, dated)
+        topic = topic_text(question, drop, dated)
         hits: list[Hit] = []
         if named and not (filters and filters.speakers):
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any

@@ -127,11 +127,12 @@ def test_the_named_meetings_date_is_framing_for_bm25_but_another_date_stays():
 
 
 def test_the_topic_text_is_the_question_less_its_meetings_name_and_date():
-    from rag.meetings import topic_text
+    from rag.meetings import meeting_words, topic_text
 
     meeting = [CATALOG[2]]  # 参議院 2023-04-07
-    text = topic_text("令和5年4月7日の参議院本会議（第8号）で趣旨説明が行われた法律案は何ですか", meeting)
+    question = "令和5年4月7日の参議院本会議（第8号）で趣旨説明が行われた法律案は何ですか"
+    text = topic_text(question, *meeting_words(question, meeting))
     assert text is not None and "趣旨説明が行われた法律案は何ですか" in text
     assert "参議院" not in text and "令和5年" not in text
-    assert topic_text("法律案は何ですか", []) is None  # no meeting named: the question is the topic
-    assert topic_text("参議院", meeting) is None  # nothing left
+    assert topic_text("法律案は何ですか", *meeting_words("法律案は何ですか", [])) is None  # no meeting named
+    assert topic_text("参議院", *meeting_words("参議院", meeting)) is None  # nothing left

@@ -216,10 +216,11 @@ class Gate:
         role = self._absent_role(q, candidates)
         if role:
             return "speaker_not_found", f"{role}の発言は記録にありません"
-        silent = self._silent_attendee(q, candidates)
+        speaking = self._speaking_subject(q, candidates)  # read once for the two guards below
+        silent = self._silent_attendee(q, speaking)
         if silent:
             return "speaker_not_found", f"{silent}氏は出席者に名前がありますが、発言は記録にありません"
-        unrecorded = self._unrecorded_speaker(q, candidates)
+        unrecorded = self._unrecorded_speaker(q, speaking)
         if unrecorded:
             return "speaker_not_found", f"{unrecorded}氏の発言は記録にありません"
         if japanese and WHO_QUESTION.search(q) and not STATEMENT_QUESTION.search(q):
@@ -361,13 +362,13 @@ class Gate:
             return None
         return meetings, speakers
 
-    def _silent_attendee(self, q: str, candidates: list[Chunk]) -> str | None:
+    def _silent_attendee(self, q: str, speaking: tuple[list, list[str]] | None) -> str | None:
         """「玉野有彦教育長は…と答弁しましたか」 when the minutes list 玉野有彦 as present and record no
-        remark of theirs (a speaker named by surname only, 「玉野」, counts as them)."""
-        found = self._speaking_subject(q, candidates)
-        if found is None:
+        remark of theirs (a speaker named by surname only, 「玉野」, counts as them). ``speaking``:
+        ``_speaking_subject``'s reading of the question."""
+        if speaking is None:
             return None
-        meetings, speakers = found
+        meetings, speakers = speaking
         qf = fold(q)
         for m in meetings:
             for attendee in m.attendees:
@@ -378,14 +379,13 @@ class Gate:
                     return re.sub(r"\s+", "", attendee.name)
         return None
 
-    def _unrecorded_speaker(self, q: str, candidates: list[Chunk]) -> str | None:
+    def _unrecorded_speaker(self, q: str, speaking: tuple[list, list[str]] | None) -> str | None:
         """「鈴木俊一財務大臣は…と答弁しましたか」 of a sitting where no 鈴木 speaks and no roster lists
         him: a person (as the tokenizer's dictionary recognises names) said to have spoken whom the
-        minutes never record (not even by surname)."""
-        found = self._speaking_subject(q, candidates)
-        if found is None:
+        minutes never record (not even by surname). ``speaking``: ``_speaking_subject``'s reading."""
+        if speaking is None:
             return None
-        meetings, speakers = found
+        meetings, speakers = speaking
         known = speakers + [fold(a.name) for m in meetings for a in m.attendees if len(fold(a.name)) >= 2]
         text = normalize(q)
         for person, _, end in person_names(text):
