@@ -92,22 +92,35 @@ def make_client(settings: Settings):
             ) from None
         return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    # Two processes opening the same folder at once (two ingests, an ingest beside the app) can meet
-    # Chroma's own SQLite start-up lock; it lasts as long as the other's start-up, so wait it out.
-    delay, waited = 0.05, 0.0
-    while True:
-        try:
-            return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-        except Exception as exc:  # chromadb.errors.InternalError("... database is locked")
-            if "database is locked" not in str(exc):
-                raise
-            if waited >= OPEN_LOCK_WAIT_S:
-                raise StoreUnavailableError(
-                    f"the index at {settings.chroma_dir} stayed locked by another process for "
-                    f"{OPEN_LOCK_WAIT_S:.0f} s; try again when it has finished") from None
-            time.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, 1.0)
+    # Two processes opening the same folder at once (two ingests, an ingest beside the app) both run
+    # Chroma's start-up: on a new folder both create its tables and one fails ("table collections
+    # already exists"); on an existing one they can meet SQLite's lock. Open one process at a time
+    # (a file lock beside the store, held only while opening), and wait out SQLite's lock as well.
+    from filelock import FileLock, Timeout
+
+    opening = FileLock(str(settings.chroma_dir.with_name(settings.chroma_dir.name + ".open.lock")))
+    busy = StoreUnavailableError(
+        f"the index at {settings.chroma_dir} stayed locked by another process for "
+        f"{OPEN_LOCK_WAIT_S:.0f} s; try again when it has finished")
+    started = time.monotonic()
+    try:
+        opening.acquire(timeout=OPEN_LOCK_WAIT_S)
+    except Timeout:
+        raise busy from None
+    try:
+        delay = 0.05
+        while True:
+            try:
+                return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+            except Exception as exc:  # chromadb.errors.InternalError("... database is locked")
+                if "database is locked" not in str(exc):
+                    raise
+                if time.monotonic() - started >= OPEN_LOCK_WAIT_S:
+                    raise busy from None
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+    finally:
+        opening.release()
 
 
 def _guard_embedding_function(embeddings: MinutesEmbeddings):

@@ -113,3 +113,35 @@ def test_opening_waits_out_another_process_start_up_lock(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "OPEN_LOCK_WAIT_S", 0.2)
     with pytest.raises(StoreUnavailableError, match="stayed locked by another process"):
         store.make_client(settings)
+
+
+_OPEN_AT_ONCE = """
+import sys, time
+from rag.store import make_client
+from conftest import make_settings
+settings = make_settings(sys.argv[1], RAG_EMBEDDING_BACKEND="hash")
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+make_client(settings)
+"""
+
+
+@pytest.mark.slow
+def test_processes_opening_a_new_folder_at_once_all_open_it(tmp_path):
+    """Seen in CI: two ingests started together on a new data dir both ran Chroma's start-up, and
+    one failed with "table collections already exists". Real processes, released together."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])}
+    for attempt in range(6):  # each attempt a new folder: the race is on the first open
+        data = tmp_path / f"data{attempt}"
+        start = time.time() + 3.0  # after every interpreter has imported chromadb
+        procs = [subprocess.Popen([sys.executable, "-c", _OPEN_AT_ONCE, str(data), str(start)], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        for p in procs:
+            _, err = p.communicate(timeout=120)
+            assert p.returncode == 0, err
