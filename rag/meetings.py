@@ -185,8 +185,9 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     # a body the catalog knows, named anywhere in the question: 「墨田区議会の12月緊急議会」「参議院本会議」
     q = fold(question)
     bodies = sorted({e.body for e in catalog if _body_named(e, q)}, key=len, reverse=True)
-    if not bodies and not re.search(r"[ぁ-んァ-ヶ一-龥]", question):
-        # "the Takasago City Assembly": a body named by its place in Latin letters
+    if not bodies:
+        # "the Takasago City Assembly": a body named by its place in Latin letters, also in an
+        # English question that quotes a Japanese name (「… the Sumida ward assembly … (企画総務委員会)」)
         words = set(re.findall(r"[a-z]+", question.lower()))
         bodies = sorted({e.body for e in catalog if e.body and words & english_names(e.body)}, key=len, reverse=True)
     if bodies:

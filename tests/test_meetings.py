@@ -77,6 +77,10 @@ def test_english_questions_name_bodies_by_their_place():
     assert res.meeting_ids == ("sumi12",)
     res = resolve("What did the House of Councillors pass at its 8th sitting?", CATALOG)
     assert res.meeting_ids == ("sangi8",)
+    # an English question quoting a Japanese name still names its body in Latin letters
+    res = resolve("During the recess of the Sumida ward assembly's December 2024 emergency session, what did the "
+                  "planning and general affairs committee (企画総務委員会) ask?", CATALOG)
+    assert res.meeting_ids == ("sumi12",)
 
 
 @pytest.mark.parametrize("question, numbers, dates", [
