@@ -139,13 +139,18 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     agenda: list[AgendaItem] = []
     agenda_lines: list[Line] = []
     for _, block in by_field.get("agenda", []):
-        agenda += [AgendaItem(n, span.text, span) for n, span in agenda_items(text, block)]
-        agenda_lines += block
+        found_items = agenda_items(text, block)
+        agenda += [AgendaItem(n, span.text, span) for n, span in found_items]
+        if found_items:  # a 「○議事日程」 block holding only the document's heading spans nothing
+            last = found_items[-1][1].end  # nor does the 「（午後１時００分開会）」 line after the items
+            agenda_lines += [ln for ln in block if ln.start < last]
     agenda_span = Span(text[agenda_lines[0].start : agenda_lines[-1].end], agenda_lines[0].start, agenda_lines[-1].end) if agenda_lines else None
 
     # remarks
     if transcript:
         remarks, decisions = remarks_from_turns(doc, turns, structured)
+        if not structured:
+            remarks = _split_by_roster(remarks, attendees)
         layout, kind = "transcript", parts.kind or "会議録"
     else:
         body_start = _body_start(lines, blocks, title_line)
@@ -323,3 +328,25 @@ def _date_span_matching(lines: list[Line], iso: str) -> Span | None:
         if found and found[0] == iso:
             return line.sub_span(found[1], found[2])
     return None
+
+
+def _split_by_roster(remarks: list, attendees: list[Attendee]) -> list:
+    """A label the dictionary split wrongly or not at all (「○福住財務部税務室債権管理課長」 → 福住財務部税務室債権管理 /
+    課長: 福住 is not in it) is split where the roster shows it: the label is a roster title after
+    the start of that person's name (「福住　哲哉」, 財務部税務室債権管理課長). The roster is the minutes'
+    own word; the dictionary's surname is a guess."""
+    titles = [(re.sub(r"\s+", "", a.name), re.sub(r"\s+", "", a.title)) for a in attendees if a.title]
+    out = []
+    for r in remarks:
+        if r.speaker and r.role:
+            printed = r.speaker + r.role
+            label = re.sub(r"\s+", "", printed)
+            for name, title in titles:
+                head = label[: len(label) - len(title)]
+                if len(label) > len(title) and label.endswith(title) and name.startswith(head):
+                    if re.sub(r"\s+", "", r.speaker) != head:  # cut the label as printed (「月嶹　真」 keeps its space)
+                        cut = next(i for i in range(len(printed) + 1) if re.sub(r"\s+", "", printed[:i]) == head)
+                        r = replace(r, speaker=printed[:cut].strip(), role=printed[cut:].strip())
+                    break
+        out.append(r)
+    return out

@@ -175,10 +175,13 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     people: list[Attendee] = []
     spaced = sum(1 for line in block if _SPACED_RE.search(line.text)) >= min(2, len(block))
     pending_role: str | None = None  # a role printed on a line of its own, the name below it
+    wrapped = _wrapped_roles(block, spaced)
     for n, line in enumerate(block):
         norm = line.norm
-        if len(norm) != len(line.text) or is_rule(norm):
+        if len(norm) != len(line.text) or is_rule(norm) or n in wrapped["lines"]:
             continue
+        if nospace(norm) in _NOBODY:
+            continue  # 「欠席委員　な　し」
         if re.match(r"^[(（].*[)）]$", line.text) and "代理" not in norm:
             continue  # 「（敬称略）」「（五十音順）」
         if _TIME_LINE_RE.fullmatch(nospace(norm)):
@@ -204,6 +207,12 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
                 people.append(_person(line, s, e, _fold(numbered.group(2)), numbered.group(1).replace(" ", ""), group))
                 i += 1
                 continue
+            tail = wrapped["roles"].get((n, s))
+            if tail is not None and i + 1 < len(cells):  # 「政策部経営企画室　稲岡　諭」 over 「企画課主幹」
+                s2, e2 = cells[i + 1]
+                people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell) + tail, group))
+                i += 2
+                continue
             if i + 1 < len(cells) and nospace(cell).endswith(ROLE_WORDS + ("番",)) and len(nospace(cell)) <= 24:
                 s2, e2 = cells[i + 1]
                 people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell), group))
@@ -213,6 +222,48 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
                 people.append(_person(line, ps, pe, name, role, group))
             i += 1
     return people
+
+
+_NOBODY = ("なし", "無し", "該当なし", "該当者なし")
+
+
+def _wrapped_roles(block: list[Line], spaced: bool) -> dict:
+    """Roles a column roster wraps onto the next line, under their own column:
+
+        政策部経営企画室　　　稲岡　　諭　　　　財務部財務室長　　　　榎並　一道
+        企画課主幹
+
+    A line whose every cell ends with a role word and starts in the column of a cell of the
+    line above that is no role on its own (「政策部経営企画室」) continues that cell's role.
+    Returns {"lines": indices of such continuation lines, "roles": {(line index, cell start): the
+    wrapped rest of the role}}."""
+    lines: set[int] = set()
+    roles: dict[tuple[int, int], str] = {}
+    for n in range(len(block) - 1):
+        above, below = block[n], block[n + 1]
+        if len(above.norm) != len(above.text) or len(below.norm) != len(below.text):
+            continue
+        under = _cells(below, spaced)
+        rests = [nospace(nfkc(below.text[s:e])) for s, e in under]
+        if not under or not all(_role_only(r) and len(r) <= 16 for r in rests):
+            continue
+        cells = _cells(above, spaced)
+        heads = {above.indent + s: (i, s) for i, (s, e) in enumerate(cells)
+                 if i + 1 < len(cells) and _role_only(nospace(nfkc(above.text[s:e])), complete=False)}
+        found = [heads.get(below.indent + s) for s, _ in under]
+        if all(found):
+            lines.add(n + 1)
+            for (_, s), rest in zip(found, rests):
+                roles[(n, s)] = rest
+    return {"lines": lines, "roles": roles}
+
+
+def _role_only(cell: str, complete: bool = True) -> bool:
+    """A roster cell holding a title and no person: no seat number, no 君/議員 after a name;
+    ``complete``: it ends with a role word (「企画課主幹」), else it does not (「政策部経営企画室」)."""
+    if re.search(r"[0-9]|君|議員$", cell):
+        return False
+    return cell.endswith(ROLE_WORDS) == complete
 
 
 # a letter-spaced name: single characters one space apart (「吉　田　崇　仁」)
@@ -323,12 +374,16 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
     """Agenda entries: 「日程第１　…」「第　１　…」「(1) …」「１．…」 lines; wrapped lines join their item."""
     items: list[tuple[str, Span]] = []
     item_re = re.compile(r"^(?:日程\s*)?第\s*([0-9一二三四五六七八九十百]+)(?:\s+|$)|^[(（]?\s*(\d+)\s*[)）.．、]\s*|^[・\-○]\s*")
-    for line in block:
+    for n, line in enumerate(block):
         norm = line.norm
         if (find_date(norm) or find_time(norm)) and not item_re.match(norm):
             continue  # 「令和５年５月２２日（月）午前１０時開会」 under 議事日程
         if re.fullmatch(r"第\s*[0-9一二三四五六七八九十百]+\s*号", norm.strip()):
             continue  # 「議事日程　第九号」
+        following = block[n + 1].norm if n + 1 < len(block) else ""
+        if ((re.fullmatch(r"[(（][^()（）]{1,20}[)）]", norm.strip()) and item_re.match(following))
+                or re.search(r"(?:記録|会議録|議事録)$", norm.strip())):
+            continue  # a group heading 「（消防本部）」 over its items (「（趣旨説明）」 after one is its end), the document's own 「総務常任委員会記録」
         m = item_re.match(norm)
         if m:
             from .japanese import kanji_number

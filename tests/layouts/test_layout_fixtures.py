@@ -549,3 +549,62 @@ def test_a_text_holding_several_meetings_says_so():
     assert m.date == "2023-10-20"
     assert any("seems to hold 2 meetings" in w and "2023-11-02" in w for w in m.warnings)
     assert not any("seems to hold" in w for w in parse_minutes(one, "one.txt").warnings)
+
+
+# A committee record as a city's search system prints it (written for this test): a heading line under
+# 「○議事日程」, a roster in two columns whose long titles wrap onto the next line under their own
+# column, 「な　し」 for no absentees, items grouped under department headings, the chair's
+# 「原案了承と決します」, and a speaker whose surname the dictionary does not know.
+WRAPPED_ROSTER = """開催日：令和 5年 6月 1日
+会議名：令和 5年架空委員会（ 6月 1日）
+
+○議事日程
+　　　　　　　　　　　　　　　　架空委員会記録
+
+　日　　時　　　令和５年６月１日　　　　　午後　１時００分開会
+　場　　所　　　第２委員会室
+　出席委員　　　委員長　　　甲野　一郎　　　委　　員　　乙野　二郎
+　欠席委員　　　な　　し
+　理事者側出席者
+　　　　総務部長　　　　　　　丙野　三郎　　　　総務部財政室　　　　　丁埜　四郎
+　　　　　　　　　　　　　　　　　　　　　　　　財政調整課長
+　　　　総務部企画室　　　　　戊野　五郎　　　　消防長　　　　　　　　己野　六郎
+　　　　企画課主幹
+
+　協議事項
+　　（総務部）
+　　　１、架議第１号　テスト条例の一部を改正する条例を定めることについて
+　　（消防本部）
+　　　１、架議第２号　テスト車両の購入について
+
+
+○甲野委員長　
+　それでは、委員会を開会します。
+
+○丁埜総務部財政室財政調整課長　
+　架議第１号について、説明いたします。
+
+○甲野委員長　
+　全員異議なく、原案了承と決します。
+"""
+
+
+def test_a_column_roster_with_wrapped_titles_grouped_items_and_roster_split_speakers():
+    m, stored = parse(WRAPPED_ROSTER)
+    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+        ("甲野一郎", "委員長", "出席委員"),
+        ("乙野二郎", "委員", "出席委員"),  # 「な　し」 under 欠席委員 is nobody
+        ("丙野三郎", "総務部長", "理事者側出席者"),
+        ("丁埜四郎", "総務部財政室財政調整課長", "理事者側出席者"),  # the title's second line, under its column
+        ("戊野五郎", "総務部企画室企画課主幹", "理事者側出席者"),
+        ("己野六郎", "消防長", "理事者側出席者"),
+    ]
+    # department headings group the items; the document's own heading under 「○議事日程」 is no item
+    assert [a.title for a in m.agenda] == ["架議第１号　テスト条例の一部を改正する条例を定めることについて",
+                                           "架議第２号　テスト車両の購入について"]
+    assert m.agenda_span.text.startswith("（総務部）") and m.agenda_span.text.endswith("テスト車両の購入について")
+    # the roster shows where the label's surname ends and the title begins
+    assert [(r.speaker, r.role) for r in m.remarks] == [
+        ("甲野", "委員長"), ("丁埜", "総務部財政室財政調整課長"), ("甲野", "委員長")]
+    assert [d.text for d in m.decisions] == ["全員異議なく、原案了承と決します。"]
+    assert_spans_slice_back(m, stored)
