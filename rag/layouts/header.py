@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..domain import Attendee, Span
 from .japanese import find_date, find_time
-from .lines import Line, is_rule, nfkc, nospace
+from .lines import Line, is_rule, nfkc, nospace, shinjitai
 from .speakers import ROLE_WORDS
 
 # key (spaces removed, NFKC) -> field
@@ -66,7 +66,7 @@ def match_field(line: Line) -> FieldLine | None:
     for i in range(pos, min(len(norm), pos + 40)):
         if norm[i].isspace():
             continue
-        compact += norm[i]
+        compact += shinjitai(norm[i])
         positions.append(i)
     for key in _KEYS_LONGEST_FIRST:
         if not compact.startswith(key):
@@ -284,7 +284,7 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
     if pos < len(line.text):
         out.append((pos, len(line.text)))
     if not spaced:
-        return out
+        return _joined_at_kun(line, out)
     merged: list[tuple[int, int]] = []
     for s, e in out:
         cell = nospace(nfkc(line.text[s:e]))
@@ -299,6 +299,27 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
                 continue
         merged.append((s, e))
     return merged
+
+
+def _joined_at_kun(line: Line, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """In a roster whose names end with 君, a wide gap inside a short name (「理事　原　　　侑君」)
+    is padding, not a column: a cell that neither ends with 君 nor is a title joins the cell after
+    it when that cell's first name ends with 君 soon enough for the two to be one name."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(cells):
+        s, e = cells[i]
+        cell = nospace(nfkc(line.text[s:e]))
+        if i + 1 < len(cells) and not cell.endswith(("君",) + ROLE_WORDS + ("番",)) and not re.search(r"[0-9]", cell):
+            s2, e2 = cells[i + 1]
+            nxt = nospace(nfkc(line.text[s2:e2]))
+            if "君" in nxt and len(cell.rsplit("君", 1)[-1]) + nxt.index("君") <= 10:  # the name the gap cut
+                out.append((s, e2))
+                i += 2
+                continue
+        out.append((s, e))
+        i += 1
+    return out
 
 
 def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:

@@ -608,3 +608,42 @@ def test_a_column_roster_with_wrapped_titles_grouped_items_and_roster_split_spea
         ("甲野", "委員長"), ("丁埜", "総務部財政室財政調整課長"), ("甲野", "委員長")]
     assert [d.text for d in m.decisions] == ["全員異議なく、原案了承と決します。"]
     assert_spans_slice_back(m, stored)
+
+
+# A Diet committee header in the old character forms of the 1940s (written for this test, names
+# invented): 「出席國務大臣」 and 「本日の會議に付した事件」 are fields, em-dash rules divide, a short name
+# is padded with a wide gap (「原　　　侑君」), and a 事務官 is a title.
+OLD_FORMS = """昭和二十二年七月一日（火曜日）
+　　　　午後一時開議
+　出席委員
+　　　架空委員長　甲野　一郎君
+　　　理事　乙野二三郎君　理事　原　　　侑君
+　　　　　　丙野　四郎君　　　　丁野　五郎君
+　出席國務大臣
+　　　　　　　　國　務　大　臣　戊野　六郎君
+　出席政府委員
+　　　　　　　　架空事務官　　　己野　七郎君
+　　　　—————————————
+本日の會議に付した事件
+　架空省設置法案（内閣提出）（第一號）
+　　　　—————————————
+
+○甲野委員長　これより會議を開きます。
+○戊野國務大臣　提案の理由を御説明申し上げます。
+"""
+
+
+def test_an_old_forms_diet_header_reads_its_fields_rules_and_padded_names():
+    m, stored = parse(OLD_FORMS)
+    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+        ("甲野一郎", "架空委員長", "出席委員"),
+        ("乙野二三郎", "理事", "出席委員"),
+        ("原侑", "理事", "出席委員"),
+        ("丙野四郎", "", "出席委員"),
+        ("丁野五郎", "", "出席委員"),
+        ("戊野六郎", "國務大臣", "出席国務大臣"),
+        ("己野七郎", "架空事務官", "出席政府委員"),
+    ]
+    assert [a.title for a in m.agenda] == ["架空省設置法案（内閣提出）（第一號）"]
+    assert [(r.speaker, r.role) for r in m.remarks] == [("甲野", "委員長"), ("戊野", "國務大臣")]
+    assert_spans_slice_back(m, stored)
