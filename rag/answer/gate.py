@@ -122,6 +122,17 @@ def as_written(question: str, token: str) -> str:
     return next((norm[start:end] for tok, start, end in token_spans(norm) if tok == token), token)
 
 
+
+def line_contexts(chunk: Chunk) -> list[tuple[str, str]]:
+    """Each sentence (line) of ``chunk`` with its context, as the guards read it: its neighbours,
+    who says it (「角倉次長は…いつ頃…と説明しましたか」: the name and role are the record's, not the
+    remark's words) and the heading it stands under (「資産: 1500万円」 under 「2023年の予算の方向性について」;
+    a committee chair's report under 「日程第四　大麻取締法…法律案」). The amount, date, attendee and
+    decision guards all ask whether some such context is about the question."""
+    parts = units(chunk)
+    head = section_prefix(chunk) + speaker_prefix(chunk)
+    return [(u.text, head + " ".join(p.text for p in parts[max(0, i - 1) : i + 2])) for i, u in enumerate(parts)]
+
 class Gate:
     """Guards and the relevance rule over one index (the catalog and BM25 are read, never written)."""
 
@@ -228,13 +239,14 @@ class Gate:
             # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
             # question asks beyond "who attended" and the meeting's own name
             specific = self._specific(weights, candidates, GENERIC_ATTENDANCE)
-            def about(chunk: Chunk, line_text: str) -> bool:
+            def about(chunk: Chunk, line: str, context: str) -> bool:
                 # a roster line names its person and title and little else: one shared term is
                 # enough; a remark must be about the question as a typed answer's context is
-                cover = term_coverage(line_text, specific)
-                return cover > 0 if chunk.kind in ("attendees", "agenda") else cover >= self.thresholds.min_typed_coverage
+                if chunk.kind in ("attendees", "agenda"):
+                    return term_coverage(line, specific) > 0
+                return term_coverage(context, specific) >= self.thresholds.min_typed_coverage
 
-            if specific and not any(about(c, line.text) for c in candidates for line in units(c)):
+            if specific and not any(about(c, line, context) for c in candidates for line, context in line_contexts(c)):
                 return "answer_type_missing", "該当する出席者の記載はありません"
         record = [i for i in detect_intents(question) if i in ("decision", "agenda")]
         if japanese and record:
@@ -242,8 +254,8 @@ class Gate:
             # not whether anything was decided *about that*; some evidence line must be about it,
             # as an amount's context must be (the attendee guard above is the same mechanism)
             specific = self._specific(weights, candidates, RECORD_WORDS)
-            if specific and not any(term_coverage(line.text, specific) >= self.thresholds.min_typed_coverage
-                                    for c in candidates for line in units(c)):
+            if specific and not any(term_coverage(context, specific) >= self.thresholds.min_typed_coverage
+                                    for c in candidates for _, context in line_contexts(c)):
                 what = "決定事項" if "decision" in record else "議題"
                 return "answer_type_missing", f"該当する{what}の記載はありません"
         return None
@@ -265,18 +277,8 @@ class Gate:
             return None
         for has, what, words, header_ok in asked:
             topic = self._specific(weights, candidates, words)
-            windows = []  # each sentence holding the type, with its neighbours (the amount's context)
-            for c in candidates:
-                if c.kind == "header" and not header_ok:
-                    continue
-                parts = units(c)
-                for i, u in enumerate(parts):
-                    if has.search(normalize(u.text)):
-                        # with who says it (「角倉次長は…いつ頃…と説明しましたか」: the name and role are the
-                        # record's, not the remark's words) and the heading it stands under (「資産: 1500万円」
-                        # under 「2023年の予算の方向性について」)
-                        windows.append(section_prefix(c) + speaker_prefix(c)
-                                       + " ".join(p.text for p in parts[max(0, i - 1) : i + 2]))
+            windows = [context for c in candidates if c.kind != "header" or header_ok
+                       for line, context in line_contexts(c) if has.search(normalize(line))]
             if header_ok and PER_UNIT_QUESTION.search(q):  # 「1世帯当たりいくら」: a total does not answer
                 windows = [w for w in windows if PER_UNIT_TEXT.search(normalize(w))]
             # an English question shares no words with Japanese minutes: only the type can be checked

@@ -403,7 +403,9 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
             continue  # 「議事日程　第九号」
         following = block[n + 1].norm if n + 1 < len(block) else ""
         if ((re.fullmatch(r"[(（][^()（）]{1,20}[)）]", norm.strip()) and item_re.match(following))
-                or re.search(r"(?:記録|会議録|議事録)$", norm.strip())):
+                or re.search(r"(?:記録|会議録|議事録)$", norm.strip())
+                or re.fullmatch(r"(?:議事)?日程(?:第\d+号)?(?:と同じ|に同じ|のとおり)", nospace(norm))):
+            # 「本日の会議に付した事件　議事日程と同じ」 points at the agenda above; it is no item
             continue  # a group heading 「（消防本部）」 over its items (「（趣旨説明）」 after one is its end), the document's own 「総務常任委員会記録」
         m = item_re.match(norm)
         if m:

@@ -647,3 +647,13 @@ def test_an_old_forms_diet_header_reads_its_fields_rules_and_padded_names():
     assert [a.title for a in m.agenda] == ["架空省設置法案（内閣提出）（第一號）"]
     assert [(r.speaker, r.role) for r in m.remarks] == [("甲野", "委員長"), ("戊野", "國務大臣")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_pointer_to_the_agenda_above_is_no_agenda_item():
+    text = ("令和五年第一回架空市議会定例会会議録（第一号）\n令和五年二月一日（水曜日）\n〇議事日程\n日程第１\n"
+            "　会議録署名議員の指名\n日程第２\n　会期の決定について\n〇本日の会議に付した事件\n議事日程と同じ\n"
+            "――――◇――――\n○議長（甲野一郎君）　ただいまから会議を開きます。\n○議長（甲野一郎君）　散会します。\n")
+    m, stored = parse(text)
+    assert [a.title for a in m.agenda] == ["会議録署名議員の指名", "会期の決定について"]
+    assert "議事日程と同じ" not in m.agenda_span.text
+    assert_spans_slice_back(m, stored)
