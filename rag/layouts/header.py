@@ -26,6 +26,7 @@ for _field, _keys in {
     "attendees": ("出席者", "出席委員", "出席議員", "出席構成員", "参加者", "出席者名", "委員出席者", "構成員", "出席国務大臣",
                   "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
                   "職務のため出席した者", "職務のため出席した事務局職員", "理事者側出席者", "説明のため出席した者",
+                  "出席理事者", "欠席理事者", "出席事務局職員", "欠席説明員",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
                   "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席"),
     "agenda": ("議事日程", "本日の会議に付した事件", "本日の会議に付した案件", "会議に付した事件", "議題", "協議事項", "議事次第",
@@ -85,6 +86,8 @@ def match_field(line: Line) -> FieldLine | None:
         if rest.strip() and rest.lstrip(_SEPARATORS) and key in ("委員", "政府", "事務局", "理事", "社員", "内容", "資料", "次第", "概要", "議事") and not re.match(r"^\s*[:：]", rest):
             continue
         return FieldLine(-1, key, FIELD_KEYS[key], _value(line, end))
+    if len(compact) <= 60 and re.search(r"議事日程(?:第\d+号)?$", compact):
+        return FieldLine(-1, "議事日程", "agenda", None)  # 「令和６年度…１２月緊急議会議事日程　第１号」「追加議事日程」
     return None
 
 
@@ -163,6 +166,7 @@ def time_in(lines: list[Line]) -> str | None:
 
 _CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}")
 _NUMBERED = re.compile(r"^(\d+\s*番)\s*(.+)$")
+_SEAT_RE = re.compile(r"(\d+\s*番)\s*(.+?)\s*(?=\s\d+\s*番|$)")
 
 
 def attendees_in(block: list[Line], group: str) -> list[Attendee]:
@@ -203,8 +207,16 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             s, e = cells[i]
             cell = nfkc(line.text[s:e])
             numbered = _NUMBERED.match(cell)
-            if numbered:
-                people.append(_person(line, s, e, _fold(numbered.group(2)), numbered.group(1).replace(" ", ""), group))
+            if numbered:  # 「３番　　稲葉かずひろ　　１９番　　中村あきひろ」: seats two spaces apart share a cell
+                for seat in _SEAT_RE.finditer(cell):
+                    people.append(_person(line, s + seat.start(), s + seat.end(), _fold(seat.group(2)),
+                                          seat.group(1).replace(" ", ""), group))
+                i += 1
+                continue
+            below = wrapped["names"].get((n, s))
+            if below is not None and i == len(cells) - 1:  # 「子ども・子育て支援部長」 over its name, far right
+                nline, ns, ne = below
+                people.append(_person(nline, ns, ne, _fold(nline.text[ns:ne]), nospace(cell), group))
                 i += 1
                 continue
             tail = wrapped["roles"].get((n, s))
@@ -235,19 +247,33 @@ def _wrapped_roles(block: list[Line], spaced: bool) -> dict:
 
     A line whose every cell ends with a role word and starts in the column of a cell of the
     line above that is no role on its own (「政策部経営企画室」) continues that cell's role.
+    A line of role/name pairs ending with a title alone has that title's name on the line below
+    (「…　子ども・子育て支援部長」 over 「酒井敏春」).
     Returns {"lines": indices of such continuation lines, "roles": {(line index, cell start): the
-    wrapped rest of the role}}."""
+    wrapped rest of the role}, "names": {(line index, cell start): (line, start, end) of the name}}."""
     lines: set[int] = set()
     roles: dict[tuple[int, int], str] = {}
+    names: dict[tuple[int, int], tuple[Line, int, int]] = {}
     for n in range(len(block) - 1):
         above, below = block[n], block[n + 1]
         if len(above.norm) != len(above.text) or len(below.norm) != len(below.text):
             continue
         under = _cells(below, spaced)
+        cells = _cells(above, spaced)
+        if len(cells) >= 2 and len(under) == 1:
+            # 「副区長　　岸川紀子　　子ども・子育て支援部長」 over 「　…　酒井敏春」: the last cell is a title
+            # with no name after it, the line below is one name at or right of that title's column
+            ls, le = cells[-1]
+            title, name = nospace(nfkc(above.text[ls:le])), nospace(nfkc(below.text[under[0][0]:under[0][1]]))
+            if (_role_only(title) and not name.endswith(ROLE_WORDS) and not re.search(r"[0-9]|番", name)
+                    and 2 <= len(name) <= 8 and below.indent + under[0][0] >= above.indent + ls
+                    and not _role_only(nospace(nfkc(above.text[cells[-2][0]:cells[-2][1]])))):  # no title waits for it as its name
+                lines.add(n + 1)
+                names[(n, ls)] = (below, *under[0])
+                continue
         rests = [nospace(nfkc(below.text[s:e])) for s, e in under]
         if not under or not all(_role_only(r) and len(r) <= 16 for r in rests):
             continue
-        cells = _cells(above, spaced)
         heads = {above.indent + s: (i, s) for i, (s, e) in enumerate(cells)
                  if i + 1 < len(cells) and _role_only(nospace(nfkc(above.text[s:e])), complete=False)}
         found = [heads.get(below.indent + s) for s, _ in under]
@@ -255,7 +281,7 @@ def _wrapped_roles(block: list[Line], spaced: bool) -> dict:
             lines.add(n + 1)
             for (_, s), rest in zip(found, rests):
                 roles[(n, s)] = rest
-    return {"lines": lines, "roles": roles}
+    return {"lines": lines, "roles": roles, "names": names}
 
 
 def _role_only(cell: str, complete: bool = True) -> bool:
@@ -266,8 +292,8 @@ def _role_only(cell: str, complete: bool = True) -> bool:
     return cell.endswith(ROLE_WORDS) == complete
 
 
-# a letter-spaced name: single characters one space apart (「吉　田　崇　仁」)
-_SPACED_RE = re.compile(r"(?:^|\s)\S[ \u3000]\S(?=\s|$)")
+# a letter-spaced name: single characters one or two spaces apart (「吉　田　崇　仁」「入　　江　　啓　　太」)
+_SPACED_RE = re.compile(r"(?:^|\s)\S[ \u3000]{1,2}\S(?=\s|$)")
 _TIME_LINE_RE = re.compile(r"[(（]?(?:午前|午後)?[0-9〇一二三四五六七八九十]+時[0-9〇一二三四五六七八九十]*分?(?:開会|開議|再開|散会|閉会|延会|休憩)[)）]?")
 
 

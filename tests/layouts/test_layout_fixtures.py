@@ -657,3 +657,50 @@ def test_a_pointer_to_the_agenda_above_is_no_agenda_item():
     assert [a.title for a in m.agenda] == ["会議録署名議員の指名", "会期の決定について"]
     assert "議事日程と同じ" not in m.agenda_span.text
     assert_spans_slice_back(m, stored)
+
+
+# A ward assembly's header as one vendor prints it (written for this test, names invented): seats
+# two spaces apart in one cell, letter-spaced names two spaces apart with a gap for a missing
+# character, a title at the end of a line whose name is printed below it, 出席理事者 / 欠席理事者 /
+# 出席事務局職員 fields, and the agenda under a 「…議事日程　第１号」 heading line.
+WARD_ROSTER = """令和６年度定例会１２月緊急議会　架空区議会会議録
+１　期日　　令和６年１２月２７日
+２　場所　　架空区議会議事堂
+３　出席議員（６人）
+　　　　　　　１番　　甲野はなこ　　　３番　　乙野たろう
+　　　　　　　２番　　丙野じろう　　４番　　丁野さぶろう
+　　　　　　　５番　　戊　　野　　　　　徹
+　　　　　　　６番　　寅　　野　　花　　子
+４　欠席議員
+　　　　　　　なし
+５　出席理事者
+　　　　区長　　　　　　　　己野　亨　　　　福祉保健部長　　　　庚野康宏
+　　　　副区長　　　　　　　辛野紀子　　　　子ども・子育て支援部長
+　　　　　　　　　　　　　　　　　　　　　　　　　　　　　　　　壬野敏春
+６　欠席理事者
+　　　　教育長　　　　　　　癸野裕之
+７　出席事務局職員
+　　　　事務局長　　　　　　子野孝弘　　　　書記　　　　　　　　丑野　愛
+　　　　　令和６年度架空区議会定例会１２月緊急議会議事日程　第１号
+　　　　　　　　令和６年１２月２７日午後１時　開議
+第１　議案第７０号　令和６年度架空区一般会計補正予算
+
+○議長（甲野はなこ）　ただいまから会議を開きます。
+○区長（己野亨）　ご審議をお願いいたします。
+"""
+
+
+def test_a_ward_roster_with_shared_seat_cells_titles_over_names_and_an_agenda_heading_line():
+    m, stored = parse(WARD_ROSTER)
+    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+        ("甲野はなこ", "1番", "出席議員"), ("乙野たろう", "3番", "出席議員"),
+        ("丙野じろう", "2番", "出席議員"), ("丁野さぶろう", "4番", "出席議員"),  # two seats, one cell
+        ("戊野徹", "5番", "出席議員"),  # letter-spaced two spaces apart, a gap for a missing character
+        ("寅野花子", "6番", "出席議員"),
+        ("己野亨", "区長", "出席理事者"), ("庚野康宏", "福祉保健部長", "出席理事者"),
+        ("辛野紀子", "副区長", "出席理事者"), ("壬野敏春", "子ども・子育て支援部長", "出席理事者"),
+        ("癸野裕之", "教育長", "欠席理事者"),
+        ("子野孝弘", "事務局長", "出席事務局職員"), ("丑野愛", "書記", "出席事務局職員"),
+    ]
+    assert [a.title for a in m.agenda] == ["議案第７０号　令和６年度架空区一般会計補正予算"]
+    assert_spans_slice_back(m, stored)
