@@ -140,6 +140,7 @@ class Gate:
         self.index = index
         self.thresholds = thresholds or Thresholds()
         self._name_terms: dict[str, frozenset[str]] = {}  # meeting id (a content hash) -> its name's tokens
+        self._last_date_terms: tuple[tuple, frozenset[str]] | None = None  # the gate and the writer ask in turn
 
     def check(self, q: Question, hits: list[Hit], candidates: list[Chunk]) -> tuple[str, str] | None:
         """Why the minutes cannot answer, as (code, detail), or None when they may."""
@@ -306,11 +307,16 @@ class Gate:
     def _date_terms(self, question: str, candidates: list[Chunk]) -> set[str]:
         """Tokens only the candidate meetings' own date gives the question (「令和5年12月1日の本会議で」)."""
         ids = {c.meeting_id for c in candidates}
+        key = (question, frozenset(ids))
+        last = self._last_date_terms
+        if last is not None and last[0] == key:
+            return set(last[1])
         entries = [e for e in self.index.catalog() if e.meeting_id in ids]
         stripped = without_meeting_dates(question, entries)
-        if normalize(stripped) == normalize(question):
-            return set()
-        return set(tokenize(question)) - set(tokenize(stripped))
+        found = (frozenset() if normalize(stripped) == normalize(question)
+                 else frozenset(tokenize(question)) - frozenset(tokenize(stripped)))
+        self._last_date_terms = (key, found)  # one tuple, replaced whole: safe between threads
+        return set(found)
 
     def meeting_terms(self, candidates: list[Chunk]) -> set[str]:
         """Tokens of the candidate meetings' names and bodies (tokenised once per meeting: the
