@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ..domain import Attendee, Span
-from .japanese import find_date, find_time
-from .lines import Line, is_rule, nfkc, nospace, shinjitai
+from .japanese import find_date, find_time, modern_forms
+from .lines import Line, is_rule, nfkc, nospace
 from .speakers import ROLE_WORDS
 
 # key (spaces removed, NFKC) -> field
@@ -26,13 +26,15 @@ for _field, _keys in {
     "attendees": ("出席者", "出席委員", "出席議員", "出席構成員", "参加者", "出席者名", "委員出席者", "構成員", "出席国務大臣",
                   "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
                   "職務のため出席した者", "職務のため出席した事務局職員", "理事者側出席者", "説明のため出席した者",
-                  "出席理事者", "欠席理事者", "出席事務局職員", "欠席説明員",
+                  "出席理事者", "欠席理事者", "出席事務局職員", "欠席説明員", "議会事務局出席者", "委員外出席者",
+                  "出席委員の氏名", "出席職員の職・氏名", "出席職員の職氏名", "正副議長",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
                   "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席"),
     "agenda": ("議事日程", "本日の会議に付した事件", "本日の会議に付した案件", "会議に付した事件", "議題", "協議事項", "議事次第",
-               "付議事件", "案件", "審議事項", "報告事項", "次第"),
+               "付議事件", "案件", "審議事項", "報告事項", "次第",
+               "本日審査した案件", "審査した案件", "会議事項", "会議に付した案件"),
     "proceedings": ("議事概要", "議事要旨", "議事内容", "議事", "概要", "会議の概要", "主な意見", "委員からの主な意見", "主な発言",
-                    "審議の概要", "議事の経過", "会議の経過", "質疑応答", "意見交換", "討議", "内容", "決定事項", "配付資料", "資料"),
+                    "審議の概要", "議事の経過", "会議の経過", "会議の経過及び概要", "質疑応答", "意見交換", "討議", "内容", "決定事項", "配付資料", "資料"),
 }.items():
     for _k in _keys:
         FIELD_KEYS[_k] = _field
@@ -67,7 +69,7 @@ def match_field(line: Line) -> FieldLine | None:
     for i in range(pos, min(len(norm), pos + 40)):
         if norm[i].isspace():
             continue
-        compact += shinjitai(norm[i])
+        compact += modern_forms(norm[i])  # 「出席國務大臣」「本日の會議に付した事件」: one character for one
         positions.append(i)
     for key in _KEYS_LONGEST_FIRST:
         if not compact.startswith(key):
@@ -86,8 +88,9 @@ def match_field(line: Line) -> FieldLine | None:
         if rest.strip() and rest.lstrip(_SEPARATORS) and key in ("委員", "政府", "事務局", "理事", "社員", "内容", "資料", "次第", "概要", "議事") and not re.match(r"^\s*[:：]", rest):
             continue
         return FieldLine(-1, key, FIELD_KEYS[key], _value(line, end))
-    if len(compact) <= 60 and re.search(r"議事日程(?:第\d+号)?$", compact):
-        return FieldLine(-1, "議事日程", "agenda", None)  # 「令和６年度…１２月緊急議会議事日程　第１号」「追加議事日程」
+    heading = re.search(r"(議事日程(?:第\d+号)?|会議事項|付議事件)$", compact) if len(compact) <= 60 else None
+    if heading:  # 「令和６年度…１２月緊急議会議事日程　第１号」「追加議事日程」「議会運営委員会会議事項」
+        return FieldLine(-1, re.sub(r"第\d+号$", "", heading.group(1)), "agenda", None)
     return None
 
 
@@ -233,7 +236,11 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             for name, role, ps, pe in _names_in_cell(line.text[s:e], s):
                 people.append(_person(line, ps, pe, name, role, group))
             i += 1
-    return people
+    # a count is no one: 「出席委員　十九名」「委員定数6名のうち出席者6名」
+    return [p for p in people if not _COUNT_RE.search(nospace(nfkc(p.name)))]
+
+
+_COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百]+\s*(?:名|人)")
 
 
 _NOBODY = ("なし", "無し", "該当なし", "該当者なし")
@@ -418,9 +425,12 @@ def _person(line: Line, s: int, e: int, name: str, role: str, group: str) -> Att
 
 
 def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
-    """Agenda entries: 「日程第１　…」「第　１　…」「(1) …」「１．…」 lines; wrapped lines join their item."""
+    """Agenda entries: 「日程第１　…」「第　１　…」「(1) …」「１．…」 lines, or one item a line in an
+    unnumbered list; wrapped (more indented) lines join their item."""
     items: list[tuple[str, Span]] = []
-    item_re = re.compile(r"^(?:日程\s*)?第\s*([0-9一二三四五六七八九十百]+)(?:\s+|$)|^[(（]?\s*(\d+)\s*[)）.．、]\s*|^[・\-○]\s*")
+    item_indent, numbered, any_numbered = 0, False, False  # any_numbered: the list opened with a numbered item
+    # (the Diet marks every item of 「本日の会議に付した案件」 「一、」: a bullet, not a number)
+    item_re = re.compile(r"^(?:日程\s*)?第\s*([0-9一二三四五六七八九十百]+)(?:\s+|$)|^[(（]?\s*(\d+)\s*[)）.．、]\s*|^(?:[・\-○]|一\s*[、，])\s*")
     for n, line in enumerate(block):
         norm = line.norm
         if (find_date(norm) or find_time(norm)) and not item_re.match(norm):
@@ -440,10 +450,15 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
             number = str(kanji_number(m.group(1) or m.group(2) or "") or len(items) + 1)
             start = m.end() if len(norm) == len(line.text) else 0
             items.append((number, Span(line.text[start:], line.start + start, line.end)))
-        elif items and line.indent > 0:
+            item_indent, numbered = line.indent, True
+            any_numbered = any_numbered or len(items) == 1
+        elif items and (line.indent > item_indent or (numbered and line.indent > 0)):
             number, span = items[-1]
             start = span.start if span.text.strip() else line.start  # 「日程第１」 alone: the title is below
             items[-1] = (number, Span(text[start : line.end], start, line.end))
-        elif not items and len(norm) <= 80:
+        elif len(norm) <= 80 and not any_numbered:
+            # an unnumbered list (「理事の互選」「議員の辞職について」 …): one item a line; after a numbered
+            # list, an unnumbered line is the text that follows it (「△開会及び開議の宣告」), not an item
             items.append((str(len(items) + 1), line.span))
+            item_indent, numbered = line.indent, False
     return items

@@ -69,16 +69,6 @@ def nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
-# Old forms (旧字体) of the characters header words are written with: the NDL's minutes of the
-# 1940s print 「出席國務大臣」「本日の會議に付した事件」「第一二號」. One character for one, so offsets hold.
-_KYUJITAI = str.maketrans("會國號參說內錄擧舉從數體廳處黨", "会国号参説内録挙挙従数体庁処党")
-
-
-def shinjitai(s: str) -> str:
-    """``s`` with the old character forms of header words in their current forms (same length)."""
-    return s.translate(_KYUJITAI)
-
-
 def nospace(s: str) -> str:
     return re.sub(r"\s+", "", s)
 

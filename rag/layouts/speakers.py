@@ -29,7 +29,7 @@ ROLE_WORDS = tuple(sorted({
     "知事", "副知事", "市長", "副市長", "町長", "副町長", "村長", "副村長", "区長", "副区長", "教育長", "管理者",
     "局長", "部長", "次長", "課長", "室長", "所長", "参事", "主幹", "主査", "理事", "監事", "幹事", "会長", "副会長",
     "部会長", "分科会長", "座長", "副座長", "事務局長", "事務局", "事務局次長", "監査委員", "代表監査委員", "構成員",
-    "専門委員", "臨時委員", "特別委員", "顧問", "議員", "会計管理者", "消防長", "病院長", "院長", "署長", "事務官", "書記",
+    "専門委員", "臨時委員", "特別委員", "顧問", "議員", "会計管理者", "消防長", "病院長", "院長", "署長", "事務官", "書記", "課長補佐", "室長補佐", "係長", "主事", "主任",
 }, key=len, reverse=True))
 HONORIFICS = ("君", "議員", "さん", "氏", "委員")  # after a name in brackets: 「（山田太郎君）」
 # Headings that look like labels but open a header block or agenda: 「〇出席議員（１９名）」
@@ -57,9 +57,14 @@ def parse_label_line(line: Line) -> Label | None:
     if len(norm) != len(raw):  # NFKC changed lengths (rare ligatures): offsets would drift
         return None
     if raw[0] in MARKS:
-        body_start = 1
-        label_end = _label_end(raw, 1)
-    elif raw[0] == "【":
+        found = _label_end(raw, 1)
+        label = _mark_label(line, found)
+        if label is None and " " in raw[1:found]:
+            # a text that went through NFKC (a copy, a scraper) has one ASCII space where the
+            # minutes printed a full-width one: 「○野村委員長 ただいまから…」
+            label = _mark_label(line, _label_end(raw, 1, ascii_space=True))
+        return label
+    if raw[0] == "【":
         close = raw.find("】")
         if close < 2:
             return None
@@ -86,9 +91,28 @@ def parse_label_line(line: Line) -> Label | None:
     return Label(line.start, line.start + close, line.start + speech_start, raw[:close], speaker, role)
 
 
-def _label_end(raw: str, pos: int) -> int:
+def _mark_label(line: Line, label_end: int) -> Label | None:
+    """The label of a marked line (「○議長（山田太郎君）　…」) ending at ``label_end``, if it is one."""
+    raw = line.text
+    inner = raw[1:label_end].strip()
+    note = re.search(r"[〔\[［][^〕\]］]{1,12}[〕\]］]$", inner)  # 「◯町長（小野信次）〔登壇〕」
+    if note:
+        inner = inner[: note.start()].strip()
+    if not inner or len(inner) > 24 or re.search(r"[、。「」，]", inner):
+        return None
+    who = split_label(inner)
+    if who is None:
+        return None
+    speech_start = label_end
+    while speech_start < len(raw) and raw[speech_start] in " \u3000\t:：":
+        speech_start += 1
+    return Label(line.start, line.start + label_end, line.start + speech_start, raw[:label_end], *who)
+
+
+def _label_end(raw: str, pos: int, ascii_space: bool = False) -> int:
     """End of a mark label: the first full-width space, tab or double space outside brackets
-    (「○保健福祉部長（堀田　昇）　…」 keeps the name's own space), or the line's end."""
+    (「○保健福祉部長（堀田　昇）　…」 keeps the name's own space), or the line's end; with
+    ``ascii_space``, also a single ASCII space."""
     depth = 0
     for i in range(pos, len(raw)):
         ch = raw[i]
@@ -96,7 +120,7 @@ def _label_end(raw: str, pos: int) -> int:
             depth += 1
         elif ch in "）)〕]":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in "\u3000\t" or raw.startswith("  ", i)):
+        elif depth == 0 and (ch in "\u3000\t" or raw.startswith("  ", i) or (ascii_space and ch == " ")):
             return i
     return len(raw)
 

@@ -704,3 +704,52 @@ def test_a_ward_roster_with_shared_seat_cells_titles_over_names_and_an_agenda_he
     ]
     assert [a.title for a in m.agenda] == ["議案第７０号　令和６年度架空区一般会計補正予算"]
     assert_spans_slice_back(m, stored)
+
+
+# A committee's minutes as a municipal site publishes them and as a copy through NFKC leaves them
+# (written for this test, names invented): a date with the Western year in brackets, counts on the
+# roster lines, a group heading of its own, an agenda heading that ends with 会議事項, agenda items
+# as an unnumbered list, and speaker labels followed by one ASCII space.
+NFKC_COPY = """令和7年第1回架空委員会 会議録
+〇日時
+令和7年(2025年)1月24日(金)10時00分開会
+〇場所
+第1委員会室
+3 出席委員   委員定数3名のうち出席者3名
+   委員長  甲野 一郎    委 員  乙野 二郎
+   委 員  丙野 三郎
+4 委員外出席者
+   議 長  丁野 四郎
+架空委員会会議事項
+予算の審査について
+陳情の審査について
+その他
+
+○甲野一郎委員長 ただいまから委員会を開会いたします。
+○田中財政課長補佐 予算について説明いたします。
+○甲野一郎委員長 以上で閉会いたします。
+"""
+
+
+def test_an_nfkc_copy_with_bracketed_years_counts_and_an_unnumbered_agenda():
+    m, stored = parse(NFKC_COPY)
+    assert m.date == "2025-01-24"  # 「令和7年(2025年)1月24日」
+    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+        ("甲野一郎", "委員長", "出席委員"), ("乙野二郎", "委員", "出席委員"), ("丙野三郎", "委員", "出席委員"),
+        ("丁野四郎", "議長", "委員外出席者"),  # 「委員定数3名のうち出席者3名」 is a count, not a person
+    ]
+    assert [a.title for a in m.agenda] == ["予算の審査について", "陳情の審査について", "その他"]
+    assert m.layout == "transcript"
+    assert [(r.speaker, r.role) for r in m.remarks] == [
+        ("甲野一郎", "委員長"), ("田中", "財政課長補佐"), ("甲野一郎", "委員長")]
+    assert m.remarks[0].text.startswith("ただいまから")
+    assert_spans_slice_back(m, stored)
+
+
+def test_the_diets_list_of_items_taken_up_marks_each_with_a_bullet():
+    text = ("第七号\n令和五年十一月二十九日（水曜日）\n〇本日の会議に付した案件\n一、架空法の一部を改正する\n"
+            "　　法律案（内閣提出）\n一、日程第一及び第二\n――――◇――――\n"
+            "○議長（甲野一郎君）　これより会議を開きます。\n○議長（甲野一郎君）　散会いたします。\n")
+    m, stored = parse(text)
+    assert [a.title.replace("\u3000", "") for a in m.agenda] == ["架空法の一部を改正する\n法律案（内閣提出）", "日程第一及び第二"]
+    assert_spans_slice_back(m, stored)
