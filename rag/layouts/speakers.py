@@ -64,6 +64,16 @@ def parse_label_line(line: Line) -> Label | None:
             # minutes printed a full-width one: 「○野村委員長 ただいまから…」
             label = _mark_label(line, _label_end(raw, 1, ascii_space=True))
         return label
+    if raw[0] in "(（":
+        # 「(委員)男女共同参画推進会議設置規程によりますと、…」「（事務局）令和3年4月1日に…」: a bracketed
+        # role (or name and role) opening a line that goes on with the words spoken
+        close = re.match(r"[(（]([^()（）\s]{2,12})[)）]", raw)
+        if not close or close.end() >= len(raw) or raw[close.end()] in " \u3000" or nfkc(close.group(1)).isdigit():
+            return None
+        who = split_label(close.group(1))
+        if who is None:
+            return None
+        return Label(line.start, line.start + close.end(), line.start + close.end(), raw[:close.end()], *who)
     if raw[0] == "【":
         close = raw.find("】")
         if close < 2:
@@ -73,6 +83,9 @@ def parse_label_line(line: Line) -> Label | None:
         m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
         if not m:
             return None
+        rest = raw[m.end():]
+        if "。" not in rest and len(re.split(r"[、，,]", rest)) >= 3:
+            return None  # 「委員:奥村隆一、関谷昇、…(14名)」 is a roster line, not a turn
         body_start, label_end = 0, m.end(1)
     inner = raw[body_start:label_end].strip()
     note = re.search(r"[〔\[［][^〕\]］]{1,12}[〕\]］]$", inner)  # 「◯町長（小野信次）〔登壇〕」

@@ -753,3 +753,63 @@ def test_the_diets_list_of_items_taken_up_marks_each_with_a_bullet():
     m, stored = parse(text)
     assert [a.title.replace("\u3000", "") for a in m.agenda] == ["架空法の一部を改正する\n法律案（内閣提出）", "日程第一及び第二"]
     assert_spans_slice_back(m, stored)
+
+
+# A town's form for the minutes of an advisory body (written for this test, names invented):
+# label / value fields, some of them about the meeting's openness (no attendees), and a 要点記録
+# whose turns open with the speaker's role in brackets.
+TOWN_FORM = """令和3年度第1回架空推進会議(会議録)
+
+開催日時
+
+令和3年6月10日(木) 19時00分~21時00分
+
+開催場所
+
+架空町役場2階 202会議室
+
+出席委員の氏名
+
+甲野一郎、乙野二郎、丙野三郎
+
+出席職員の職・氏名
+
+室長 丁野四郎、主任 戊野五郎
+
+会議の公開・非公開
+
+公開
+
+傍聴者人数
+
+0人
+
+会議概要
+
+(1)令和3年度事業計画(案)について
+(委員)設置規程では定員が15名になっていますが、改定されたのですか。
+(事務局)令和3年4月1日に改定しております。
+(委員)4月1日施行でよろしいのですか。
+(事務局)そうです。
+"""
+
+
+def test_a_town_form_with_bracketed_role_turns_and_fields_that_are_not_attendees():
+    m, stored = parse(TOWN_FORM)
+    assert [(a.name, a.title) for a in m.attendees] == [
+        ("甲野一郎", ""), ("乙野二郎", ""), ("丙野三郎", ""), ("丁野四郎", "室長"), ("戊野五郎", "主任")]
+    assert m.layout == "transcript"
+    assert [(r.speaker, r.role) for r in m.remarks] == [(None, "委員"), (None, "事務局"), (None, "委員"), (None, "事務局")]
+    assert m.remarks[1].text == "令和3年4月1日に改定しております。"
+    assert_spans_slice_back(m, stored)
+
+
+def test_a_role_with_a_list_of_names_after_a_colon_is_a_roster_line_not_a_turn():
+    text = ("架空市市民参加審議会 会議録\n1 日時 令和4年4月27日(水) 午後7時~8時50分\n2 出席者\n"
+            "委員:甲野一郎、乙野二郎、丙野三郎(3名)\n事務局:室長 丁野四郎、戊野五郎\n3 議題\n(1)今年度の進め方について\n"
+            "4 会議の結果\n• 今年度の進め方を確認した。\n• 次回は7月に開催する。\n")
+    m, stored = parse(text)
+    assert not any(r.role in ("委員", "事務局") for r in m.remarks)
+    assert {a.name for a in m.attendees} >= {"甲野一郎", "乙野二郎", "丙野三郎"}
+    assert [a.title for a in m.agenda] == ["今年度の進め方について"]
+    assert_spans_slice_back(m, stored)
