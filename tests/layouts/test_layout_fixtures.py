@@ -813,3 +813,17 @@ def test_a_role_with_a_list_of_names_after_a_colon_is_a_roster_line_not_a_turn()
     assert {a.name for a in m.attendees} >= {"甲野一郎", "乙野二郎", "丙野三郎"}
     assert [a.title for a in m.agenda] == ["今年度の進め方について"]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_roster_sentence_splits_surname_and_title_where_the_dictionary_knows_the_surname():
+    text = ("架空市議会 議会運営委員会会議録\n〇日時\n令和7年(2025年)1月24日(金) 開会 午前 9時37分\n"
+            "〇議会事務局出席者\n田中局長、山本議会総務課長、佐藤議事調査課担当係長\n"
+            "〇本日審査した案件\n(1)次回の委員会の開催について\n"
+            "〇田中委員長　ただいまから開会します。\n〇田中委員長　閉会します。\n")
+    m, stored = parse(text)
+    assert m.time == "開会午前9時37分"
+    assert [(a.name, a.title, a.group) for a in m.attendees] == [
+        ("田中", "局長", "議会事務局出席者"), ("山本", "議会総務課長", "議会事務局出席者"),
+        ("佐藤", "議事調査課担当係長", "議会事務局出席者")]
+    assert [a.title for a in m.agenda] == ["次回の委員会の開催について"]
+    assert_spans_slice_back(m, stored)
