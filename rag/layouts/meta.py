@@ -40,13 +40,17 @@ def parse_title(title: str) -> TitleParts:
     record); councils number the meeting (「第31回総会」)."""
     t = nfkc(title)
     t = re.sub(r"\d{4}-\d{2}-\d{2}", " ", t)  # a date the publishing site appended
-    t = re.sub(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*(?:\([月火水木金土日]\))?\s*", "", t)  # a leading date
+    # a leading date (「平成27年3月2日:議会運営委員会会議記録」)
+    t = re.sub(r"^\s*(?:(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})|\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+               r"\s*(?:\([月火水木金土日]\))?\s*[:：]?\s*", "", t)
     t = re.sub(r"[(（]\s*\d{1,2}月\s*\d{1,2}日\s*[)）]", " ", t)  # 「総務常任委員会（ 5月22日）」
     t = re.sub(r"(?<=令和|平成|昭和|大正|明治)\s+|(?<=[\d年月])\s+(?=\d)", "", t)  # 「令和 5年 5月」
     kind_m = KIND_RE.search(t)
     kind = kind_m.group(1) if kind_m else None
-    if kind_m:
+    while kind_m:  # 「…会議記録(議事録)」 names its kind twice
         t = t[: kind_m.start()] + " " + t[kind_m.end():]
+        t = re.sub(r"[(（]\s*[)）]", " ", t)  # 「…推進会議(会議録)」 leaves no empty brackets
+        kind_m = KIND_RE.search(t)
     t = re.sub(r"\s*(本文|目次|全文)\s*", " ", t).strip()
     matches = list(_NUMBER_RE.finditer(t))
     issue = [m for m in matches if m.group(2) in ("号", "日")]
@@ -73,6 +77,8 @@ def parse_title(title: str) -> TitleParts:
         body = assembly.group(0)
         rest = re.sub(r"\s+", " ", (head + " " + tail).replace(body, "")).strip()
         return TitleParts(body, rest, number, unit, kind)
+    if tail and head and re.fullmatch(r"(?:(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})|\d{4})\s*年度?", head):
+        return TitleParts("", tail, number, unit, kind)  # 「令和3年度第1回…推進会議」: a year is no body
     if tail and head:  # 「中央環境審議会」「第31回」「総会」
         return TitleParts(head, tail, number, unit, kind)
     word = MEETING_WORD_RE.search(head)

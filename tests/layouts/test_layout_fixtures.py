@@ -827,3 +827,14 @@ def test_a_roster_sentence_splits_surname_and_title_where_the_dictionary_knows_t
         ("佐藤", "議事調査課担当係長", "議会事務局出席者")]
     assert [a.title for a in m.agenda] == ["次回の委員会の開催について"]
     assert_spans_slice_back(m, stored)
+
+
+@pytest.mark.parametrize("title, body, name, number", [
+    ("平成27年3月2日:架空委員会会議記録(議事録)", "", "架空委員会", None),  # a leading date, the kind named twice
+    ("令和3年度第1回架空推進会議(会議録)", "", "架空推進会議", 1),  # a fiscal year is no body, no empty brackets
+])
+def test_titles_with_a_leading_date_a_fiscal_year_or_the_kind_in_brackets(title, body, name, number):
+    from rag.layouts.meta import parse_title
+
+    parts = parse_title(title)
+    assert (parts.body, parts.name, parts.number) == (body, name, number)
