@@ -58,11 +58,12 @@ def parse_label_line(line: Line) -> Label | None:
         return None
     if raw[0] in MARKS:
         found = _label_end(raw, 1)
-        label = _mark_label(line, found)
+        label = _label_at(line, 1, found, found, found)
         if label is None and " " in raw[1:found]:
             # a text that went through NFKC (a copy, a scraper) has one ASCII space where the
             # minutes printed a full-width one: 「○野村委員長 ただいまから…」
-            label = _mark_label(line, _label_end(raw, 1, ascii_space=True))
+            end = _label_end(raw, 1, ascii_space=True)
+            label = _label_at(line, 1, end, end, end)
         return label
     if raw[0] in "(（":
         # 「(委員)男女共同参画推進会議設置規程によりますと、…」「（事務局）令和3年4月1日に…」: a bracketed
@@ -70,23 +71,23 @@ def parse_label_line(line: Line) -> Label | None:
         close = re.match(r"[(（]([^()（）\s]{2,12})[)）]", raw)
         if not close or close.end() >= len(raw) or raw[close.end()] in " \u3000" or nfkc(close.group(1)).isdigit():
             return None
-        who = split_label(close.group(1))
-        if who is None:
-            return None
-        return Label(line.start, line.start + close.end(), line.start + close.end(), raw[:close.end()], *who)
+        return _label_at(line, 1, close.end() - 1, close.end(), close.end())
     if raw[0] == "【":
         close = raw.find("】")
-        if close < 2:
-            return None
-        body_start, label_end = 1, close
-    else:
-        m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
-        if not m:
-            return None
-        rest = raw[m.end():]
-        if "。" not in rest and len(re.split(r"[、，,]", rest)) >= 3:
-            return None  # 「委員:奥村隆一、関谷昇、…(14名)」 is a roster line, not a turn
-        body_start, label_end = 0, m.end(1)
+        return _label_at(line, 1, close, close + 1, close + 1) if close >= 2 else None
+    m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
+    if not m:
+        return None
+    rest = raw[m.end():]
+    if "。" not in rest and len(re.split(r"[、，,]", rest)) >= 3:
+        return None  # 「委員:奥村隆一、関谷昇、…(14名)」 is a roster line, not a turn
+    return _label_at(line, 0, m.end(1), m.end(1), m.end(1) + 1)
+
+
+def _label_at(line: Line, body_start: int, label_end: int, close: int, speech_from: int) -> Label | None:
+    """The label whose text is ``line.text[body_start:label_end]`` (printed up to ``close``, the
+    words spoken from ``speech_from`` on, after any spaces or colon), if it names a speaker."""
+    raw = line.text
     inner = raw[body_start:label_end].strip()
     note = re.search(r"[〔\[［][^〕\]］]{1,12}[〕\]］]$", inner)  # 「◯町長（小野信次）〔登壇〕」
     if note:
@@ -96,30 +97,10 @@ def parse_label_line(line: Line) -> Label | None:
     who = split_label(inner)
     if who is None:
         return None
-    speaker, role = who
-    speech_start = label_end + (1 if raw[0] == "【" or (raw[0] not in MARKS) else 0)
+    speech_start = speech_from
     while speech_start < len(raw) and raw[speech_start] in " \u3000\t:：":
         speech_start += 1
-    close = label_end + 1 if raw[0] == "【" else label_end
-    return Label(line.start, line.start + close, line.start + speech_start, raw[:close], speaker, role)
-
-
-def _mark_label(line: Line, label_end: int) -> Label | None:
-    """The label of a marked line (「○議長（山田太郎君）　…」) ending at ``label_end``, if it is one."""
-    raw = line.text
-    inner = raw[1:label_end].strip()
-    note = re.search(r"[〔\[［][^〕\]］]{1,12}[〕\]］]$", inner)  # 「◯町長（小野信次）〔登壇〕」
-    if note:
-        inner = inner[: note.start()].strip()
-    if not inner or len(inner) > 24 or re.search(r"[、。「」，]", inner):
-        return None
-    who = split_label(inner)
-    if who is None:
-        return None
-    speech_start = label_end
-    while speech_start < len(raw) and raw[speech_start] in " \u3000\t:：":
-        speech_start += 1
-    return Label(line.start, line.start + label_end, line.start + speech_start, raw[:label_end], *who)
+    return Label(line.start, line.start + close, line.start + speech_start, raw[:close], *who)
 
 
 def _label_end(raw: str, pos: int, ascii_space: bool = False) -> int:
