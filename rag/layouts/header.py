@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..domain import Attendee, Span
 from .japanese import find_date, find_time, modern_forms
 from .lines import Line, is_rule, nfkc, nospace
-from .speakers import ROLE_WORDS, _leading_proper_noun
+from .speakers import ROLE_WORDS, leading_proper_noun
 
 # key (spaces removed, NFKC) -> field
 FIELD_KEYS: dict[str, str] = {}
@@ -389,7 +389,7 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
             if suffix and len(name) - len(suffix) >= 2:
                 # where the dictionary knows the surname, the title starts after it, as in a
                 # speaker label: 「土屋議会総務課長」 → 土屋 / 議会総務課長
-                surname = _leading_proper_noun(name[: -len(suffix)])
+                surname = leading_proper_noun(name[: -len(suffix)])
                 cut = len(surname) if surname else len(name) - len(suffix)
                 name, role = name[:cut], name[cut:]
         if name:

@@ -170,14 +170,14 @@ def _split_name_role(label: str) -> tuple[str | None, str | None] | None:
     if norm == role_word:
         return None, compact
     cut = len(compact) - len(role_word)
-    surname = _leading_proper_noun(compact[:cut])
+    surname = leading_proper_noun(compact[:cut])
     if surname:  # 「福島」+「総務課長」: the dictionary knows where the name ends
         return surname, compact[len(surname):]
     return compact[:cut], compact[cut:]
 
 
 @lru_cache(maxsize=4096)
-def _leading_proper_noun(text: str) -> str | None:
+def leading_proper_noun(text: str) -> str | None:
     """The leading run of proper-noun tokens (人名/地名: surnames are often place names)."""
     from ..lexical import _tagger, _tagger_lock  # the BM25 index's MeCab tagger, loaded once
 
