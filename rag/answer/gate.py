@@ -122,7 +122,6 @@ def as_written(question: str, token: str) -> str:
     return next((norm[start:end] for tok, start, end in token_spans(norm) if tok == token), token)
 
 
-
 def line_contexts(chunk: Chunk) -> list[tuple[str, str]]:
     """Each sentence (line) of ``chunk`` with its context, as the guards read it: its neighbours,
     who says it (「角倉次長は…いつ頃…と説明しましたか」: the name and role are the record's, not the
@@ -132,6 +131,7 @@ def line_contexts(chunk: Chunk) -> list[tuple[str, str]]:
     parts = units(chunk)
     head = section_prefix(chunk) + speaker_prefix(chunk)
     return [(u.text, head + " ".join(p.text for p in parts[max(0, i - 1) : i + 2])) for i, u in enumerate(parts)]
+
 
 class Gate:
     """Guards and the relevance rule over one index (the catalog and BM25 are read, never written)."""

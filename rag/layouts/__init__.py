@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from dataclasses import replace
 
-from ..domain import AgendaItem, Attendee, Meeting, Span, content_id
+from ..domain import AgendaItem, Attendee, Meeting, Remark, Span, content_id
 from ..errors import InputError
 from ..readers.base import SourceDoc
 from .generic import items
@@ -330,7 +330,7 @@ def _date_span_matching(lines: list[Line], iso: str) -> Span | None:
     return None
 
 
-def _split_by_roster(remarks: list, attendees: list[Attendee]) -> list:
+def _split_by_roster(remarks: list[Remark], attendees: list[Attendee]) -> list[Remark]:
     """A label the dictionary split wrongly or not at all (「○福住財務部税務室債権管理課長」 → 福住財務部税務室債権管理 /
     課長: 福住 is not in it) is split where the roster shows it: the label is a roster title after
     the start of that person's name (「福住　哲哉」, 財務部税務室債権管理課長). The roster is the minutes'
