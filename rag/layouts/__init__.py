@@ -140,7 +140,8 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     agenda_lines: list[Line] = []
     for _, block in by_field.get("agenda", []):
         found_items = agenda_items(text, block)
-        agenda += [AgendaItem(n, span.text, span) for n, span in found_items]
+        listed = {re.sub(r"\s+", "", a.title) for a in agenda}  # 議事日程 and 会議に付した事件 list the same items
+        agenda += [AgendaItem(n, span.text, span) for n, span in found_items if re.sub(r"\s+", "", span.text) not in listed]
         if found_items:  # a 「○議事日程」 block holding only the document's heading spans nothing
             last = found_items[-1][1].end  # nor does the 「（午後１時００分開会）」 line after the items
             agenda_lines += [ln for ln in block if ln.start < last]

@@ -82,6 +82,10 @@ def match_field(line: Line) -> FieldLine | None:
         if paren:
             end += paren.end()
             rest = norm[end:]
+        said = re.match(r"^の?職?・?氏名", rest)  # 「説明のため出席した者の職氏名」「出席職員氏名」
+        if said and FIELD_KEYS[key] == "attendees":
+            end += said.end()
+            rest = norm[end:]
         if rest and rest[0] not in _SEPARATORS:
             continue  # 「日時点で」 is prose, not the 日時 field
         if not rest.strip() and len(key) == 1:
@@ -169,7 +173,7 @@ def time_in(lines: list[Line]) -> str | None:
     return None
 
 
-_CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}")
+_CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}|[ \t\u3000]*[|｜][ \t\u3000]*")  # wide gaps, or a flattened table's bars
 _NUMBERED = re.compile(r"^(\d+\s*番)\s*(.+)$")
 _SEAT_RE = re.compile(r"(\d+\s*番)\s*(.+?)\s*(?=\s\d+\s*番|$)")
 
@@ -196,6 +200,7 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         if _TIME_LINE_RE.fullmatch(nospace(norm)):
             continue  # 「午前１０時００分開会」 after the roster
         cells = _cells(line, spaced)
+        tabled = bool(re.search(r"[|｜]", line.text))
         role_above, pending_role = pending_role, None
         if role_above and len(cells) == 1 and not nospace(norm).endswith(ROLE_WORDS):
             s, e = cells[0]
@@ -230,7 +235,8 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
                 people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell) + tail, group))
                 i += 2
                 continue
-            if i + 1 < len(cells) and nospace(cell).endswith(ROLE_WORDS + ("番",)) and len(nospace(cell)) <= 24:
+            if (i + 1 < len(cells) and nospace(cell).endswith(ROLE_WORDS + ("番",)) and len(nospace(cell)) <= 24
+                    and not tabled):  # a table's cells are one person each: 「甲野一郎委員 | 乙野二郎委員 |」
                 s2, e2 = cells[i + 1]
                 people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell), group))
                 i += 2
@@ -384,6 +390,10 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
     out = []
     for piece in pieces:
         role, name = _role_and_name(piece)
+        ending = next((w for w in ROLE_WORDS if piece.endswith(w)), "")
+        if role and ending and ending.endswith(name):
+            # 「丁野四郎委員長代理」: the title is the longer one the piece ends with, not 委員長 inside it
+            role, name = "", piece
         if not role:  # 「山田太郎座長」「山田委員」: the role after the name
             suffix = next((w for w in ROLE_WORDS if name.endswith(w)), None)
             if suffix and len(name) - len(suffix) >= 2:

@@ -39,6 +39,12 @@ def parse_title(title: str) -> TitleParts:
     (「令和６年第４回定例会（第５号）」: the 第4回 belongs to the session's name, 第5号 is the
     record); councils number the meeting (「第31回総会」)."""
     t = nfkc(title)
+    crumbs = [p for p in re.split(r"\s*[>»]\s*", t) if p.strip()]
+    if len(re.findall(r"[>»]", t)) >= 2 and len(crumbs) >= 2:
+        # a site's breadcrumb before the page's own title (「ホーム> 政策について> 審議会・研究会等> …> 第21回
+        # 社会保障審議会議事録」, 「栃木県議会 > 2018-03-20 >」): the last step that is not a date names it
+        named = [p for p in crumbs if not re.fullmatch(r"[\d\s./年月日-]+", p)]
+        t = (named or crumbs)[-1]
     t = re.sub(r"\d{4}-\d{2}-\d{2}", " ", t)  # a date the publishing site appended
     # a leading date (「平成27年3月2日:議会運営委員会会議記録」)
     t = re.sub(r"^\s*(?:(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})|\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"

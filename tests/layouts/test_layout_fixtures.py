@@ -838,3 +838,39 @@ def test_titles_with_a_leading_date_a_fiscal_year_or_the_kind_in_brackets(title,
 
     parts = parse_title(title)
     assert (parts.body, parts.name, parts.number) == (body, name, number)
+
+
+# A council's 議事録 page copied as text (written for this test, names invented): a breadcrumb
+# before the title, a roster table flattened with bars, a 「…の職氏名」 heading, the same items
+# under 議事日程 and 本日の会議に付した事件, and 「名前 役職:」 turns with academic titles.
+COUNCIL_PAGE = """ホーム> 政策について> 審議会・研究会等> 架空審議会> 第21回架空審議会議事録
+日時
+令和5年6月1日(木)10:00~12:00
+出席者
+甲野一郎委員 | 乙野二郎委員 |
+丙野三郎会長 | 丁野四郎委員長代理 |
+説明のため出席した者の職氏名
+事務局長　　戊野五郎
+議事日程
+(1)計画の評価について
+(2)その他
+本日の会議に付した事件
+(1)計画の評価について
+(2)その他
+議事
+丙野会長:ただいまから審議会を開会いたします。
+己野教授:計画の評価について説明いたします。
+丙野会長:以上で閉会いたします。
+"""
+
+
+def test_a_council_page_with_a_breadcrumb_a_flattened_table_and_academic_titles():
+    m, stored = parse(COUNCIL_PAGE)
+    assert (m.body, m.name, m.number) == ("", "架空審議会", 21)
+    assert [(a.name, a.title, a.group) for a in m.attendees] == [
+        ("甲野一郎", "委員", "出席者"), ("乙野二郎", "委員", "出席者"),
+        ("丙野三郎", "会長", "出席者"), ("丁野四郎", "委員長代理", "出席者"),
+        ("戊野五郎", "事務局長", "説明のため出席した者")]
+    assert [a.title for a in m.agenda] == ["計画の評価について", "その他"]  # listed twice, kept once
+    assert [(r.speaker, r.role) for r in m.remarks] == [("丙野", "会長"), ("己野", "教授"), ("丙野", "会長")]
+    assert_spans_slice_back(m, stored)
