@@ -72,6 +72,8 @@ def parse_label_line(line: Line) -> Label | None:
         close = re.match(r"[(（]([^()（）\s]{2,12})[)）]", raw)
         if not close or close.end() >= len(raw) or raw[close.end()] in " \u3000" or nfkc(close.group(1)).isdigit():
             return None
+        if _roster_line(raw[close.end():]) or not re.search(r"[。？?！!]", raw[close.end():]):
+            return None  # 「(委員)野路國夫委員長、樫谷隆夫委員長代理、…」「(事務局等)栗原管理官他」: no words spoken
         return _label_at(line, 1, close.end() - 1, close.end(), close.end())
     if raw[0] == "【":
         close = raw.find("】")
@@ -79,10 +81,15 @@ def parse_label_line(line: Line) -> Label | None:
     m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
     if not m:
         return None
-    rest = raw[m.end():]
-    if "。" not in rest and len(re.split(r"[、，,]", rest)) >= 3:
+    if _roster_line(raw[m.end():]):
         return None  # 「委員:奥村隆一、関谷昇、…(14名)」 is a roster line, not a turn
     return _label_at(line, 0, m.end(1), m.end(1), m.end(1) + 1)
+
+
+def _roster_line(rest: str) -> bool:
+    """What follows a label is a list of names, not words spoken: no sentence end, three or more
+    items between commas."""
+    return "。" not in rest and len(re.split(r"[、，,]", rest)) >= 3
 
 
 def _label_at(line: Line, body_start: int, label_end: int, close: int, speech_from: int) -> Label | None:

@@ -874,3 +874,12 @@ def test_a_council_page_with_a_breadcrumb_a_flattened_table_and_academic_titles(
     assert [a.title for a in m.agenda] == ["計画の評価について", "その他"]  # listed twice, kept once
     assert [(r.speaker, r.role) for r in m.remarks] == [("丙野", "会長"), ("己野", "教授"), ("丙野", "会長")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_bracketed_role_before_a_list_of_names_is_a_roster_line_not_a_turn():
+    text = ("第16回架空委員会 議事録\n1 日時 平成30年6月29日(金)15時30分から17時\n2 出席者\n"
+            "(委員)甲野一郎委員長、乙野二郎委員長代理、丙野三郎委員\n(事務局)丁野四郎管理官他\n3 議事\n"
+            "【甲野委員長】 ただいまから開会します。\n【乙野委員】 質問があります。\n")
+    m, stored = parse(text)
+    assert [(r.speaker, r.role) for r in m.remarks] == [("甲野", "委員長"), ("乙野", "委員")]
+    assert_spans_slice_back(m, stored)
