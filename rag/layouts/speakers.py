@@ -78,6 +78,12 @@ def parse_label_line(line: Line) -> Label | None:
     if raw[0] == "【":
         close = raw.find("】")
         return _label_at(line, 1, close, close + 1, close + 1) if close >= 2 else None
+    bare = re.match(r"([^\s:：、。「」()（）]{1,12}[（(][^()（）]{1,12}君[)）])(?=[ \u3000])", raw)
+    if bare:  # 「議長(細川運一君) おはようございます。」: no mark, but the bracketed 君 says who speaks
+        rest = raw[bare.end():]
+        if re.search(r"[。？?]", rest) and not re.search(r"君[)）]", rest):
+            return _label_at(line, 0, bare.end(1), bare.end(1), bare.end(1))
+        return None
     m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
     if not m:
         return None
@@ -142,6 +148,12 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
     if re.search(r"\d+\s*(?:名|人)\)?$", norm):  # 「出席議員（１９名）」
         return None
     m = _BRACKET_LABEL.match(norm)
+    if m and re.search(r"(?:担当|関係)$", m.group("name")):
+        # 「伊奈川参事官（社会保障担当）」: the bracket is the title's remit, not a name
+        who = _split_name_role(raw[: m.start("name") - 1].strip())
+        if who is None or who[1] is None:
+            return None
+        return who[0], who[1] + raw[m.start("name") - 1 :].strip()
     if m:  # 議長（山田太郎君） / 22番（山田花子議員）
         name = _strip_honorific(raw[m.start("name"):m.end("name")].strip())
         if not name:
@@ -179,6 +191,8 @@ def _split_name_role(label: str) -> tuple[str | None, str | None] | None:
         return None, compact
     cut = len(compact) - len(role_word)
     surname = leading_proper_noun(compact[:cut])
+    if surname and cut - len(surname) == 1 and compact[len(surname)] not in "副次総主代元前新":
+        surname = compact[:cut]  # 「伊奈川参事官」: no title starts with one character (川): it ends the name
     if surname:  # 「福島」+「総務課長」: the dictionary knows where the name ends
         return surname, compact[len(surname):]
     return compact[:cut], compact[cut:]

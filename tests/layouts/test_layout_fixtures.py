@@ -883,3 +883,14 @@ def test_a_bracketed_role_before_a_list_of_names_is_a_roster_line_not_a_turn():
     m, stored = parse(text)
     assert [(r.speaker, r.role) for r in m.remarks] == [("甲野", "委員長"), ("乙野", "委員")]
     assert_spans_slice_back(m, stored)
+
+
+def test_unmarked_turns_named_in_brackets_with_kun_and_titles_with_a_remit():
+    text = ("令和2年第4回架空村議会臨時会会議録 第1号\n令和2年11月10日(火曜日)\n"
+            "議長(甲野一郎君) おはようございます。ただいまから会議を開きます。\n"
+            "議長(甲野一郎君) 日程第1、会議録署名議員の指名を行います。\n"
+            "○伊奈川参事官（社会保障担当）　資料について説明いたします。\n")
+    m, stored = parse(text)
+    assert [(r.speaker, r.role) for r in m.remarks] == [
+        ("甲野一郎", "議長"), ("甲野一郎", "議長"), ("伊奈川", "参事官（社会保障担当）")]
+    assert_spans_slice_back(m, stored)
