@@ -19,6 +19,10 @@ from .summary import _ORG_RE  # one rule for 「防衛省としては」 in ever
 _BULLET_RE = re.compile(r"^(?:[-・•*○◯●◎■□◆◇▪‐]|\d{1,2}[)）]|[①-⑳])\s*")
 _NUMBERED_HEADING_RE = re.compile(r"^(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.．、]|第\s*\d+\s*[号章節]|[一二三四五六七八九十]+\s*[、.．])\s*(.{1,40})$")
 _DECISION_SECTION_RE = re.compile(r"決定|決議|了承|承認|議決")
+# A summary states a decision in prose: 「…委員会として了承された。」「委員長に大森委員が選出された。」,
+# or ends a bullet on the noun: 「鈴木たかのりが立候補し、決定」. Matched per sentence of an item.
+_DECISION_SENTENCE_RE = re.compile(
+    r"(?:了承|承認|決定|可決|否決|採択|選出|選任)(?:された|されました|することとなった|することとされた|となった|[。．]?$)")
 
 
 def is_heading(line: Line, next_line: Line | None) -> bool:
@@ -55,6 +59,7 @@ def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list
             else:
                 org = _ORG_RE.match(nfkc(body))
                 remarks.append(Remark(len(remarks) + 1, body, start, end, section, org.group(1) if org else None))
+                decisions.extend(_decisions_in(body, start, section))
             current = None
 
     for i, line in enumerate(lines):
@@ -81,6 +86,17 @@ def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list
         current = [line.start, line.end, line.indent]
     close()
     return remarks, decisions
+
+
+def _decisions_in(body: str, start: int, section: str) -> list[Decision]:
+    """The sentences of an item that state a decision, as verbatim spans (the item stays a remark)."""
+    found = []
+    for m in re.finditer(r"[^。]+(?:。|$)", body):
+        sentence = m.group(0).strip()
+        if sentence and _DECISION_SENTENCE_RE.search(nfkc(sentence)):
+            s = start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+            found.append(Decision(sentence, s, s + len(sentence), section))
+    return found
 
 
 def _ends_sentence(text: str, end: int) -> bool:

@@ -894,3 +894,17 @@ def test_unmarked_turns_named_in_brackets_with_kun_and_titles_with_a_remit():
     assert [(r.speaker, r.role) for r in m.remarks] == [
         ("甲野一郎", "議長"), ("甲野一郎", "議長"), ("伊奈川", "参事官（社会保障担当）")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_summary_states_decisions_in_prose_and_the_items_stay_remarks():
+    text = ("第7回架空評価委員会 議事要旨\n1 日時 平成15年2月19日(水)14:45~15:05\n2 議事概要\n"
+            "(1)委員長の互選等について\n委員の互選により、委員長に甲野委員が選出された。\n"
+            "(2)支給基準の変更について\n事務局から説明がなされ、その後に行われた意見交換の結果、\n委員会として了承された。\n"
+            "(3)その他\n* 乙野が立候補し、決定\n* 決定が遅れた理由が説明された。\n")
+    m, stored = parse(text)
+    assert [d.text.replace("\n", "") for d in m.decisions] == [
+        "委員の互選により、委員長に甲野委員が選出された。",
+        "事務局から説明がなされ、その後に行われた意見交換の結果、委員会として了承された。",
+        "乙野が立候補し、決定"]
+    assert len(m.remarks) == 4  # the items are remarks still; 「決定が遅れた」 decides nothing
+    assert_spans_slice_back(m, stored)
