@@ -31,6 +31,11 @@ def turns(m: Meeting) -> list[tuple[str | None, str | None]]:
     return [(r.speaker, r.role) for r in m.remarks]
 
 
+def roster(m: Meeting) -> list[tuple[str, str, str]]:
+    """(name without spaces, title, group) of each attendee."""
+    return [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees]
+
+
 STAGE_NOTE = re.compile(r"^[〔（(].*[〕）)]$")
 
 
@@ -591,7 +596,7 @@ WRAPPED_ROSTER = """開催日：令和 5年 6月 1日
 
 def test_a_column_roster_with_wrapped_titles_grouped_items_and_roster_split_speakers():
     m, stored = parse(WRAPPED_ROSTER)
-    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+    assert roster(m) == [
         ("甲野一郎", "委員長", "出席委員"),
         ("乙野二郎", "委員", "出席委員"),  # 「な　し」 under 欠席委員 is nobody
         ("丙野三郎", "総務部長", "理事者側出席者"),
@@ -604,7 +609,7 @@ def test_a_column_roster_with_wrapped_titles_grouped_items_and_roster_split_spea
                                            "架議第２号　テスト車両の購入について"]
     assert m.agenda_span.text.startswith("（総務部）") and m.agenda_span.text.endswith("テスト車両の購入について")
     # the roster shows where the label's surname ends and the title begins
-    assert [(r.speaker, r.role) for r in m.remarks] == [
+    assert turns(m) == [
         ("甲野", "委員長"), ("丁埜", "総務部財政室財政調整課長"), ("甲野", "委員長")]
     assert [d.text for d in m.decisions] == ["全員異議なく、原案了承と決します。"]
     assert_spans_slice_back(m, stored)
@@ -635,7 +640,7 @@ OLD_FORMS = """昭和二十二年七月一日（火曜日）
 
 def test_an_old_forms_diet_header_reads_its_fields_rules_and_padded_names():
     m, stored = parse(OLD_FORMS)
-    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+    assert roster(m) == [
         ("甲野一郎", "架空委員長", "出席委員"),
         ("乙野二三郎", "理事", "出席委員"),
         ("原侑", "理事", "出席委員"),
@@ -645,7 +650,7 @@ def test_an_old_forms_diet_header_reads_its_fields_rules_and_padded_names():
         ("己野七郎", "架空事務官", "出席政府委員"),
     ]
     assert [a.title for a in m.agenda] == ["架空省設置法案（内閣提出）（第一號）"]
-    assert [(r.speaker, r.role) for r in m.remarks] == [("甲野", "委員長"), ("戊野", "國務大臣")]
+    assert turns(m) == [("甲野", "委員長"), ("戊野", "國務大臣")]
     assert_spans_slice_back(m, stored)
 
 
@@ -692,7 +697,7 @@ WARD_ROSTER = """令和６年度定例会１２月緊急議会　架空区議会
 
 def test_a_ward_roster_with_shared_seat_cells_titles_over_names_and_an_agenda_heading_line():
     m, stored = parse(WARD_ROSTER)
-    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+    assert roster(m) == [
         ("甲野はなこ", "1番", "出席議員"), ("乙野たろう", "3番", "出席議員"),
         ("丙野じろう", "2番", "出席議員"), ("丁野さぶろう", "4番", "出席議員"),  # two seats, one cell
         ("戊野徹", "5番", "出席議員"),  # letter-spaced two spaces apart, a gap for a missing character
@@ -734,13 +739,13 @@ NFKC_COPY = """令和7年第1回架空委員会 会議録
 def test_an_nfkc_copy_with_bracketed_years_counts_and_an_unnumbered_agenda():
     m, stored = parse(NFKC_COPY)
     assert m.date == "2025-01-24"  # 「令和7年(2025年)1月24日」
-    assert [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees] == [
+    assert roster(m) == [
         ("甲野一郎", "委員長", "出席委員"), ("乙野二郎", "委員", "出席委員"), ("丙野三郎", "委員", "出席委員"),
         ("丁野四郎", "議長", "委員外出席者"),  # 「委員定数3名のうち出席者3名」 is a count, not a person
     ]
     assert [a.title for a in m.agenda] == ["予算の審査について", "陳情の審査について", "その他"]
     assert m.layout == "transcript"
-    assert [(r.speaker, r.role) for r in m.remarks] == [
+    assert turns(m) == [
         ("甲野一郎", "委員長"), ("田中", "財政課長補佐"), ("甲野一郎", "委員長")]
     assert m.remarks[0].text.startswith("ただいまから")
     assert_spans_slice_back(m, stored)
@@ -799,7 +804,7 @@ def test_a_town_form_with_bracketed_role_turns_and_fields_that_are_not_attendees
     assert [(a.name, a.title) for a in m.attendees] == [
         ("甲野一郎", ""), ("乙野二郎", ""), ("丙野三郎", ""), ("丁野四郎", "室長"), ("戊野五郎", "主任")]
     assert m.layout == "transcript"
-    assert [(r.speaker, r.role) for r in m.remarks] == [(None, "委員"), (None, "事務局"), (None, "委員"), (None, "事務局")]
+    assert turns(m) == [(None, "委員"), (None, "事務局"), (None, "委員"), (None, "事務局")]
     assert m.remarks[1].text == "令和3年4月1日に改定しております。"
     assert_spans_slice_back(m, stored)
 
@@ -872,7 +877,7 @@ def test_a_council_page_with_a_breadcrumb_a_flattened_table_and_academic_titles(
         ("丙野三郎", "会長", "出席者"), ("丁野四郎", "委員長代理", "出席者"),
         ("戊野五郎", "事務局長", "説明のため出席した者")]
     assert [a.title for a in m.agenda] == ["計画の評価について", "その他"]  # listed twice, kept once
-    assert [(r.speaker, r.role) for r in m.remarks] == [("丙野", "会長"), ("己野", "教授"), ("丙野", "会長")]
+    assert turns(m) == [("丙野", "会長"), ("己野", "教授"), ("丙野", "会長")]
     assert_spans_slice_back(m, stored)
 
 
@@ -881,7 +886,7 @@ def test_a_bracketed_role_before_a_list_of_names_is_a_roster_line_not_a_turn():
             "(委員)甲野一郎委員長、乙野二郎委員長代理、丙野三郎委員\n(事務局)丁野四郎管理官他\n3 議事\n"
             "【甲野委員長】 ただいまから開会します。\n【乙野委員】 質問があります。\n")
     m, stored = parse(text)
-    assert [(r.speaker, r.role) for r in m.remarks] == [("甲野", "委員長"), ("乙野", "委員")]
+    assert turns(m) == [("甲野", "委員長"), ("乙野", "委員")]
     assert_spans_slice_back(m, stored)
 
 
@@ -891,7 +896,7 @@ def test_unmarked_turns_named_in_brackets_with_kun_and_titles_with_a_remit():
             "議長(甲野一郎君) 日程第1、会議録署名議員の指名を行います。\n"
             "○伊奈川参事官（社会保障担当）　資料について説明いたします。\n")
     m, stored = parse(text)
-    assert [(r.speaker, r.role) for r in m.remarks] == [
+    assert turns(m) == [
         ("甲野一郎", "議長"), ("甲野一郎", "議長"), ("伊奈川", "参事官（社会保障担当）")]
     assert_spans_slice_back(m, stored)
 
