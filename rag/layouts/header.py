@@ -191,7 +191,7 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     wrapped = _wrapped_roles(block, spaced)
     for n, line in enumerate(block):
         norm = line.norm
-        if len(norm) != len(line.text) or is_rule(norm) or n in wrapped["lines"]:
+        if len(norm) != len(line.text) or is_rule(norm) or n in wrapped.lines:
             continue
         if nospace(norm) in _NOBODY:
             continue  # 「欠席委員　な　し」
@@ -223,13 +223,13 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
                                           seat.group(1).replace(" ", ""), group))
                 i += 1
                 continue
-            below = wrapped["names"].get((n, s))
+            below = wrapped.names.get((n, s))
             if below is not None and i == len(cells) - 1:  # 「子ども・子育て支援部長」 over its name, far right
                 nline, ns, ne = below
                 people.append(_person(nline, ns, ne, _fold(nline.text[ns:ne]), nospace(cell), group))
                 i += 1
                 continue
-            tail = wrapped["roles"].get((n, s))
+            tail = wrapped.roles.get((n, s))
             if tail is not None and i + 1 < len(cells):  # 「政策部経営企画室　稲岡　諭」 over 「企画課主幹」
                 s2, e2 = cells[i + 1]
                 people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell) + tail, group))
@@ -254,7 +254,14 @@ _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百]+\s*(?:名|人
 _NOBODY = ("なし", "無し", "該当なし", "該当者なし")
 
 
-def _wrapped_roles(block: list[Line], spaced: bool) -> dict:
+@dataclass(frozen=True)
+class _Wrapped:
+    lines: frozenset[int]  # indices of the lines that continue the line above
+    roles: dict[tuple[int, int], str]  # (line index, cell start) -> the wrapped rest of that role
+    names: dict[tuple[int, int], tuple[Line, int, int]]  # (line index, title cell start) -> the name below
+
+
+def _wrapped_roles(block: list[Line], spaced: bool) -> "_Wrapped":
     """Roles a column roster wraps onto the next line, under their own column:
 
         政策部経営企画室　　　稲岡　　諭　　　　財務部財務室長　　　　榎並　一道
@@ -264,8 +271,7 @@ def _wrapped_roles(block: list[Line], spaced: bool) -> dict:
     line above that is no role on its own (「政策部経営企画室」) continues that cell's role.
     A line of role/name pairs ending with a title alone has that title's name on the line below
     (「…　子ども・子育て支援部長」 over 「酒井敏春」).
-    Returns {"lines": indices of such continuation lines, "roles": {(line index, cell start): the
-    wrapped rest of the role}, "names": {(line index, cell start): (line, start, end) of the name}}."""
+    Returns the continuation lines, the wrapped rest of each role and the name below each title."""
     lines: set[int] = set()
     roles: dict[tuple[int, int], str] = {}
     names: dict[tuple[int, int], tuple[Line, int, int]] = {}
@@ -296,7 +302,7 @@ def _wrapped_roles(block: list[Line], spaced: bool) -> dict:
             lines.add(n + 1)
             for (_, s), rest in zip(found, rests):
                 roles[(n, s)] = rest
-    return {"lines": lines, "roles": roles, "names": names}
+    return _Wrapped(frozenset(lines), roles, names)
 
 
 def _role_only(cell: str, complete: bool = True) -> bool:
