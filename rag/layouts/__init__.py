@@ -334,14 +334,20 @@ def _date_span_matching(lines: list[Line], iso: str) -> Span | None:
 def _split_by_roster(remarks: list[Remark], attendees: list[Attendee]) -> list[Remark]:
     """A label the dictionary split wrongly or not at all (「○福住財務部税務室債権管理課長」 → 福住財務部税務室債権管理 /
     課長: 福住 is not in it) is split where the roster shows it: the label is a roster title after
-    the start of that person's name (「福住　哲哉」, 財務部税務室債権管理課長). The roster is the minutes'
-    own word; the dictionary's surname is a guess."""
+    the start of that person's name (「福住　哲哉」, 財務部税務室債権管理課長), or a roster title whole
+    (「○医療課長」, 佐藤医療課長 in the roster), which names no one. The roster is the minutes' own
+    word; the dictionary's surname is a guess."""
     titles = [(re.sub(r"\s+", "", a.name), re.sub(r"\s+", "", a.title)) for a in attendees if a.title]
+    whole_titles = {t for _, t in titles}
     out = []
     for r in remarks:
         if r.speaker and r.role:
             printed = r.speaker + r.role
             label = re.sub(r"\s+", "", printed)
+            if label in whole_titles and not any(name.startswith(re.sub(r"\s+", "", r.speaker)) for name, _ in titles):
+                # 「○医療課長」 with 「佐藤医療課長」 in the roster: the label is a title alone (医療 is no one)
+                out.append(replace(r, speaker=None, role=printed.strip()))
+                continue
             for name, title in titles:
                 head = label[: len(label) - len(title)]
                 if len(label) > len(title) and label.endswith(title) and name.startswith(head):

@@ -10,12 +10,12 @@ rest of that line plus the lines that follow, up to the next field.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..domain import Attendee, Span
 from .japanese import find_date, find_time, modern_forms
 from .lines import Line, is_rule, nfkc, nospace
-from .speakers import ROLE_WORDS, leading_proper_noun
+from .speakers import ROLE_WORDS, leading_proper_noun, remit_only
 
 # key (spaces removed, NFKC) -> field
 FIELD_KEYS: dict[str, str] = {}
@@ -34,9 +34,12 @@ for _field, _keys in {
                "付議事件", "案件", "審議事項", "報告事項", "次第",
                "本日審査した案件", "審査した案件", "会議事項", "会議に付した案件"),
     "proceedings": ("議事概要", "議事要旨", "議事内容", "議事", "概要", "会議の概要", "主な意見", "委員からの主な意見", "主な発言",
-                    "審議の概要", "議事の経過", "会議の経過", "会議の経過及び概要", "会議概要", "質疑応答", "意見交換", "討議", "内容", "決定事項", "配付資料", "資料"),
+                    "審議の概要", "審議経過", "審議の経過", "議事の経過", "会議の経過", "会議の経過及び概要", "会議概要", "質疑応答", "意見交換", "討議", "内容", "決定事項", "配付資料", "資料"),
     # fields of a municipal 会議録 form that are none of the above; they end the field before them
-    "other": ("会議の公開・非公開", "会議の公開", "傍聴の可否", "傍聴者数", "傍聴者人数", "会議録の作成方法", "附属機関等の名称"),
+    "other": ("会議の公開・非公開", "会議の公開", "傍聴の可否", "傍聴者数", "傍聴者人数", "会議録の作成方法", "附属機関等の名称",
+              # a council's web form goes on after the roster: 「次回開催予定日　未定」「問い合わせ先」「電話番号」
+              "次回開催予定日", "次回開催予定", "次回の開催予定", "問い合わせ先", "問合せ先", "お問い合わせ先", "電話番号",
+              "ファックス番号", "ファクス番号", "FAX番号"),
 }.items():
     for _k in _keys:
         FIELD_KEYS[_k] = _field
@@ -195,6 +198,11 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             continue
         if nospace(norm) in _NOBODY:
             continue  # 「欠席委員　な　し」
+        heading = _SUBGROUP_RE.fullmatch(nospace(norm))
+        if heading and not any(w in heading.group(1) for w in _ORDER_NOTES) and (
+                heading.group(1).endswith(_GROUP_WORDS) or not norm.lstrip().startswith("(")):
+            group = heading.group(1)  # 「<事務局>」「【委員】」「（事務局）」 heads the people below it
+            continue
         if re.match(r"^[(（].*[)）]$", line.text) and "代理" not in norm:
             continue  # 「（敬称略）」「（五十音順）」
         if _TIME_LINE_RE.fullmatch(nospace(norm)):
@@ -205,6 +213,11 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         if role_above and len(cells) == 1 and not nospace(norm).endswith(ROLE_WORDS):
             s, e = cells[0]
             people.append(_person(line, s, e, _fold(line.text[s:e]), role_above, group))
+            continue
+        titled = _titled_names(line.text, cells)
+        if titled:  # 「山川一郎会長　海野花子委員　森田二郎委員」: one space between people, each with a title
+            for s, e, name, role in titled:
+                people.append(_person(line, s, e, name, role, group))
             continue
         nxt = block[n + 1] if n + 1 < len(block) else None
         if (len(cells) == 1 and nxt is not None and nxt.indent > line.indent and nospace(norm).endswith(ROLE_WORDS)
@@ -244,11 +257,69 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             for name, role, ps, pe in _names_in_cell(line.text[s:e], s):
                 people.append(_person(line, ps, pe, name, role, group))
             i += 1
+    people = _marked_roles(block, people)
+    # a count after the last name is no part of it: 「矢野裕美〔計12名〕」
+    people = [replace(p, name=p.name[: tail.start()]) if (tail := _TRAILING_COUNT_RE.search(p.name)) and tail.start() else p
+              for p in people]
     # a count is no one: 「出席委員　十九名」「委員定数6名のうち出席者6名」
     return [p for p in people if not _COUNT_RE.search(nospace(nfkc(p.name)))]
 
 
+_TRAILING_COUNT_RE = re.compile(r"\s*[〔（(\[［]\s*(?:計|以上|合計)?\s*[0-9０-９〇一二三四五六七八九十]+\s*(?:名|人)\s*[〕）)\]］]$")
+
+
+_LEGEND_RE = re.compile(r"([◎○◯●☆★])\s*([^◎○◯●☆★、，,()（）\s]{1,12})")
+
+
+def _marked_roles(block: list[Line], people: list[Attendee]) -> list[Attendee]:
+    """A roster that marks its chair with a sign and explains the signs in a legend
+    (「江口隆裕、○大久保一郎、…」 with 「(◎部会長、○副部会長)」): the marked person gets the role
+    the legend gives, the sign is dropped from the name."""
+    legend: dict[str, str] = {}
+    for line in block:
+        inner = re.fullmatch(r"\s*[(（](.+)[)）]\s*", line.norm)
+        if inner and re.fullmatch(r"(?:[◎○◯●☆★]\s*[^、，,()（）]{1,12}[、，,\s]*)+", inner.group(1)):
+            legend.update(_LEGEND_RE.findall(inner.group(1)))
+    if not legend:
+        return people
+    out = []
+    for p in people:
+        mark = p.name[:1]
+        if mark in legend and len(p.name) > 1:
+            p = replace(p, name=p.name[1:].strip(), title=p.title or legend[mark])
+        out.append(p)
+    return out
+
+
 _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百]+\s*(?:名|人)")
+# a heading inside a roster that names the group below it: 「<事務局>」「【政府】」「（事務局）」
+_SUBGROUP_RE = re.compile(r"[<＜〈《【〔\[(]([^<>＜＞〈〉《》【】〔〕\[\]()]{1,12})[>＞〉》】〕\])]")
+_ORDER_NOTES = ("敬称略", "順不同", "五十音順", "名簿順", "役職順", "代理")
+_GROUP_WORDS = ("事務局", "事務局等", "委員", "政府", "説明員", "幹事", "オブザーバー", "参考人", "関係者", "省", "庁")
+
+
+def _titled_names(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    """People one space apart in a one-cell line, each name with its title after it
+    (「佐藤医療課長　田中審議官」): every word ends with a title and has a surname before it.
+    Empty unless every word is such a person."""
+    if len(cells) != 1:
+        return []
+    s0, e0 = cells[0]
+    words = [(m.start() + s0, m.end() + s0) for m in re.finditer(r"\S+", text[s0:e0])]
+    if len(words) < 2:
+        return []
+    out = []
+    for s, e in words:
+        word = nfkc(text[s:e])
+        if len(word) != e - s or re.search(r"[、，,()（）君]", word):
+            return []
+        role = next((w for w in ROLE_WORDS if word.endswith(w)), None)
+        if role is None or len(word) - len(role) < 2:
+            return []
+        surname = leading_proper_noun(word[: -len(role)])
+        cut = len(surname) if surname else len(word) - len(role)
+        out.append((s, e, text[s:s + cut], text[s + cut:e]))
+    return out
 
 
 _NOBODY = ("なし", "無し", "該当なし", "該当者なし")
@@ -407,6 +478,9 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
                 # speaker label: 「土屋議会総務課長」 → 土屋 / 議会総務課長
                 surname = leading_proper_noun(name[: -len(suffix)])
                 cut = len(surname) if surname else len(name) - len(suffix)
+                if (surname and cut < len(name) - len(suffix) and re.match(re.escape(surname) + r"\s", nfkc(stripped))
+                        and not remit_only(name[cut: -len(suffix)])):
+                    cut = len(name) - len(suffix)  # 「大森 彌会長」: the space parts surname and given name; the title follows
                 name, role = name[:cut], name[cut:]
         if name:
             out.append((name, role, *span))

@@ -22,6 +22,12 @@ ASSEMBLY_RE = re.compile(
 MEETING_WORD_RE = re.compile(r"[一-龥ァ-ヶー]*(?:会議|委員会|部会|総会|審議会|分科会|懇談会|研究会|検討会|協議会|本会議|定例会|臨時会)$")
 
 
+# a body's name, then the meeting of it: 「中央社会保険医療協議会」「総会」, 「社会保障審議会」「医療部会」
+_BODY_MEETING_RE = re.compile(
+    r"(\S+?(?:審議会|協議会|委員会|調査会|本部|懇談会|研究会|検討会))\s*"
+    r"(総会|[一-龥ァ-ヶー]{0,12}(?:部会|分科会|小委員会|専門委員会|幹事会|ワーキンググループ))")
+
+
 @dataclass(frozen=True)
 class TitleParts:
     body: str
@@ -87,6 +93,9 @@ def parse_title(title: str) -> TitleParts:
         return TitleParts("", tail, number, unit, kind)  # 「令和3年度第1回…推進会議」: a year is no body
     if tail and head:  # 「中央環境審議会」「第31回」「総会」
         return TitleParts(head, tail, number, unit, kind)
+    split = _BODY_MEETING_RE.fullmatch(tail) if tail and not head else None
+    if split:  # 「第169回中央社会保険医療協議会総会」: the number first, then the body and its meeting
+        return TitleParts(split.group(1), split.group(2), number, unit, kind)
     word = MEETING_WORD_RE.search(head)
     if word and word.start() > 0 and (head[word.start() - 1].isspace() or head[word.start() - 1].isascii() and head[word.start() - 1].isalpha()):  # 「一般社団法人… 運営会議」
         return TitleParts(head[: word.start()].strip(), word.group(0), number, unit, kind)

@@ -31,6 +31,7 @@ ROLE_WORDS = tuple(sorted({
     "部会長", "分科会長", "座長", "副座長", "事務局長", "事務局", "事務局次長", "監査委員", "代表監査委員", "構成員",
     "専門委員", "臨時委員", "特別委員", "顧問", "議員", "会計管理者", "消防長", "病院長", "院長", "署長", "事務官", "書記", "課長補佐", "室長補佐", "係長", "主事", "主任",
     "委員長代理", "会長代理", "部会長代理", "教授", "准教授", "参事官", "政策統括官", "理事長",
+    "管理官", "企画官", "調整官", "専門官", "補佐官",
 }, key=len, reverse=True))
 HONORIFICS = ("君", "議員", "さん", "氏", "委員")  # after a name in brackets: 「（山田太郎君）」
 # Headings that look like labels but open a header block or agenda: 「〇出席議員（１９名）」
@@ -213,6 +214,23 @@ def leading_proper_noun(text: str) -> str | None:
         else:
             break
     return out if out and out != text else None
+
+
+@lru_cache(maxsize=4096)
+def remit_only(text: str) -> bool:
+    """``text`` is made only of Sino-Japanese (or loan) common nouns, as an office's remit is
+    (医療, 保険医療企画調査, デジタル推進): no part of it can be a surname, which the dictionary
+    tags as a proper noun or reads in native Japanese (林, 関, 外口)."""
+    from ..lexical import _tagger, _tagger_lock
+
+    if len(text) < 2:
+        return False
+    tagger = _tagger()
+    with _tagger_lock:
+        words = [tuple(w.feature) for w in tagger(text)]
+    return bool(words) and all(
+        len(f) > 12 and (f[0] == "名詞" and f[1] == "普通名詞" or f[0] in ("接尾辞", "接頭辞")) and f[12] in ("漢", "外")
+        for f in words)
 
 
 def find_labels(lines: list[Line | None]) -> list[Label]:

@@ -913,3 +913,55 @@ def test_a_summary_states_decisions_in_prose_and_the_items_stay_remarks():
         "乙野が立候補し、決定"]
     assert len(m.remarks) == 4  # the items are remarks still; 「決定が遅れた」 decides nothing
     assert_spans_slice_back(m, stored)
+
+
+# A ministry council's 議事録 in the style of a 協議会 総会 (written for this test, names invented; the
+# secretariat has common surnames the dictionary knows, as real rosters do):
+# the number before the body in the title, names one space apart with their titles, a 「<事務局>」
+# heading inside the roster, labels on a line of their own, and labels that are a roster title only.
+COUNCIL_TITLES_ONLY = """第９９回架空保険協議会総会議事録
+
+（１）日時　平成２２年２月１２日（金）１０：００～１１：００
+（２）場所　架空省　講堂
+（３）出席者　甲野一郎会長　乙野花子委員　丙野二郎委員
+　　　　<事務局>
+　　　　佐藤医療課長　田中審議官　鈴木保険局長
+（４）議題　○診療報酬改定について
+（５）議事内容
+○甲野会長
+　ただ今より、第９９回架空保険協議会総会を開催する。
+○医療課長
+　資料総－１について説明する。
+○乙野委員
+　再診料について質問したい。
+○保険局長
+　次回整理してお示しする。
+"""
+
+
+def test_a_council_roster_with_titled_names_a_secretariat_heading_and_title_only_labels():
+    m, stored = parse(COUNCIL_TITLES_ONLY)
+    assert (m.body, m.name, m.number) == ("架空保険協議会", "総会", 99)
+    assert roster(m) == [("甲野一郎", "会長", "出席者"), ("乙野花子", "委員", "出席者"), ("丙野二郎", "委員", "出席者"),
+                         ("佐藤", "医療課長", "事務局"), ("田中", "審議官", "事務局"), ("鈴木", "保険局長", "事務局")]
+    # 「医療」「保険」 are no one in the roster, whose titles these labels are whole: the title alone, nobody guessed
+    assert turns(m) == [("甲野", "会長"), (None, "医療課長"), ("乙野", "委員"), (None, "保険局長")]
+    assert_spans_slice_back(m, stored)
+
+
+def test_a_council_web_form_with_a_legend_for_marked_names_and_page_furniture_after_the_roster():
+    text = ("架空計画審議会第66回架空評価部会 審議結果\n開催日時 平成25年10月7日(月曜日)10時00分から12時00分まで\n"
+            "出席者\n\n甲野一郎、○乙野二郎、丙野三郎〔計3名〕\n\n(◎部会長、○副部会長)\n\n次回開催予定日 未定\n"
+            "問い合わせ先\n\n架空局架空課 丁野\n\n電話番号 000-000-0000(直通)\n\n審議経過\n\n"
+            " 甲野部会長:それでは始めます。\n\n 乙野副部会長:はい。\n")
+    m, stored = parse(text)
+    assert roster(m) == [("甲野一郎", "", "出席者"), ("乙野二郎", "副部会長", "出席者"), ("丙野三郎", "", "出席者")]
+    assert turns(m) == [("甲野", "部会長"), ("乙野", "副部会長")]
+    assert_spans_slice_back(m, stored)
+
+
+def test_a_table_cell_with_a_space_between_surname_and_given_name_keeps_the_given_name():
+    m, stored = parse("第21回架空審議会議事録\n日時\n令和5年6月1日(木)10:00~12:00\n出席者\n"
+                      "甲野 彌会長 | 乙野二郎委員 |\n議事\n甲野会長:開会します。\n乙野委員:質問します。\n")
+    assert roster(m)[0] == ("甲野彌", "会長", "出席者")
+    assert_spans_slice_back(m, stored)
