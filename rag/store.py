@@ -26,9 +26,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 UPSERT_BATCH = 1000
 OPEN_LOCK_WAIT_S = 30.0  # how long opening the embedded store waits out another process's start-up lock
 # A filtered search whose filter lets at most this many chunks through scores them
-# exactly (their vectors fetched by id): HNSW search under a very selective filter
-# walks much of the graph (~50-70 ms for one meeting's 34 chunks at 10^5 chunks).
-EXACT_SEARCH_MAX = 200
+# exactly (their vectors fetched by id, ~30 µs each here; text only for the k kept): HNSW
+# search under a very selective filter walks much of the graph (~50-70 ms for one meeting's
+# 34 chunks at 10^5 chunks) and is approximate — two builds of the same corpus returned
+# different chunks for a question about one 500-chunk meeting. A long plenary stays exact.
+EXACT_SEARCH_MAX = 2000
 
 
 class VectorStore(Protocol):
@@ -185,6 +187,7 @@ class ChromaStore:
         # filtered searches pass ids instead of a ``where`` clause, which Chroma's
         # metadata filtering makes slow at scale (50-300 ms at 10^5 chunks).
         self.allowed_ids: Callable[[Filters], list[str]] | None = None
+        self.exact_search_max = EXACT_SEARCH_MAX
         self._embeddings = embeddings
         self._open(client if client is not None else make_client(settings))
 
@@ -283,8 +286,8 @@ class ChromaStore:
         """Search only ``allowed`` ids; None when Chroma does not know some of them (use ``where``)."""
         if not allowed or k <= 0:
             return []
-        if len(allowed) <= EXACT_SEARCH_MAX:
-            got = self.collection.get(ids=list(allowed), include=["embeddings", "documents", "metadatas"])
+        if len(allowed) <= self.exact_search_max:
+            got = self.collection.get(ids=list(allowed), include=["embeddings"])
             if len(got["ids"]) != len(set(allowed)):
                 return None
             matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
@@ -292,10 +295,10 @@ class ChromaStore:
             norms = np.linalg.norm(matrix, axis=1) * max(float(np.linalg.norm(vector)), 1e-12)
             sims = (matrix @ vector) / np.maximum(norms, 1e-12)
             order = sorted(range(len(sims)), key=lambda i: (-float(sims[i]), got["ids"][i]))[:k]
-            return [
-                (Chunk.from_metadata(got["ids"][i], got["documents"][i], got["metadatas"][i]), float(sims[i]))
-                for i in order
-            ]
+            best = [got["ids"][i] for i in order]
+            rows = self.collection.get(ids=best, include=["documents", "metadatas"])  # text only for the k kept
+            by_id = {cid: (doc, meta) for cid, doc, meta in zip(rows["ids"], rows["documents"], rows["metadatas"])}
+            return [(Chunk.from_metadata(cid, *by_id[cid]), float(sims[i])) for cid, i in zip(best, order)]
         try:
             res = self.collection.query(
                 query_embeddings=[vector],

@@ -97,15 +97,17 @@ def _filters(index):
     ]
 
 
-def test_filtered_dense_search_matches_chromas_where(big_index):
+@pytest.mark.parametrize("exact_max", [EXACT_SEARCH_MAX, 40])  # at this scale, 40 sends large filters to Chroma
+def test_filtered_dense_search_matches_chromas_where(big_index, monkeypatch, exact_max):
     store = big_index.store
     assert store.allowed_ids is not None  # wired by MinutesIndex
+    monkeypatch.setattr(store, "exact_search_max", exact_max)
     sizes = set()
     for question in ("防衛省は概算要求で何を求めましたか", "情報セキュリティ人材の育成", "サイバー犯罪の取締り"):
         vector = big_index.embeddings.embed_query_array(question)
         for filters in _filters(big_index):
             allowed = big_index.lexical.ids_matching(filters)
-            sizes.add("exact" if len(allowed) <= EXACT_SEARCH_MAX else "ids")
+            sizes.add("exact" if len(allowed) <= exact_max else "ids")
             fast = store.query(vector, 10, filters)
             oracle, store.allowed_ids = store.allowed_ids, None
             try:
@@ -120,14 +122,15 @@ def test_filtered_dense_search_matches_chromas_where(big_index):
                 assert {c.chunk_id for c, s in fast if s > cut} == {c.chunk_id for c, s in slow if s > cut}
             assert all(filters.matches(c.metadata()) for c, _ in fast)
             assert len(fast) == min(10, len(allowed))
-    assert sizes == {"exact", "ids"}
+    assert "exact" in sizes and ("ids" in sizes) == (exact_max < len(big_index.lexical))
 
 
 def test_filtered_search_falls_back_when_the_local_index_knows_other_ids(big_index, monkeypatch):
     store = big_index.store
     vector = big_index.embeddings.embed_query_array("防衛省")
     filters = Filters(date_from="2005-01-01")
-    expected = [c.chunk_id for c, _ in store.query(vector, 5, filters)]
+    monkeypatch.setattr(store, "allowed_ids", None)
+    expected = [c.chunk_id for c, _ in store.query(vector, 5, filters)]  # Chroma's own ``where``
     for extra in (["not-in-chroma"], big_index.lexical.ids_matching(filters) + ["not-in-chroma"]):
         monkeypatch.setattr(store, "allowed_ids", lambda f, extra=extra: extra)
         got = store.query(vector, 5, filters)

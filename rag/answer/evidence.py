@@ -5,11 +5,22 @@ resolved meeting's record chunks for it. A record chunk the retriever returned k
 was given (the reranker reads the same intent, and 「…総会の報告によると、次の交渉はいつ」 asks for
 another event's date, which a remark answers); one it did not return comes first. Everything else
 is the retriever's hits in rank order. Numbered from 1.
+
+After the gate, a remark paragraph that opens by referring back (「といいますのは、…」「それは…」)
+brings the paragraph before it in the same remark, at the end of the evidence: the words it
+refers to, which a reader of the excerpt needs and the retriever may have ranked lower.
 """
 from __future__ import annotations
 
+import re
+
 from ..domain import Chunk, Evidence, Hit
 from .analysis import INTENT_KIND, Question
+
+# openers that explain, conclude from or point back to the paragraph before
+BACK_REFERENCE = re.compile(
+    r"^[\s　]*(?:といいますのは|と言いますのは|というのは|と申しますのは|なぜなら|なぜかと(?:いうと|申しますと)|その理由は|"
+    r"それは|これは|つまり|すなわち|ですから|だから|したがって|従って|従いまして|したがいまして|そのため|それで|そこで|その上で)")
 
 
 def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
@@ -25,3 +36,27 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
     missing = [c for c in routed if c.chunk_id not in by_id]
     ordered = missing + [h.chunk for h in hits]
     return [Evidence(n, chunk, by_id.get(chunk.chunk_id)) for n, chunk in enumerate(ordered, start=1)]
+
+
+def with_lead_ins(index, evidence: list[Evidence], first: int = 5) -> list[Evidence]:
+    """``evidence`` and, after it, the paragraph before each of the first remark chunks that
+    opens by referring back to it (same remark, the chunk just before)."""
+    out = list(evidence)
+    have = {e.chunk.chunk_id for e in evidence}
+    for e in evidence[:first]:
+        if e.chunk.kind != "remark" or not BACK_REFERENCE.match(e.chunk.text):
+            continue
+        before = preceding(index, e.chunk)
+        if before is not None and before.chunk_id not in have:
+            out.append(Evidence(len(out) + 1, before, None))
+            have.add(before.chunk_id)
+    return out
+
+
+def preceding(index, chunk: Chunk) -> Chunk | None:
+    """The chunk just before ``chunk`` in the same remark, if the remark goes on from one."""
+    if chunk.remark_no is None:
+        return None
+    same = [c for c in index.chunks_of(chunk.meeting_id, "remark")
+            if c.remark_no == chunk.remark_no and c.end <= chunk.start]
+    return max(same, key=lambda c: c.end) if same else None

@@ -25,6 +25,7 @@ from .analysis import (
     detect_intents,
     term_coverage,
 )
+from .evidence import BACK_REFERENCE
 from .labels import location_label
 
 EXCERPT_CHARS = 200  # a cited excerpt of a long remark: its best sentence and neighbours up to this length
@@ -121,8 +122,14 @@ class ExtractiveWriter:
             if item[2].chunk_id not in strength or strength[item[2].chunk_id] >= CITE_SHARE * reference:
                 chosen.append(item)
         chosen.sort(key=lambda x: x[1])
+        quoted: list[tuple[Chunk, list[Span]]] = []
+        for _, _, chunk, spans in chosen:
+            before = _referred_to(chunk, spans, candidates)
+            if before is not None and before.chunk_id not in {c.chunk_id for c, _ in quoted}:
+                quoted.append((before, _tail(before)))  # 「といいますのは、…」 is read after what it explains
+            quoted.append((chunk, spans))
         citations = []
-        for n, (_, _, chunk, spans) in enumerate(chosen, start=1):
+        for n, (chunk, spans) in enumerate(quoted, start=1):
             start, end = spans[0].start, spans[-1].end
             source_text = self.index.source_text(chunk)
             text = source_text[start:end] if source_text is not None else chunk.text[start - chunk.start : end - chunk.start]
@@ -225,6 +232,25 @@ class ExtractiveWriter:
     def _meeting_by_id(self, meeting_id: str):
         found = self.index.records.get(meeting_id)
         return found[0] if found else None
+
+
+def _referred_to(chunk: Chunk, spans: list[Span], candidates: list[Chunk]) -> Chunk | None:
+    """The evidence paragraph an excerpt refers back to: the excerpt starts its remark chunk with
+    「といいますのは」「それは」…, and the chunk before it in the same remark is evidence too."""
+    if chunk.kind != "remark" or chunk.remark_no is None or spans[0].start != chunk.start or not BACK_REFERENCE.match(chunk.text):
+        return None
+    same = [c for c in candidates if c.meeting_id == chunk.meeting_id and c.kind == "remark"
+            and c.remark_no == chunk.remark_no and c.end <= chunk.start]
+    return max(same, key=lambda c: c.end) if same else None
+
+
+def _tail(chunk: Chunk) -> list[Span]:
+    """The last sentences of ``chunk``, up to EXCERPT_CHARS (at least one)."""
+    parts = units(chunk) or [Span(chunk.text, chunk.start, chunk.end)]
+    lo = len(parts) - 1
+    while lo > 0 and parts[-1].end - parts[lo - 1].start <= EXCERPT_CHARS:
+        lo -= 1
+    return parts[lo:]
 
 
 def _is_heading(line: str) -> bool:

@@ -107,3 +107,30 @@ def test_a_roster_heading_cites_the_list_under_it_not_itself():
 
     assert cited("社員総会に参加したのは誰ですか", {"社員": 1.0, "総会": 2.0}) == "社員総会\n* 社員: terada, iqbal, masuda"
     assert cited("山田太郎は出席しましたか", {"ヤマダ": 2.0, "タロウ": 2.0}) == "山田太郎"  # BM25 terms of a name
+
+
+def _split_target():
+    """TARGET cut into its two paragraphs, the second opening 「そのため、」 (it refers back)."""
+    from dataclasses import replace
+
+    cut = TARGET.text.index("そのため")
+    first = replace(TARGET, chunk_id="t1", text=TARGET.text[:cut], end=TARGET.start + cut)
+    then = replace(TARGET, chunk_id="t2", text=TARGET.text[cut:], start=TARGET.start + cut)
+    return first, then
+
+
+def test_an_excerpt_that_refers_back_is_cited_after_the_paragraph_it_refers_to():
+    first, then = _split_target()
+    question, weights = "生ごみの水切りはどう進めますか", {"生ごみ": 2.0, "水切り": 2.5}
+
+    def cited(ev):
+        draft = ExtractiveWriter(_Index()).draft(question, ev, True, weights)
+        return [c.chunk.chunk_id for claim in draft.claims for c in claim.citations]
+
+    # the paragraph before, in the evidence (the pipeline's lead-in, after the retriever's hits): read first
+    with_before = [Evidence(1, then, Hit(then, 0.9)), Evidence(2, OPENING, Hit(OPENING, 0.1)), Evidence(3, first, None)]
+    assert cited(with_before)[:2] == ["t1", "t2"]
+    # not in the evidence: the excerpt alone (a writer cites only what it was given)
+    assert cited(with_before[:2])[0] == "t2" and "t1" not in cited(with_before[:2])
+    # a paragraph that does not refer back brings nothing before it
+    assert cited([Evidence(1, first, Hit(first, 0.9)), Evidence(2, then, None)])[0] == "t1"
