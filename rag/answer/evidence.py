@@ -55,8 +55,13 @@ def with_lead_ins(index, evidence: list[Evidence], first: int = 5) -> list[Evide
 
 def preceding(index, chunk: Chunk) -> Chunk | None:
     """The chunk just before ``chunk`` in the same remark, if the remark goes on from one."""
+    return last_before(chunk, index.chunks_of(chunk.meeting_id, "remark"))
+
+
+def last_before(chunk: Chunk, chunks: list[Chunk]) -> Chunk | None:
+    """Of ``chunks``, the one that ends last before ``chunk`` starts within the same remark."""
     if chunk.remark_no is None:
         return None
-    same = [c for c in index.chunks_of(chunk.meeting_id, "remark")
-            if c.remark_no == chunk.remark_no and c.end <= chunk.start]
+    same = [c for c in chunks if c.meeting_id == chunk.meeting_id and c.kind == "remark"
+            and c.remark_no == chunk.remark_no and c.end <= chunk.start]
     return max(same, key=lambda c: c.end) if same else None

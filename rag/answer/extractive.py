@@ -25,7 +25,7 @@ from .analysis import (
     detect_intents,
     term_coverage,
 )
-from .evidence import BACK_REFERENCE
+from .evidence import BACK_REFERENCE, last_before
 from .labels import location_label
 
 EXCERPT_CHARS = 200  # a cited excerpt of a long remark: its best sentence and neighbours up to this length
@@ -237,11 +237,9 @@ class ExtractiveWriter:
 def _referred_to(chunk: Chunk, spans: list[Span], candidates: list[Chunk]) -> Chunk | None:
     """The evidence paragraph an excerpt refers back to: the excerpt starts its remark chunk with
     「といいますのは」「それは」…, and the chunk before it in the same remark is evidence too."""
-    if chunk.kind != "remark" or chunk.remark_no is None or spans[0].start != chunk.start or not BACK_REFERENCE.match(chunk.text):
+    if chunk.kind != "remark" or spans[0].start != chunk.start or not BACK_REFERENCE.match(chunk.text):
         return None
-    same = [c for c in candidates if c.meeting_id == chunk.meeting_id and c.kind == "remark"
-            and c.remark_no == chunk.remark_no and c.end <= chunk.start]
-    return max(same, key=lambda c: c.end) if same else None
+    return last_before(chunk, candidates)
 
 
 def _tail(chunk: Chunk) -> list[Span]:
