@@ -7,8 +7,10 @@ another event's date, which a remark answers); one it did not return comes first
 is the retriever's hits in rank order. Numbered from 1.
 
 After the gate, a remark paragraph that opens by referring back (「といいますのは、…」「それは…」)
-brings the paragraph before it in the same remark, at the end of the evidence: the words it
-refers to, which a reader of the excerpt needs and the retriever may have ranked lower.
+brings the paragraph before it in the same remark, and one that ends announcing what follows
+(「…委員の交代がございましたので、ご報告させていただきます。」) the paragraph after it, at the end of the
+evidence: the words it points to, which a reader of the excerpt needs and the retriever may
+have ranked lower.
 """
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ from .analysis import INTENT_KIND, Question
 BACK_REFERENCE = re.compile(
     r"^[\s　]*(?:といいますのは|と言いますのは|というのは|と申しますのは|なぜなら|なぜかと(?:いうと|申しますと)|その理由は|"
     r"それは|これは|つまり|すなわち|ですから|だから|したがって|従って|従いまして|したがいまして|そのため|それで|そこで|その上で)")
+
+# endings that announce the paragraph after: 「…ご報告させていただきます。」「…次のとおりです。」
+FORWARD_REFERENCE = re.compile(
+    r"(?:(?:次|以下)の?(?:とおり|通り)(?:です|であります|でございます)?|"
+    r"(?:ご|御)?(?:報告|説明|紹介)(?:させていただきます|させていただきたいと思います|いたします|申し上げます))[。：:]?[\s　]*$")
 
 
 def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
@@ -38,24 +45,25 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
     return [Evidence(n, chunk, by_id.get(chunk.chunk_id)) for n, chunk in enumerate(ordered, start=1)]
 
 
-def with_lead_ins(index, evidence: list[Evidence], first: int = 5) -> list[Evidence]:
-    """``evidence`` and, after it, the paragraph before each of the first remark chunks that
-    opens by referring back to it (same remark, the chunk just before)."""
+def with_neighbours(index, evidence: list[Evidence], first: int = 5) -> list[Evidence]:
+    """``evidence`` and, after it, the paragraph each of the first remark chunks points to: the
+    one before it when it opens by referring back, the one after it when it ends announcing it
+    (same remark)."""
     out = list(evidence)
     have = {e.chunk.chunk_id for e in evidence}
     for e in evidence[:first]:
-        if e.chunk.kind != "remark" or not BACK_REFERENCE.match(e.chunk.text):
+        if e.chunk.kind != "remark":
             continue
-        before = preceding(index, e.chunk)
-        if before is not None and before.chunk_id not in have:
-            out.append(Evidence(len(out) + 1, before, None))
-            have.add(before.chunk_id)
+        remark = None
+        for wanted, pick in ((BACK_REFERENCE.match(e.chunk.text), last_before), (FORWARD_REFERENCE.search(e.chunk.text), first_after)):
+            if not wanted:
+                continue
+            remark = remark if remark is not None else index.chunks_of(e.chunk.meeting_id, "remark")
+            neighbour = pick(e.chunk, remark)
+            if neighbour is not None and neighbour.chunk_id not in have:
+                out.append(Evidence(len(out) + 1, neighbour, None))
+                have.add(neighbour.chunk_id)
     return out
-
-
-def preceding(index, chunk: Chunk) -> Chunk | None:
-    """The chunk just before ``chunk`` in the same remark, if the remark goes on from one."""
-    return last_before(chunk, index.chunks_of(chunk.meeting_id, "remark"))
 
 
 def last_before(chunk: Chunk, chunks: list[Chunk]) -> Chunk | None:
@@ -65,3 +73,12 @@ def last_before(chunk: Chunk, chunks: list[Chunk]) -> Chunk | None:
     same = [c for c in chunks if c.meeting_id == chunk.meeting_id and c.kind == "remark"
             and c.remark_no == chunk.remark_no and c.end <= chunk.start]
     return max(same, key=lambda c: c.end) if same else None
+
+
+def first_after(chunk: Chunk, chunks: list[Chunk]) -> Chunk | None:
+    """Of ``chunks``, the one that starts first after ``chunk`` ends within the same remark."""
+    if chunk.remark_no is None:
+        return None
+    same = [c for c in chunks if c.meeting_id == chunk.meeting_id and c.kind == "remark"
+            and c.remark_no == chunk.remark_no and c.start >= chunk.end]
+    return min(same, key=lambda c: c.start) if same else None

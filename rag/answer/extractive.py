@@ -25,7 +25,7 @@ from .analysis import (
     detect_intents,
     term_coverage,
 )
-from .evidence import BACK_REFERENCE, last_before
+from .evidence import BACK_REFERENCE, FORWARD_REFERENCE, first_after, last_before
 from .labels import location_label
 
 EXCERPT_CHARS = 200  # a cited excerpt of a long remark: its best sentence and neighbours up to this length
@@ -124,10 +124,12 @@ class ExtractiveWriter:
         chosen.sort(key=lambda x: x[1])
         quoted: list[tuple[Chunk, list[Span]]] = []
         for _, _, chunk, spans in chosen:
-            before = _referred_to(chunk, spans, candidates)
+            before, after = _pointed_to(chunk, spans, candidates)
             if before is not None and before.chunk_id not in {c.chunk_id for c, _ in quoted}:
                 quoted.append((before, _tail(before)))  # 「といいますのは、…」 is read after what it explains
             quoted.append((chunk, spans))
+            if after is not None and after.chunk_id not in {c.chunk_id for c, _ in quoted}:
+                quoted.append((after, _head(after)))  # 「…ご報告させていただきます。」 is read with what it announces
         citations = []
         for n, (chunk, spans) in enumerate(quoted, start=1):
             start, end = spans[0].start, spans[-1].end
@@ -234,12 +236,15 @@ class ExtractiveWriter:
         return found[0] if found else None
 
 
-def _referred_to(chunk: Chunk, spans: list[Span], candidates: list[Chunk]) -> Chunk | None:
-    """The evidence paragraph an excerpt refers back to: the excerpt starts its remark chunk with
-    「といいますのは」「それは」…, and the chunk before it in the same remark is evidence too."""
-    if chunk.kind != "remark" or spans[0].start != chunk.start or not BACK_REFERENCE.match(chunk.text):
-        return None
-    return last_before(chunk, candidates)
+def _pointed_to(chunk: Chunk, spans: list[Span], candidates: list[Chunk]) -> tuple[Chunk | None, Chunk | None]:
+    """The evidence paragraphs an excerpt points to: the one before it in the same remark when the
+    excerpt starts its chunk with 「といいますのは」「それは」…, the one after it when the excerpt ends
+    its chunk announcing it (「…ご報告させていただきます。」), where those paragraphs are evidence too."""
+    if chunk.kind != "remark":
+        return None, None
+    before = last_before(chunk, candidates) if spans[0].start == chunk.start and BACK_REFERENCE.match(chunk.text) else None
+    after = first_after(chunk, candidates) if spans[-1].end == chunk.end and FORWARD_REFERENCE.search(chunk.text) else None
+    return before, after
 
 
 def _tail(chunk: Chunk) -> list[Span]:
@@ -249,6 +254,15 @@ def _tail(chunk: Chunk) -> list[Span]:
     while lo > 0 and parts[-1].end - parts[lo - 1].start <= EXCERPT_CHARS:
         lo -= 1
     return parts[lo:]
+
+
+def _head(chunk: Chunk) -> list[Span]:
+    """The first sentences of ``chunk``, up to EXCERPT_CHARS (at least one)."""
+    parts = units(chunk) or [Span(chunk.text, chunk.start, chunk.end)]
+    hi = 0
+    while hi + 1 < len(parts) and parts[hi + 1].end - parts[0].start <= EXCERPT_CHARS:
+        hi += 1
+    return parts[: hi + 1]
 
 
 def _is_heading(line: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Callable, Iterator, Protocol
 from ..domain import Answer, Claim, Draft, Hit
 from ..errors import LLMUnavailableError
 from .analysis import is_japanese, read_question
-from .evidence import gather, with_lead_ins
+from .evidence import gather, with_neighbours
 from .extractive import ExtractiveWriter
 from .gate import Gate, Thresholds
 
@@ -68,7 +68,7 @@ class AnswerPipeline:
         why = self.gate.check(q, hits, [e.chunk for e in evidence])
         if why is not None:
             return self.abstain(question, hits, *why)
-        evidence = with_lead_ins(self.index, evidence)  # after the gate: it decided on what was retrieved
+        evidence = with_neighbours(self.index, evidence)  # after the gate: it decided on what was retrieved
         removed: tuple = ()
         note = FALLBACK_JA if q.japanese else FALLBACK_EN
         if self.writer is not None:

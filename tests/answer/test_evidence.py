@@ -39,7 +39,7 @@ def test_no_intent_no_routing():
 def test_a_paragraph_that_refers_back_brings_the_one_before_it_after_the_hits():
     from dataclasses import replace
 
-    from rag.answer.evidence import with_lead_ins
+    from rag.answer.evidence import with_neighbours
 
     cut = TARGET.text.index("そのため")
     first = replace(TARGET, chunk_id="t1", text=TARGET.text[:cut], end=TARGET.start + cut)
@@ -50,9 +50,28 @@ def test_a_paragraph_that_refers_back_brings_the_one_before_it_after_the_hits():
         def chunks_of(meeting_id: str, kind: str):
             return [first, then, BRIEFING] if kind == "remark" else []
 
-    ev = with_lead_ins(Remarks(), gather(Remarks(), _question(()), [Hit(then, 0.9), Hit(BRIEFING, 0.5)]))
+    ev = with_neighbours(Remarks(), gather(Remarks(), _question(()), [Hit(then, 0.9), Hit(BRIEFING, 0.5)]))
     assert [e.chunk for e in ev] == [then, BRIEFING, first]  # after the hits: ranks and the gate's view unchanged
     assert [e.n for e in ev] == [1, 2, 3] and ev[2].hit is None
     # a paragraph that opens otherwise brings nothing
-    assert [e.chunk for e in with_lead_ins(Remarks(), gather(Remarks(), _question(()), [Hit(first, 0.9)]))] == [first]
-    assert [e.chunk for e in with_lead_ins(Remarks(), gather(Remarks(), _question(()), [Hit(BRIEFING, 0.9)]))] == [BRIEFING]
+    assert [e.chunk for e in with_neighbours(Remarks(), gather(Remarks(), _question(()), [Hit(first, 0.9)]))] == [first]
+    assert [e.chunk for e in with_neighbours(Remarks(), gather(Remarks(), _question(()), [Hit(BRIEFING, 0.9)]))] == [BRIEFING]
+
+
+def test_a_paragraph_that_announces_what_follows_brings_the_one_after_it():
+    from dataclasses import replace
+
+    from rag.answer.evidence import with_neighbours
+
+    cut = TARGET.text.index("そのため")
+    # the first paragraph made to end announcing the next (「…次のとおりです。」), for this test
+    first = replace(TARGET, chunk_id="t1", text="重点は次のとおりです。", end=TARGET.start + cut)
+    then = replace(TARGET, chunk_id="t2", text=TARGET.text[cut:], start=TARGET.start + cut)
+
+    class Remarks:
+        @staticmethod
+        def chunks_of(meeting_id: str, kind: str):
+            return [first, then, BRIEFING] if kind == "remark" else []
+
+    ev = with_neighbours(Remarks(), gather(Remarks(), _question(()), [Hit(first, 0.9)]))
+    assert [e.chunk for e in ev] == [first, then] and ev[1].hit is None

@@ -134,3 +134,36 @@ def test_an_excerpt_that_refers_back_is_cited_after_the_paragraph_it_refers_to()
     assert cited(with_before[:2])[0] == "t2" and "t1" not in cited(with_before[:2])
     # a paragraph that does not refer back brings nothing before it
     assert cited([Evidence(1, first, Hit(first, 0.9)), Evidence(2, then, None)])[0] == "t1"
+
+
+def test_an_excerpt_that_announces_what_follows_is_cited_with_the_paragraph_after_it():
+    """「…委員の交代がございましたので、ご報告させていただきます。」 ends its paragraph; the change itself
+    is the next paragraph of the same remark."""
+    from dataclasses import replace
+
+    text = ("○甲野総務課長　最初に、前回から今回までの間に委員の交代がございましたので、ご報告させていただきます。\n"
+            "11月2日付で、乙野委員に代わりまして、丙野委員が任命されております。\n"
+            "○丁野会長　ありがとうございました。\n")
+
+    class OwnText(_Index):
+        @staticmethod
+        def source_text(chunk):
+            return text
+
+    def remark(body: str, no: int, cid: str):
+        s = text.index(body)
+        return replace(TARGET, chunk_id=cid, text=body, start=s, end=s + len(body), remark_no=no)
+
+    announce = remark("最初に、前回から今回までの間に委員の交代がございましたので、ご報告させていただきます。", 1, "a")
+    change = remark("11月2日付で、乙野委員に代わりまして、丙野委員が任命されております。", 1, "b")
+    thanks = remark("ありがとうございました。", 2, "c")
+    question, weights = "委員の交代は誰から誰へでしたか", {"委員": 1.0, "交代": 2.5}
+
+    def cited(ev):
+        draft = ExtractiveWriter(OwnText()).draft(question, ev, True, weights)
+        return [(c.chunk.chunk_id, c.text) for claim in draft.claims for c in claim.citations]
+
+    got = cited([Evidence(1, announce, Hit(announce, 0.9)), Evidence(2, thanks, Hit(thanks, 0.1)), Evidence(3, change, None)])
+    assert [cid for cid, _ in got][:2] == ["a", "b"] and got[1][1] == change.text
+    # another remark after it is no continuation of it
+    assert [cid for cid, _ in cited([Evidence(1, announce, Hit(announce, 0.9)), Evidence(2, thanks, Hit(thanks, 0.01))])] == ["a"]
