@@ -44,12 +44,15 @@ class ExtractiveWriter:
         self.max_citations = max_citations
 
     def draft(self, question: str, evidence: Sequence[Evidence], japanese: bool,
-              weights: dict[str, float] | None = None) -> Draft:
+              weights: dict[str, float] | None = None, intents: Sequence[str] | None = None) -> Draft:
+        """``intents``: the record parts the question asks for, as the gate read them (a date asked
+        about another event is not the meeting's: 「…東京科学大学はいつ発足する予定」); by default, as
+        the question's words say."""
         if weights is None:
             from .analysis import read_question
 
             weights = read_question(question, self.index.lexical).weights
-        intents = detect_intents(question)
+        intents = list(intents) if intents is not None else detect_intents(question)
         by_chunk = {e.chunk.chunk_id: e.n for e in evidence}
         citations = self._select(question, list(evidence), weights, intents, japanese)
         # Citation.n is the evidence number in a draft; the verifier renumbers

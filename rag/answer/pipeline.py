@@ -82,7 +82,7 @@ class AnswerPipeline:
                     return self._answer(question, hits, draft, verified)
                 removed = verified.removed
         topic = self.gate.topic_weights(q, [e.chunk for e in evidence])
-        draft = self.extractive.draft(question, evidence, q.japanese, topic)
+        draft = self.extractive.draft(question, evidence, q.japanese, topic, intents=q.intents)
         verified = self.verifier.verify(question, evidence, draft, q.japanese)
         if not verified.claims:
             return self.abstain(question, hits, "no_evidence", "")

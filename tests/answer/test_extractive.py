@@ -167,3 +167,32 @@ def test_an_excerpt_that_announces_what_follows_is_cited_with_the_paragraph_afte
     assert [cid for cid, _ in got][:2] == ["a", "b"] and got[1][1] == change.text
     # another remark after it is no continuation of it
     assert [cid for cid, _ in cited([Evidence(1, announce, Hit(announce, 0.9)), Evidence(2, thanks, Hit(thanks, 0.01))])] == ["a"]
+
+
+def test_a_date_asked_about_another_event_does_not_cite_the_meetings_own_date():
+    """The pipeline passes the intents as the gate read them: 「…はいつまでに」 about the plan's target is
+    no question about when the meeting was held, and the header's 日時 line answers nothing then."""
+    ev = [Evidence(1, TARGET, Hit(TARGET, 0.9)), Evidence(2, HEADER, Hit(HEADER, 0.8))]
+    question, weights = "ごみ減量計画の目標はいつまでに達成しますか", {"ごみ": 2.0, "減量": 2.5, "目標": 2.0}
+
+    from invented_minutes import TEXT
+
+    from rag.domain import Span
+
+    class Dated(_Index):
+        class records:
+            @staticmethod
+            def get(meeting_id):
+                class Meeting:
+                    kind, date_original = "会議録", "令和5年6月12日（月）"
+                    s = TEXT.index("令和5年6月12日")
+                    date_span = Span(TEXT[s:s + 9], s, s + 9)
+                    place_span = None
+                return Meeting(), TEXT
+
+    def cited(intents):
+        draft = ExtractiveWriter(Dated()).draft(question, ev, True, weights, intents=intents)
+        return [c.text for claim in draft.claims for c in claim.citations]
+
+    assert any("令和5年6月12日" in t for t in cited(("date",)))  # asked about the meeting: its date line
+    assert cited(())[0].startswith("ごみ減量計画では") and not any("令和5年6月12日" in t for t in cited(()))
