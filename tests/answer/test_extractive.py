@@ -169,30 +169,29 @@ def test_an_excerpt_that_announces_what_follows_is_cited_with_the_paragraph_afte
     assert [cid for cid, _ in cited([Evidence(1, announce, Hit(announce, 0.9)), Evidence(2, thanks, Hit(thanks, 0.01))])] == ["a"]
 
 
-def test_a_date_asked_about_another_event_does_not_cite_the_meetings_own_date():
-    """The pipeline passes the intents as the gate read them: 「…はいつまでに」 about the plan's target is
-    no question about when the meeting was held, and the header's 日時 line answers nothing then."""
-    ev = [Evidence(1, TARGET, Hit(TARGET, 0.9)), Evidence(2, HEADER, Hit(HEADER, 0.8))]
-    question, weights = "ごみ減量計画の目標はいつまでに達成しますか", {"ごみ": 2.0, "減量": 2.5, "目標": 2.0}
-
+def test_a_place_asked_about_another_event_does_not_cite_the_meetings_own_venue():
+    """The pipeline passes the record parts asked for as the gate read them: 「次の説明会はいつどこで」
+    asks where the 説明会 will be, not where the meeting was held (the words alone say "place")."""
     from invented_minutes import TEXT
 
     from rag.domain import Span
 
-    class Dated(_Index):
+    class Placed(_Index):
         class records:
             @staticmethod
             def get(meeting_id):
                 class Meeting:
-                    kind, date_original = "会議録", "令和5年6月12日（月）"
-                    s = TEXT.index("令和5年6月12日")
-                    date_span = Span(TEXT[s:s + 9], s, s + 9)
-                    place_span = None
+                    kind, date_original, date_span = "会議録", "令和5年6月12日（月）", None
+                    s, e = TEXT.index("みどり市役所"), TEXT.index("第2会議室") + len("第2会議室")
+                    place_span = Span(TEXT[s:e], s, e)
                 return Meeting(), TEXT
 
+    ev = [Evidence(1, BRIEFING, Hit(BRIEFING, 0.9)), Evidence(2, HEADER, Hit(HEADER, 0.8))]
+    question, weights = "ごみ減量の次の説明会はいつどこで開かれますか", {"ごみ": 2.0, "減量": 2.5, "説明会": 2.0}
+
     def cited(intents):
-        draft = ExtractiveWriter(Dated()).draft(question, ev, True, weights, intents=intents)
+        draft = ExtractiveWriter(Placed()).draft(question, ev, True, weights, intents=intents)
         return [c.text for claim in draft.claims for c in claim.citations]
 
-    assert any("令和5年6月12日" in t for t in cited(("date",)))  # asked about the meeting: its date line
-    assert cited(())[0].startswith("ごみ減量計画では") and not any("令和5年6月12日" in t for t in cited(()))
+    assert any("みどり市役所" in t for t in cited(None))  # the question's words alone: the venue line too
+    assert cited(())[0] == BRIEFING.text and not any("みどり市役所" in t for t in cited(()))
