@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from ..domain import Attendee, Span
 from .japanese import find_date, find_time, modern_forms
 from .lines import Line, is_rule, nfkc, nospace
-from .speakers import ROLE_WORDS, leading_proper_noun, remit_only
+from .speakers import ROLE_WORDS, name_end, remit_only
 
 # key (spaces removed, NFKC) -> field
 FIELD_KEYS: dict[str, str] = {}
@@ -29,7 +29,8 @@ for _field, _keys in {
                   "出席理事者", "欠席理事者", "出席事務局職員", "欠席説明員", "議会事務局出席者", "委員外出席者",
                   "出席委員の氏名", "出席職員の職・氏名", "出席職員の職氏名", "正副議長",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
-                  "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席"),
+                  "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席",
+                  "事務局員", "議会事務局", "執行部", "市執行部", "町執行部", "村執行部", "区執行部"),
     "agenda": ("議事日程", "本日の会議に付した事件", "本日の会議に付した案件", "会議に付した事件", "議題", "協議事項", "議事次第",
                "付議事件", "案件", "審議事項", "報告事項", "次第",
                "本日審査した案件", "審査した案件", "会議事項", "会議に付した案件"),
@@ -192,6 +193,8 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     spaced = sum(1 for line in block if _SPACED_RE.search(line.text)) >= min(2, len(block))
     pending_role: str | None = None  # a role printed on a line of its own, the name below it
     wrapped = _wrapped_roles(block, spaced)
+    listed: set[int] = set()  # lines of full names one space apart
+    each_role = ""  # 「…清沢謙治各委員」: the role every name of such a list holds
     for n, line in enumerate(block):
         norm = line.norm
         if len(norm) != len(line.text) or is_rule(norm) or n in wrapped.lines:
@@ -201,7 +204,14 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         heading = _SUBGROUP_RE.fullmatch(nospace(norm))
         if heading and not any(w in heading.group(1) for w in _ORDER_NOTES) and (
                 heading.group(1).endswith(_GROUP_WORDS) or not norm.lstrip().startswith("(")):
-            group = heading.group(1)  # 「<事務局>」「【委員】」「（事務局）」 heads the people below it
+            group = heading.group(1)  # 「<事務局>」「【委員】」「（事務局）」「【財務部】」 heads the people below it
+            continue
+        spaced_names = _spaced_full_names(line.text, _cells(line, spaced), continuing=n - 1 in listed)
+        if spaced_names:  # 「◎山川昌子 ○肥沼茂男 佐藤真和 北久保眞道」: full names one space apart
+            listed.add(n)
+            for s, e, name, each in spaced_names:
+                people.append(_person(line, s, e, name, "", group))
+                each_role = each or each_role
             continue
         if re.match(r"^[(（].*[)）]$", line.text) and "代理" not in norm:
             continue  # 「（敬称略）」「（五十音順）」
@@ -257,6 +267,10 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             for name, role, ps, pe in _names_in_cell(line.text[s:e], s):
                 people.append(_person(line, ps, pe, name, role, group))
             i += 1
+    if each_role:
+        listed_starts = {ln.start for i, ln in enumerate(block) if i in listed}
+        people = [replace(p, title=each_role) if not p.title and _line_start(block, p) in listed_starts else p
+                  for p in people]
     people = _marked_roles(block, people)
     # a count after the last name is no part of it: 「矢野裕美〔計12名〕」
     people = [replace(p, name=p.name[: tail.start()]) if (tail := _TRAILING_COUNT_RE.search(p.name)) and tail.start() else p
@@ -280,13 +294,13 @@ def _marked_roles(block: list[Line], people: list[Attendee]) -> list[Attendee]:
         inner = re.fullmatch(r"\s*[(（](.+)[)）]\s*", line.norm)
         if inner and re.fullmatch(r"(?:[◎○◯●☆★]\s*[^、，,()（）]{1,12}[、，,\s]*)+", inner.group(1)):
             legend.update(_LEGEND_RE.findall(inner.group(1)))
-    if not legend:
-        return people
     out = []
     for p in people:
         mark = p.name[:1]
         if mark in legend and len(p.name) > 1:
             p = replace(p, name=p.name[1:].strip(), title=p.title or legend[mark])
+        elif mark in "◎○◯" and len(p.name) > 2:
+            p = replace(p, name=p.name[1:].strip())  # a chair's mark with no legend: not part of the name, its role unstated
         out.append(p)
     return out
 
@@ -296,6 +310,39 @@ _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百]+\s*(?:名|人
 _SUBGROUP_RE = re.compile(r"[<＜〈《【〔\[(]([^<>＜＞〈〉《》【】〔〕\[\]()]{1,12})[>＞〉》】〕\])]")
 _ORDER_NOTES = ("敬称略", "順不同", "五十音順", "名簿順", "役職順", "代理")
 _GROUP_WORDS = ("事務局", "事務局等", "委員", "政府", "説明員", "幹事", "オブザーバー", "参考人", "関係者", "省", "庁")
+
+
+def _line_start(block: list[Line], person: Attendee) -> int:
+    return next((ln.start for ln in block if ln.start <= person.span.start < ln.end + 1), -1)
+
+
+_EACH_RE = re.compile(r"(?:の)?各(" + "|".join(["委員", "議員", "理事", "構成員"]) + r")$")
+
+
+def _spaced_full_names(text: str, cells: list[tuple[int, int]], continuing: bool) -> list[tuple[int, int, str, str]]:
+    """Full names one space apart on a one-cell line, none with a title (「◎山川昌子 ○肥沼茂男 佐藤真和」,
+    「駒崎高行 田中富造 清沢謙治各委員」): three or more words of three to six characters (a surname
+    and given name one space apart, 「山田 太郎」, is two short words), or two on a line continuing such
+    a list. A chair's mark (◎ ○) stays in the span, out of the name; a closing 「各委員」 is the role
+    of the whole list. Returns (start, end, name, each-role) per person, or nothing."""
+    if len(cells) != 1:
+        return []
+    s0, e0 = cells[0]
+    words = [(m.start() + s0, m.end() + s0) for m in re.finditer(r"\S+", text[s0:e0])]
+    if len(words) < (2 if continuing else 3):
+        return []
+    out = []
+    for s, e in words:
+        word = nfkc(text[s:e])
+        if len(word) != e - s or re.search(r"[0-9、，,()（）:：君]", word):
+            return []
+        each = _EACH_RE.search(word) if (s, e) == words[-1] else None
+        name = word[: each.start()] if each else word
+        name = name.lstrip("◎○◯")
+        if not 3 <= len(name) <= 6 or any(w in name for w in ROLE_WORDS) or not re.fullmatch(r"[一-龥々ぁ-んァ-ヶー]+", name):
+            return []
+        out.append((s, e, name, each.group(1) if each else ""))
+    return out
 
 
 def _titled_names(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
@@ -316,8 +363,7 @@ def _titled_names(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, in
         role = next((w for w in ROLE_WORDS if word.endswith(w)), None)
         if role is None or len(word) - len(role) < 2:
             return []
-        surname = leading_proper_noun(word[: -len(role)])
-        cut = len(surname) if surname else len(word) - len(role)
+        cut = name_end(word[: -len(role)])
         out.append((s, e, text[s:s + cut], text[s + cut:e]))
     return out
 
@@ -454,7 +500,20 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
     span = (s0, s0 + len(stripped))
     m = re.match(r"^(.+?)\s*[（(](.+)[）)]$", stripped)
     if m and "、" not in stripped and "君" not in stripped:
+        before, inside = nospace(nfkc(m.group(1))), nospace(nfkc(m.group(2)))
+        title = next((w for w in ROLE_WORDS if before.endswith(w)), None)
+        if title and re.search(r"(?:担当|関係|兼務)$", inside):
+            # 「香取政策統括官（社会保障担当）」: the bracket is the title's remit; the name leads the title
+            cut = name_end(before[: -len(title)])
+            if 0 < cut < len(before):
+                return [(before[:cut], before[cut:] + m.group(0)[len(m.group(1)):].strip(), *span)]
+        elif title and len(inside) <= 6 and not any(w in inside for w in ROLE_WORDS):
+            return [(_fold(m.group(2)), m.group(1).strip(), *span)]  # 「庶務議事課主任(塚本志保)」: the title, then its holder
         return [(_fold(m.group(1)), m.group(2), *span)]
+    tokens = stripped.split()
+    if (len(tokens) >= 2 and not re.search(r"[、，,]", stripped) and any(w in nfkc(tokens[0]) for w in ROLE_WORDS)
+            and not any(w in nfkc("".join(tokens[1:])) for w in ROLE_WORDS + ("君",)) and len("".join(tokens[1:])) <= 6):
+        return [("".join(tokens[1:]), tokens[0], *span)]  # 「財務部理事兼庁舎建設担当 下河邊卓美」
     if re.search(r"[、，,]", stripped):
         out, pos = [], 0
         for part in re.split(r"([、，,])", cell):
@@ -476,9 +535,8 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
             if suffix and len(name) - len(suffix) >= 2:
                 # where the dictionary knows the surname, the title starts after it, as in a
                 # speaker label: 「土屋議会総務課長」 → 土屋 / 議会総務課長
-                surname = leading_proper_noun(name[: -len(suffix)])
-                cut = len(surname) if surname else len(name) - len(suffix)
-                if (surname and cut < len(name) - len(suffix) and re.match(re.escape(surname) + r"\s", nfkc(stripped))
+                cut = name_end(name[: -len(suffix)])
+                if (cut < len(name) - len(suffix) and re.match(re.escape(name[:cut]) + r"\s", nfkc(stripped))
                         and not remit_only(name[cut: -len(suffix)])):
                     cut = len(name) - len(suffix)  # 「大森 彌会長」: the space parts surname and given name; the title follows
                 name, role = name[:cut], name[cut:]

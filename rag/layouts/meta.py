@@ -37,6 +37,7 @@ class TitleParts:
     kind: str | None
 
 
+_YEAR_RE = re.compile(r"(?:(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})|\d{4})\s*年度?")  # a year names no body
 _NUMBER_RE = re.compile(r"第\s*([0-9〇一二三四五六七八九十百千]+)\s*(回|号|日)")
 
 
@@ -60,7 +61,10 @@ def parse_title(title: str) -> TitleParts:
     kind_m = KIND_RE.search(t)
     kind = kind_m.group(1) if kind_m else None
     while kind_m:  # 「…会議記録(議事録)」 names its kind twice
-        t = t[: kind_m.start()] + " " + t[kind_m.end():]
+        # 「議会運営委員会記録」: the kind 委員会記録 ends the meeting's own name, which keeps 委員会
+        keep = next((w for w in ("委員会", "会議") if kind_m.group(1).startswith(w) and kind_m.group(1) != w + "録"
+                     and not MEETING_WORD_RE.search(t[: kind_m.start()])), "")
+        t = t[: kind_m.start()] + keep + " " + t[kind_m.end():]
         t = re.sub(r"[(（]\s*[)）]", " ", t)  # 「…推進会議(会議録)」 leaves no empty brackets
         kind_m = KIND_RE.search(t)
     t = re.sub(r"\s*(本文|目次|全文)\s*", " ", t).strip()
@@ -89,7 +93,7 @@ def parse_title(title: str) -> TitleParts:
         body = assembly.group(0)
         rest = re.sub(r"\s+", " ", (head + " " + tail).replace(body, "")).strip()
         return TitleParts(body, rest, number, unit, kind)
-    if tail and head and re.fullmatch(r"(?:(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})|\d{4})\s*年度?", head):
+    if tail and head and _YEAR_RE.fullmatch(head):
         return TitleParts("", tail, number, unit, kind)  # 「令和3年度第1回…推進会議」: a year is no body
     if tail and head:  # 「中央環境審議会」「第31回」「総会」
         return TitleParts(head, tail, number, unit, kind)
@@ -98,10 +102,15 @@ def parse_title(title: str) -> TitleParts:
         return TitleParts(split.group(1), split.group(2), number, unit, kind)
     word = MEETING_WORD_RE.search(head)
     if word and word.start() > 0 and (head[word.start() - 1].isspace() or head[word.start() - 1].isascii() and head[word.start() - 1].isalpha()):  # 「一般社団法人… 運営会議」
-        return TitleParts(head[: word.start()].strip(), word.group(0), number, unit, kind)
+        body = head[: word.start()].strip()
+        return TitleParts("" if _YEAR_RE.fullmatch(body) else body, word.group(0), number, unit, kind)
     parts = head.split()
+    if len(parts) >= 2 and _YEAR_RE.fullmatch(parts[0]):
+        parts = parts[1:]  # 「平成29年度 総務委員会」: a year is no body
     if len(parts) >= 2:  # 「…本部 情報セキュリティ政策会議 第14回」
         return TitleParts(" ".join(parts[:-1]), parts[-1], number, unit, kind)
+    if len(parts) == 1 and parts[0] != head:
+        return TitleParts("", parts[0], number, unit, kind)
     return TitleParts("", head or tail, number, unit, kind)
 
 

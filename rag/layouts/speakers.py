@@ -31,7 +31,7 @@ ROLE_WORDS = tuple(sorted({
     "部会長", "分科会長", "座長", "副座長", "事務局長", "事務局", "事務局次長", "監査委員", "代表監査委員", "構成員",
     "専門委員", "臨時委員", "特別委員", "顧問", "議員", "会計管理者", "消防長", "病院長", "院長", "署長", "事務官", "書記", "課長補佐", "室長補佐", "係長", "主事", "主任",
     "委員長代理", "会長代理", "部会長代理", "教授", "准教授", "参事官", "政策統括官", "理事長",
-    "管理官", "企画官", "調整官", "専門官", "補佐官",
+    "管理官", "企画官", "調整官", "専門官", "補佐官", "局長心得", "課長心得", "部長心得", "次長補佐", "局長補佐", "部長補佐",
 }, key=len, reverse=True))
 HONORIFICS = ("君", "議員", "さん", "氏", "委員")  # after a name in brackets: 「（山田太郎君）」
 # Headings that look like labels but open a header block or agenda: 「〇出席議員（１９名）」
@@ -84,6 +84,12 @@ def parse_label_line(line: Line) -> Label | None:
         rest = raw[bare.end():]
         if re.search(r"[。？?]", rest) and not re.search(r"君[)）]", rest):
             return _label_at(line, 0, bare.end(1), bare.end(1), bare.end(1))
+        return None
+    closed = re.match(r"([^\s:：、。「」()（）]{2,20})[)）](?=\S)", raw)
+    if closed:  # 「山本委員長)ただ今から,…」「財務部長)計画通りに…」: the label closed by a bracket alone
+        rest = raw[closed.end():]
+        if re.search(r"[。？?！!]", rest) and not _roster_line(rest):
+            return _label_at(line, 0, closed.end(1), closed.end(), closed.end())
         return None
     m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
     if not m:
@@ -191,12 +197,21 @@ def _split_name_role(label: str) -> tuple[str | None, str | None] | None:
     if norm == role_word:
         return None, compact
     cut = len(compact) - len(role_word)
-    surname = leading_proper_noun(compact[:cut])
-    if surname and cut - len(surname) == 1 and compact[len(surname)] not in "副次総主代元前新":
-        surname = compact[:cut]  # 「伊奈川参事官」: no title starts with one character (川): it ends the name
-    if surname:  # 「福島」+「総務課長」: the dictionary knows where the name ends
-        return surname, compact[len(surname):]
-    return compact[:cut], compact[cut:]
+    end = name_end(compact[:cut])
+    return compact[:end], compact[end:]
+
+
+def name_end(before_title: str) -> int:
+    """Where the name ends in the words before a title word (「福島総務」 → 2: 福島 / 総務課長), by the
+    dictionary's surname; a single character left between surname and title ends the name
+    (「伊奈川参事官」「塚谷重市委員」: no title starts with 川 or 市), and with no surname known the
+    name is all of it."""
+    surname = leading_proper_noun(before_title)
+    if not surname:
+        return len(before_title)
+    if len(before_title) - len(surname) == 1 and before_title[len(surname)] not in "副次総主代元前新":
+        return len(before_title)
+    return len(surname)
 
 
 @lru_cache(maxsize=4096)

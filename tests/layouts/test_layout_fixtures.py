@@ -965,3 +965,65 @@ def test_a_table_cell_with_a_space_between_surname_and_given_name_keeps_the_give
                       "甲野 彌会長 | 乙野二郎委員 |\n議事\n甲野会長:開会します。\n乙野委員:質問します。\n")
     assert roster(m)[0] == ("甲野彌", "会長", "出席者")
     assert_spans_slice_back(m, stored)
+
+
+# A committee record in a city's own web layout (written for this test, names invented): 「1.日 時」 fields,
+# full names one space apart with the chair's marks and a closing 「各委員」, secretariat titles ending in
+# 心得 / 補佐, and a title whose kind 委員会記録 ends the committee's own name.
+COMMITTEE_RECORD = """議会運営委員会記録(第7回)
+1.日 時 平成22年12月13日(月) 午前10時8分~午前10時54分
+1.場 所 架空市役所第1委員会室
+1.出席委員 ◎山田一郎 ○佐藤二郎 鈴木三郎 高橋四郎 田中五郎
+伊藤六郎 渡辺七郎 中村八郎各委員
+1.欠席委員 なし
+1.事務局員 小林九郎局長心得 加藤十郎次長 吉田一子次長補佐
+1.議 題 1.所管事務調査事項「議会基本条例について」
+午前10時8分開会
+◎山田委員長 ただいまより、議会運営委員会を開会いたします。
+―――――――――――――――― ◇ ――――――――――――――――
+○佐藤委員 前回の議論を踏まえて意見を申し上げます。
+◎山田委員長 以上で閉会します。
+"""
+
+
+def test_a_committee_record_with_names_one_space_apart_and_a_closing_each_member():
+    m, stored = parse(COMMITTEE_RECORD)
+    assert (m.name, m.number, m.date) == ("議会運営委員会", 7, "2010-12-13")
+    members = ["山田一郎", "佐藤二郎", "鈴木三郎", "高橋四郎", "田中五郎", "伊藤六郎", "渡辺七郎", "中村八郎"]
+    # the marks ◎ ○ are not part of the names (no legend says what they mean here); 各委員 says all are 委員
+    assert roster(m) == [(n, "委員", "出席委員") for n in members] + [
+        ("小林九郎", "局長心得", "事務局員"), ("加藤十郎", "次長", "事務局員"), ("吉田一子", "次長補佐", "事務局員")]
+    assert turns(m) == [("山田", "委員長"), ("佐藤", "委員"), ("山田", "委員長")]
+    assert_spans_slice_back(m, stored)
+
+
+# Another city's committee page (written for this test, names invented): labels closed by a bracket
+# alone (「山田委員長)ただ今から」), title-only labels the roster holds, commas between people, a
+# department heading after the 市執行部 key, 「title name」 and 「title(name)」 pairs.
+COMMITTEE_PAGE = """平成29年度 総務委員会
+ 第6回委員会 (8月18日)
+出席委員 山田一郎委員長,佐藤二郎副委員長,鈴木三郎委員
+市執行部 【財務部】
+ 財務部長 高橋四郎,財務部理事兼庁舎建設担当 田中五郎,副参事兼庁舎建設推進室長 伊藤 六
+議会事務局 庶務議事課主任(渡辺七子)
+
+
+山田委員長)ただ今から,総務委員会を開会いたします。
+
+副参事兼庁舎建設推進室長)それでは,新庁舎建設の進捗状況についてご説明させていただきます。
+
+鈴木委員)工程に遅れはありませんか。
+
+財務部長)計画通りに進捗しております。
+"""
+
+
+def test_a_committee_page_with_bracket_closed_labels_and_title_name_pairs():
+    m, stored = parse(COMMITTEE_PAGE)
+    assert (m.body, m.name) == ("", "総務委員会")  # 「平成29年度」 is a year, no body
+    assert roster(m) == [
+        ("山田一郎", "委員長", "出席委員"), ("佐藤二郎", "副委員長", "出席委員"), ("鈴木三郎", "委員", "出席委員"),
+        ("高橋四郎", "財務部長", "財務部"), ("田中五郎", "財務部理事兼庁舎建設担当", "財務部"),
+        ("伊藤六", "副参事兼庁舎建設推進室長", "財務部"), ("渡辺七子", "庶務議事課主任", "議会事務局")]
+    assert turns(m) == [("山田", "委員長"), (None, "副参事兼庁舎建設推進室長"), ("鈴木", "委員"), (None, "財務部長")]
+    assert_spans_slice_back(m, stored)
