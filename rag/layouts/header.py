@@ -201,7 +201,10 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             continue
         if nospace(norm) in _NOBODY:
             continue  # 「欠席委員　な　し」
-        heading = _SUBGROUP_RE.fullmatch(nospace(norm))
+        heading = _SUBGROUP_RE.fullmatch(nospace(norm)) or re.fullmatch(r"()([^\s:：、，,。()]{1,15})[:：]", nospace(norm))
+        if heading and heading.lastindex == 2:  # 「分科会委員:」「経済産業省:」 heads the people below it
+            group = heading.group(2)
+            continue
         if heading and not any(w in heading.group(1) for w in _ORDER_NOTES) and (
                 heading.group(1).endswith(_GROUP_WORDS) or not norm.lstrip().startswith("(")):
             group = heading.group(1)  # 「<事務局>」「【委員】」「（事務局）」「【財務部】」 heads the people below it
@@ -271,6 +274,7 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         listed_starts = {ln.start for i, ln in enumerate(block) if i in listed}
         people = [replace(p, title=each_role) if not p.title and _line_start(block, p) in listed_starts else p
                   for p in people]
+    people = _absent_in_brackets(people)
     people = _marked_roles(block, people)
     # a count after the last name is no part of it: 「矢野裕美〔計12名〕」
     people = [replace(p, name=p.name[: tail.start()]) if (tail := _TRAILING_COUNT_RE.search(p.name)) and tail.start() else p
@@ -310,6 +314,31 @@ _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百]+\s*(?:名|人
 _SUBGROUP_RE = re.compile(r"[<＜〈《【〔\[(]([^<>＜＞〈〉《》【】〔〕\[\]()]{1,12})[>＞〉》】〕\])]")
 _ORDER_NOTES = ("敬称略", "順不同", "五十音順", "名簿順", "役職順", "代理")
 _GROUP_WORDS = ("事務局", "事務局等", "委員", "政府", "説明員", "幹事", "オブザーバー", "参考人", "関係者", "省", "庁")
+
+
+def _absent_in_brackets(people: list[Attendee]) -> list[Attendee]:
+    """「梅田委員、浦田委員、(欠席:浜田委員、渡部委員)」: the bracketed names are the absent ones."""
+    out, absent = [], False
+    for p in people:
+        name, title = p.name, p.title
+        opens = re.match(r"^[(（]\s*欠席\s*[:：]?\s*", name)
+        if opens:
+            absent, name = True, name[opens.end():]
+            if not title:
+                role = next((w for w in ROLE_WORDS if name.endswith(w)), "")
+                cut = name_end(name[: len(name) - len(role)]) if role else len(name)
+                name, title = name[:cut], name[cut:]
+        closes = absent and re.search(r"[)）]$", name + title)
+        if closes:
+            name, title = (name[:-1], title) if name.endswith((")", "）")) else (name, title[:-1])
+            if not title:
+                role = next((w for w in ROLE_WORDS if name.endswith(w)), "")
+                cut = name_end(name[: len(name) - len(role)]) if role else len(name)
+                name, title = name[:cut], name[cut:]
+        out.append(replace(p, name=name.strip(), title=title, group="欠席") if absent else p)
+        if closes:
+            absent = False
+    return out
 
 
 def _line_start(block: list[Line], person: Attendee) -> int:

@@ -83,6 +83,7 @@ def parse_title(title: str) -> TitleParts:
         if paren and close:  # 「（第 1日 5月22日）」: the whole bracket is numbering
             s, e = paren.start(), e + close.end()
         head, tail = t[:s].strip(), re.sub(r"^(会合|会議)(?=\s|$)", "", t[e:].strip()).strip()
+        tail = tail.strip(" -‐－―—:：・")  # 「(第24回)-議事録」: the dash that joined the kind
     else:
         hash_num = re.search(r"#\s*(\d+)", t)
         if hash_num:

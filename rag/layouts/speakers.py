@@ -249,7 +249,9 @@ def remit_only(text: str) -> bool:
 
 
 def find_labels(lines: list[Line | None]) -> list[Label]:
-    """Every speaker label at a line start, in order."""
+    """Every speaker label at a line start, in order. Minutes with no marked labels may print each
+    speaker unmarked on a line of their own over the speech (「橘田部会長」, 「• 小野分科会長」): those
+    are read when there are two or more of them (``own_line_labels``)."""
     found = []
     for line in lines:
         if line is None:
@@ -257,4 +259,37 @@ def find_labels(lines: list[Line | None]) -> list[Label]:
         label = parse_label_line(line)
         if label is not None:
             found.append(label)
+    if len(found) < 2:
+        bare = own_line_labels(lines)
+        if len(bare) >= 2:
+            return sorted(found + [b for b in bare if all(b.start != f.start for f in found)], key=lambda b: b.start)
     return found
+
+
+_BULLET_RE = re.compile(r"^[•・\-*]\s*")
+
+
+def own_line_labels(lines: list[Line | None]) -> list[Label]:
+    """Unmarked labels alone on their line: a name with a title (or a title alone) and nothing else,
+    whose turn (up to the next such line) holds a sentence — a roster printed one person a line
+    does not, nor does a heading."""
+    spots = []
+    for i, line in enumerate(lines):
+        if line is None or len(line.norm) != len(line.text):
+            continue
+        bullet = _BULLET_RE.match(line.text)
+        inner = line.text[bullet.end() if bullet else 0:]
+        if not 2 <= len(inner) <= 20 or re.search(r"\s|[、。「」,，:：()（）【】]", inner):
+            continue
+        who = split_label(inner)
+        if who is None or who[1] is None:
+            continue
+        spots.append((i, line, bullet.end() if bullet else 0, who))
+    labels = []
+    for n, (i, line, body, who) in enumerate(spots):
+        upto = spots[n + 1][0] if n + 1 < len(spots) else min(len(lines), i + 200)
+        speech = [ln.norm for ln in lines[i + 1 : upto] if ln is not None]
+        if not speech or not re.search(r"[。？?！!]", " ".join(speech)):
+            continue
+        labels.append(Label(line.start, line.end, line.end, line.text, *who))
+    return labels

@@ -57,20 +57,22 @@ def text_turns(doc: SourceDoc, lines: list[Line | None]) -> tuple[Turn, ...]:
 
 
 def _is_roster_heading(text: str, label: Label, end: int) -> bool:
-    """A label that is a header field's heading (「〇説明員」「○事務局」「○出席説明員」) on a
-    line of its own, over lines with no sentence in them (a roster: 「市長　　山田太郎」),
-    heads a header block; it is no speaker's turn."""
+    """A label that is a header field's heading (「〇説明員」「○事務局」「○出席説明員」) or ends with a
+    colon (「分科会委員:」) on a line of its own, over lines with no sentence in them (a roster:
+    「市長　　山田太郎」), heads a header block; it is no speaker's turn."""
     from .header import match_field
 
     line_end = text.find("\n", label.start)
     line_end = len(text) if line_end == -1 else line_end
-    if text[label.end:line_end].strip():
+    if text[label.end:line_end].strip(" \u3000\t:："):
         return False  # speech on the label's own line
+    if re.search(r"[。？?！!]", text[line_end:end]):
+        return False
+    if re.search(r"[:：]\s*$", text[label.start:line_end]):
+        return True  # 「分科会委員:」 over 「小野分科会長、小川委員」: a roster's sub-heading, no sentence under it
     line = Line(label.start, label.end, text[label.start : label.end])
     field = match_field(line)
-    if field is None or field.field not in ("attendees", "agenda") or field.value is not None:
-        return False
-    return not re.search(r"[。？?！!]", text[line_end:end])
+    return field is not None and field.field in ("attendees", "agenda") and field.value is None
 
 
 def _signature_start(lines: list[Line | None]) -> int | None:

@@ -1027,3 +1027,63 @@ def test_a_committee_page_with_bracket_closed_labels_and_title_name_pairs():
         ("伊藤六", "副参事兼庁舎建設推進室長", "財務部"), ("渡辺七子", "庶務議事課主任", "議会事務局")]
     assert turns(m) == [("山田", "委員長"), (None, "副参事兼庁舎建設推進室長"), ("鈴木", "委員"), (None, "財務部長")]
     assert_spans_slice_back(m, stored)
+
+
+# A ministry's 議事録 page (written for this test, names invented): each speaker unmarked on a line of
+# their own over the speech, the absent members in brackets inside the roster.
+OWN_LINE_LABELS = """独立行政法人評価委員会架空部会(第6回) 議事録
+
+日時:平成17年5月17日(火)14:00~16:00
+
+場所:架空省本館17階第1特別会議室
+
+出席者:(委員(五十音順))
+
+梅田委員、浦田委員、橘田部会長、小川委員、(欠席:浜田委員、渡部委員)
+
+議題
+
+  1. 平成16年度業務実績の報告について
+  2. その他
+
+議事概要
+
+橘田部会長
+ 定刻になりましたので、ただいまより架空部会を開催いたします。
+平野政策課長
+ 事務局から資料の確認をさせていただきます。
+梅田委員
+ 業務実績について質問があります。
+橘田部会長
+ 以上で閉会します。
+"""
+
+
+def test_unmarked_labels_on_their_own_line_and_absent_members_in_brackets():
+    m, stored = parse(OWN_LINE_LABELS)
+    assert m.layout == "transcript"
+    assert turns(m) == [("橘田", "部会長"), ("平野", "政策課長"), ("梅田", "委員"), ("橘田", "部会長")]
+    assert m.remarks[1].text.strip() == "事務局から資料の確認をさせていただきます。"
+    assert roster(m) == [("梅田", "委員", "出席者"), ("浦田", "委員", "出席者"), ("橘田", "部会長", "出席者"),
+                         ("小川", "委員", "出席者"), ("浜田", "委員", "欠席"), ("渡部", "委員", "欠席")]
+    assert_spans_slice_back(m, stored)
+
+
+def test_bulleted_own_line_labels_and_colon_headings_inside_the_roster():
+    text = ("架空研究所分科会(第24回)-議事録\n\n日時:平成20年2月26日(火)10:30~12:00\n\n出席者\n\n分科会委員:\n"
+            "小野分科会長、小川委員\n\n架空省:\n高橋経済社会政策室長\n\n議事概要\n\n  • 小野分科会長\n\n"
+            "    ただいまから分科会を開催します。\n\n  • 高橋室長\n\n    資料は13点ございます。\n")
+    m, stored = parse(text)
+    assert m.name == "架空研究所分科会"  # no 「-」 left of 「-議事録」
+    assert roster(m) == [("小野", "分科会長", "分科会委員"), ("小川", "委員", "分科会委員"), ("高橋", "経済社会政策室長", "架空省")]
+    assert turns(m) == [("小野", "分科会長"), ("高橋", "室長")]  # 「分科会委員:」 heads a roster, says nothing
+    assert_spans_slice_back(m, stored)
+
+
+def test_a_roster_printed_one_person_a_line_is_no_run_of_own_line_labels():
+    text = ("第3回架空懇談会 議事要旨\n日時:令和5年6月1日(木)10:00~12:00\n出席者\n山田座長\n佐藤委員\n鈴木委員\n"
+            "議題\n(1)報告について\n議事概要\n・事務局から報告があった。\n・委員から意見があった。\n")
+    m, stored = parse(text)
+    assert m.layout == "summary" and all(r.speaker is None for r in m.remarks)
+    assert [a.name for a in m.attendees] == ["山田", "佐藤", "鈴木"]
+    assert_spans_slice_back(m, stored)
