@@ -84,11 +84,11 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     head_idx = [i for i, ln in enumerate(lines) if ln is not None and header_start <= ln.start < header_end]
     lo, hi = (head_idx[0], head_idx[-1] + 1) if head_idx else (0, 0)
     fields = [f for f in find_fields(lines, hi) if f.index >= lo]
-    blocks = _agenda_lists(_blocks(lines, fields, hi, paragraph_ends=not transcript))
+    blocks = _kind_labels(_agenda_lists(_blocks(lines, fields, hi, paragraph_ends=not transcript)))
     body_fields = set() if transcript else _inside_body(blocks)
     if body_fields:  # 「(1) 報告事項」 under 「議事概要」 is a section of the body, not a header field
         fields = [f for f in fields if f.index not in body_fields]
-        blocks = _agenda_lists(_blocks(lines, fields, hi, paragraph_ends=not transcript))
+        blocks = _kind_labels(_agenda_lists(_blocks(lines, fields, hi, paragraph_ends=not transcript)))
     by_field: dict[str, list[tuple[FieldLine, list[Line]]]] = {}
     for f, block in blocks:
         by_field.setdefault(f.field, []).append((f, block))
@@ -278,6 +278,18 @@ def _agenda_lists(blocks: list[tuple[FieldLine, list[Line]]]) -> list[tuple[Fiel
             continue
         if all(_NUMBERED_ITEM_RE.match(ln.norm) and not re.search(r"[。．]", ln.norm) for ln in block):
             out[n] = (replace(f, field="agenda"), block)
+    return out
+
+
+def _kind_labels(blocks: list[tuple[FieldLine, list[Line]]]) -> list[tuple[FieldLine, list[Line]]]:
+    """A proceedings word alone under the title (「議事概要」 over 「1 日 時」「2 場 所」…) names the
+    document's kind: with nothing under it and the date, place or roster fields still to come,
+    it does not open the body."""
+    out = list(blocks)
+    for n, (f, block) in enumerate(out):
+        if f.field == "proceedings" and not block and f.value is None and any(
+                g.field in ("date", "place", "attendees") for g, _ in out[n + 1 :]):
+            out[n] = (replace(f, field="other"), block)
     return out
 
 

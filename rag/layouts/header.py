@@ -47,6 +47,7 @@ for _field, _keys in {
 _KEYS_LONGEST_FIRST = sorted(FIELD_KEYS, key=len, reverse=True)
 _PREFIX_RE = re.compile(r"^(?:[○◯〇●◎■□◆◇・\-*•]\s*|\d{1,2}\s*[.．、)]\s*|\d{1,2}\s+|\(\d{1,2}\)\s*|[一二三四五六七八九十]{1,2}\s*[、.．]\s*|第\d+\s+)?")
 _SEPARATORS = ":：　 \t"
+_ORG_KEY_RE = re.compile(r"[^\s、。]{1,15}(?:省|庁|府|局|事務局|構成員|オブザーバー|有識者|関係者|関係省庁)")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def match_field(line: Line) -> FieldLine | None:
     if bracket:
         key = re.sub(r"\(.*\)$", "", nospace(bracket.group(1)))
         field = FIELD_KEYS.get(key)
+        if field is None and _ORG_KEY_RE.fullmatch(key) and norm[bracket.end():].strip():
+            field = "attendees"  # 「【総務省】 山田真子(局長)、…」: an organisation heading its people
         if field is None:
             return None
         return FieldLine(-1, key, field, _value(line, bracket.end()))
@@ -201,7 +204,8 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             continue
         if nospace(norm) in _NOBODY:
             continue  # 「欠席委員　な　し」
-        heading = _SUBGROUP_RE.fullmatch(nospace(norm)) or re.fullmatch(r"()([^\s:：、，,。()]{1,15})[:：]", nospace(norm))
+        bare = re.sub(r"^[•・\-*]", "", nospace(norm))  # 「• 【委員】」
+        heading = _SUBGROUP_RE.fullmatch(bare) or re.fullmatch(r"()([^\s:：、，,。()]{1,15})[:：]", bare)
         if heading and heading.lastindex == 2:  # 「分科会委員:」「経済産業省:」 heads the people below it
             group = heading.group(2)
             continue
@@ -274,7 +278,7 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         listed_starts = {ln.start for i, ln in enumerate(block) if i in listed}
         people = [replace(p, title=each_role) if not p.title and _line_start(block, p) in listed_starts else p
                   for p in people]
-    people = _absent_in_brackets(people)
+    people = _inline_groups(_absent_in_brackets(people))
     people = _marked_roles(block, people)
     # a count after the last name is no part of it: 「矢野裕美〔計12名〕」
     people = [replace(p, name=p.name[: tail.start()]) if (tail := _TRAILING_COUNT_RE.search(p.name)) and tail.start() else p
@@ -316,6 +320,18 @@ _ORDER_NOTES = ("敬称略", "順不同", "五十音順", "名簿順", "役職�
 _GROUP_WORDS = ("事務局", "事務局等", "委員", "政府", "説明員", "幹事", "オブザーバー", "参考人", "関係者", "省", "庁")
 
 
+def _inline_groups(people: list[Attendee]) -> list[Attendee]:
+    """「《委員会》 村田純主査(架空大学)、…《ワーキンググループ》 相田宏之(…)」: a group name in 《》 before a
+    name heads the people from there on."""
+    out, group = [], None
+    for p in people:
+        lead = re.match(r"^[《≪〈<＜]([^》≫〉>＞]{1,15})[》≫〉>＞]\s*", p.name)
+        if lead and len(p.name) > lead.end():
+            group, p = lead.group(1), replace(p, name=p.name[lead.end():])
+        out.append(replace(p, group=group) if group else p)
+    return out
+
+
 def _absent_in_brackets(people: list[Attendee]) -> list[Attendee]:
     """「梅田委員、浦田委員、(欠席:浜田委員、渡部委員)」: the bracketed names are the absent ones."""
     out, absent = [], False
@@ -345,6 +361,7 @@ def _line_start(block: list[Line], person: Attendee) -> int:
     return next((ln.start for ln in block if ln.start <= person.span.start < ln.end + 1), -1)
 
 
+_EACH_LIST_RE = re.compile(r"の?各(委員|議員|理事|構成員)\s*(?:[（(][^()（）]*[)）])?$")
 _EACH_RE = re.compile(r"(?:の)?各(" + "|".join(["委員", "議員", "理事", "構成員"]) + r")$")
 
 
@@ -531,6 +548,11 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
     if m and "、" not in stripped and "君" not in stripped:
         before, inside = nospace(nfkc(m.group(1))), nospace(nfkc(m.group(2)))
         title = next((w for w in ROLE_WORDS if before.endswith(w)), None)
+        if (title and len(before) > len(title) and not remit_only(before[: -len(title)]) and "各" not in before
+                and not re.search(r"(?:担当|関係|兼務)$", inside)):
+            # 「村田純主査(架空大学)」: a name, its title, and the affiliation in brackets
+            cut = name_end(before[: -len(title)])
+            return [(before[:cut], before[cut:] + m.group(0)[len(m.group(1)):].strip(), *span)]
         if title and re.search(r"(?:担当|関係|兼務)$", inside):
             # 「香取政策統括官（社会保障担当）」: the bracket is the title's remit; the name leads the title
             cut = name_end(before[: -len(title)])
@@ -543,6 +565,12 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
     if (len(tokens) >= 2 and not re.search(r"[、，,]", stripped) and any(w in nfkc(tokens[0]) for w in ROLE_WORDS)
             and not any(w in nfkc("".join(tokens[1:])) for w in ROLE_WORDS + ("君",)) and len("".join(tokens[1:])) <= 6):
         return [("".join(tokens[1:]), tokens[0], *span)]  # 「財務部理事兼庁舎建設担当 下河邊卓美」
+    each = _EACH_LIST_RE.search(stripped)
+    if each and re.search(r"[、，,]", stripped[: each.start()]):
+        # 「日向委員長、くり林、中里、保坂の各委員(後藤副委員長は欠席)」: every name without a title is a 委員;
+        # the bracketed note after the list names no one present
+        listed = _names_in_cell(cell[: cell.index(stripped) + each.start()], offset)
+        return [(n, r or each.group(1), ps, pe) for n, r, ps, pe in listed]
     if re.search(r"[、，,]", stripped):
         out, pos = [], 0
         for part in re.split(r"([、，,])", cell):

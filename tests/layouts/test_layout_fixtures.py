@@ -1087,3 +1087,63 @@ def test_a_roster_printed_one_person_a_line_is_no_run_of_own_line_labels():
     assert m.layout == "summary" and all(r.speaker is None for r in m.remarks)
     assert [a.name for a in m.attendees] == ["山田", "佐藤", "鈴木"]
     assert_spans_slice_back(m, stored)
+
+
+# A ministry's 議事概要 (written for this test, names invented): the kind alone under the title,
+# numbered headings with their values after a blank line, a roster whose groups are named in 【】 and
+# 《》, names with a title and an affiliation in brackets, an organisation heading its own line.
+SUMMARY_WITH_GROUPS = """架空審議会 架空検討委員会(第17回)
+
+議事概要
+
+1 日 時
+
+平成30年7月26日(木)10時00分
+
+2 場 所
+
+架空カンファレンスセンター ホール7A
+
+3 議 事
+
+(1) 最終報告書(案)について
+
+4 出席者(順不同、敬称略)
+
+【構成員】《委員会》 村田純主査(架空大学)、谷口史郎(架空芸術大学)
+《ワーキンググループ》 相田宏之(架空テレビ)
+
+【架空省】 山田真子(局長)、奈良田俊哉(審議官)
+
+5 議事要旨
+
+(1) 最終報告書(案)について
+
+事務局から資料に基づき説明が行われた。
+"""
+
+
+def test_a_summary_whose_kind_stands_under_the_title_and_whose_roster_names_its_groups():
+    m, stored = parse(SUMMARY_WITH_GROUPS)
+    assert (m.date, m.place) == ("2018-07-26", "架空カンファレンスセンター ホール7A")
+    assert [a.title for a in m.agenda] == ["最終報告書(案)について"]
+    assert roster(m) == [("村田純", "主査(架空大学)", "委員会"), ("谷口史郎", "架空芸術大学", "委員会"),
+                         ("相田宏之", "架空テレビ", "ワーキンググループ"),
+                         ("山田真子", "局長", "架空省"), ("奈良田俊哉", "審議官", "架空省")]
+    assert [r.text.strip() for r in m.remarks] == ["事務局から資料に基づき説明が行われた。"]
+    assert_spans_slice_back(m, stored)
+
+
+def test_bulleted_group_headings_and_a_list_ending_with_each_member():
+    text = ("第293回 架空委員会本会議 議事録\n日時\n2019年3月27日(水)15:56~16:33\n出席者\n  • 【委員】\n"
+            "    高橋委員長、池田委員長代理、大森委員\n  • 【事務局】\n    二宮事務局長\n"
+            "○高橋委員長 開催させていただきます。\n○二宮事務局長 資料を確認します。\n")
+    m, stored = parse(text)
+    assert roster(m) == [("高橋", "委員長", "委員"), ("池田", "委員長代理", "委員"), ("大森", "委員", "委員"),
+                         ("二宮", "事務局長", "事務局")]
+    m, stored = parse("架空市議会 議会運営委員会会議録\n〇日時\n令和7年1月24日(金)10時00分開会\n〇出席委員\n"
+                      "日向委員長、くり林、中里、保坂の各委員(後藤副委員長は欠席)\n〇日向委員長　開会いたします。\n"
+                      "〇日向委員長　閉会いたします。\n")
+    assert roster(m) == [("日向", "委員長", "出席委員"), ("くり林", "委員", "出席委員"), ("中里", "委員", "出席委員"),
+                         ("保坂", "委員", "出席委員")]
+    assert_spans_slice_back(m, stored)
