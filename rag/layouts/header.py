@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..domain import Attendee, Span
-from .japanese import find_date, find_time, modern_forms
+from .japanese import START_TIME_RE, find_date, find_time, modern_forms
 from .lines import Line, is_rule, nfkc, nospace
 from .speakers import ROLE_WORDS, name_end, remit_only
 
@@ -167,7 +167,11 @@ def date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
         if found:
             iso, s, e = found
             span = line.sub_span(s, e)
-            time = find_time(line.text[e:] if len(line.norm) == len(line.text) else line.text)
+            rest = line.text[e:] if len(line.norm) == len(line.text) else line.text
+            time = find_time(rest)
+            if time is None and len(line.norm) == len(line.text):
+                alone = START_TIME_RE.fullmatch(nfkc(rest))  # 「…(木)10時00分」: the start, no end stated
+                time = re.sub(r"\s+", "", alone.group(1)) if alone else None
             return span, iso, time
     return None
 

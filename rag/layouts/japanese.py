@@ -26,6 +26,8 @@ DATE_RE = re.compile(
 ISO_DATE_RE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9])")
 _CLOCK = rf"(?:(?:午前|午後)\s*)?{NUM}\s*(?:時|:)\s*(?:{NUM}\s*分?|半)?"
 TIME_RANGE_RE = re.compile(rf"{_CLOCK}\s*(?:[~〜～\-–－]|から)\s*{_CLOCK}")
+# a start time alone after the date, as a 日時 field may give it: 「平成30年7月26日(木)10時00分」「…14:00から」
+START_TIME_RE = re.compile(rf"\s*({_CLOCK})\s*(?:から|~|〜|～|開始)?\s*")
 TIME_EVENT_RE = re.compile(
     rf"(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分|半)?\s*(開会|開議|再開|散会|閉会|休憩|延会)"
     rf"|(?:開会|開議)\s*\(?\s*(?:午前|午後)\s*{NUM}\s*時\s*(?:{NUM}\s*分)?\s*\)?")  # 「開会（午前１０時００分）」「開会 午前 9時37分」

@@ -1125,7 +1125,7 @@ SUMMARY_WITH_GROUPS = """架空審議会 架空検討委員会(第17回)
 
 def test_a_summary_whose_kind_stands_under_the_title_and_whose_roster_names_its_groups():
     m, stored = parse(SUMMARY_WITH_GROUPS)
-    assert (m.date, m.place) == ("2018-07-26", "架空カンファレンスセンター ホール7A")
+    assert (m.date, m.time, m.place) == ("2018-07-26", "10時00分", "架空カンファレンスセンター ホール7A")  # the start alone
     assert [a.title for a in m.agenda] == ["最終報告書(案)について"]
     assert roster(m) == [("村田純", "主査(架空大学)", "委員会"), ("谷口史郎", "架空芸術大学", "委員会"),
                          ("相田宏之", "架空テレビ", "ワーキンググループ"),
