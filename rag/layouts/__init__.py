@@ -283,12 +283,12 @@ def _agenda_lists(blocks: list[tuple[FieldLine, list[Line]]]) -> list[tuple[Fiel
 
 def _kind_labels(blocks: list[tuple[FieldLine, list[Line]]]) -> list[tuple[FieldLine, list[Line]]]:
     """A proceedings word alone under the title (「議事概要」 over 「1 日 時」「2 場 所」…) names the
-    document's kind: with nothing under it and the date, place or roster fields still to come,
-    it does not open the body."""
+    document's kind: with nothing under it and the date or place still to come, it does not open
+    the body (a roster key after it may be a section of the body: 「委員」 over what they said)."""
     out = list(blocks)
     for n, (f, block) in enumerate(out):
         if f.field == "proceedings" and not block and f.value is None and any(
-                g.field in ("date", "place", "attendees") for g, _ in out[n + 1 :]):
+                g.field in ("date", "place") for g, _ in out[n + 1 :]):
             out[n] = (replace(f, field="other"), block)
     return out
 

@@ -251,7 +251,7 @@ def remit_only(text: str) -> bool:
 def find_labels(lines: list[Line | None]) -> list[Label]:
     """Every speaker label at a line start, in order. Minutes with no marked labels may print each
     speaker unmarked on a line of their own over the speech (「橘田部会長」, 「• 小野分科会長」): those
-    are read when there are two or more of them (``own_line_labels``)."""
+    are read when there are two or more of them, most naming a person (``own_line_labels``)."""
     found = []
     for line in lines:
         if line is None:
@@ -261,7 +261,8 @@ def find_labels(lines: list[Line | None]) -> list[Label]:
             found.append(label)
     if len(found) < 2:
         bare = own_line_labels(lines)
-        if len(bare) >= 2:
+        # most of them name a person: titles alone on their lines (「委員」「事務局」) head a summary's sections
+        if len(bare) >= 2 and 2 * sum(1 for b in bare if b.speaker) >= len(bare):
             return sorted(found + [b for b in bare if all(b.start != f.start for f in found)], key=lambda b: b.start)
     return found
 

@@ -1147,3 +1147,11 @@ def test_bulleted_group_headings_and_a_list_ending_with_each_member():
     assert roster(m) == [("日向", "委員長", "出席委員"), ("くり林", "委員", "出席委員"), ("中里", "委員", "出席委員"),
                          ("保坂", "委員", "出席委員")]
     assert_spans_slice_back(m, stored)
+
+
+def test_titles_alone_on_their_lines_head_a_summarys_sections_not_turns():
+    text = ("第3回架空懇談会 議事要旨\n日時:令和5年6月1日(木)10:00~12:00\n議事概要\n委員\n・計画の見直しが必要との意見があった。\n"
+            "事務局\n・次回までに整理すると回答した。\n")
+    m, stored = parse(text)
+    assert m.layout == "summary" and len(m.remarks) >= 2 and all(r.speaker is None for r in m.remarks)
+    assert_spans_slice_back(m, stored)
