@@ -365,6 +365,7 @@ def _line_start(block: list[Line], person: Attendee) -> int:
     return next((ln.start for ln in block if ln.start <= person.span.start < ln.end + 1), -1)
 
 
+_ORG_END_RE = re.compile(r"(?:省|庁|府|局|部|課|室|会|所|団|社|院|大学|協会|機構|センター|法人|組合|銀行|新聞)$")
 _EACH_LIST_RE = re.compile(r"の?各(委員|議員|理事|構成員)\s*(?:[（(][^()（）]*[)）])?$")
 _EACH_RE = re.compile(r"(?:の)?各(" + "|".join(["委員", "議員", "理事", "構成員"]) + r")$")
 
@@ -389,8 +390,9 @@ def _spaced_full_names(text: str, cells: list[tuple[int, int]], continuing: bool
         each = _EACH_RE.search(word) if (s, e) == words[-1] else None
         name = word[: each.start()] if each else word
         name = name.lstrip("◎○◯")
-        if not 3 <= len(name) <= 6 or any(w in name for w in ROLE_WORDS) or not re.fullmatch(r"[一-龥々ぁ-んァ-ヶー]+", name):
-            return []
+        if (not 3 <= len(name) <= 6 or any(w in name for w in ROLE_WORDS) or not re.fullmatch(r"[一-龥々ぁ-んァ-ヶー]+", name)
+                or _ORG_END_RE.search(name)):
+            return []  # 「総務省 財務省 経済産業省」 are organisations, not people
         out.append((s, e, name, each.group(1) if each else ""))
     return out
 
