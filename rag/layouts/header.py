@@ -226,6 +226,13 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
             continue
         if re.match(r"^[(（].*[)）]$", line.text) and "代理" not in norm:
             continue  # 「（敬称略）」「（五十音順）」
+        lead = re.match(r"^[(（]([^()（）0-9０-９、]{1,8})[)）]\s*(?=\S)", line.text)
+        if lead and not any(w in lead.group(1) for w in _ORDER_NOTES):
+            # 「(委員)野路國夫委員長、樫谷隆夫委員長代理、…」「(事務局等)栗原管理官他」: the group, then its people
+            group = lead.group(1)
+            for name, role, ps, pe in _names_in_cell(line.text[lead.end():], lead.end()):
+                people.append(_person(line, ps, pe, name, role, group))
+            continue
         if _TIME_LINE_RE.fullmatch(nospace(norm)):
             continue  # 「午前１０時００分開会」 after the roster
         cells = _cells(line, spaced)
@@ -585,6 +592,8 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
             pos += len(part)
         return out
     compact = nospace(nfkc(stripped))
+    if re.search(r"(?:他|ほか)$", compact) and compact[:-1 if compact.endswith("他") else -2].endswith(ROLE_WORDS):
+        compact = compact[:-1] if compact.endswith("他") else compact[:-2]  # 「栗原管理官他」: and others unnamed
     pieces = [p for p in re.split(r"君", compact) if p] if "君" in compact else [compact]
     out = []
     for piece in pieces:

@@ -887,6 +887,9 @@ def test_a_bracketed_role_before_a_list_of_names_is_a_roster_line_not_a_turn():
             "【甲野委員長】 ただいまから開会します。\n【乙野委員】 質問があります。\n")
     m, stored = parse(text)
     assert turns(m) == [("甲野", "委員長"), ("乙野", "委員")]
+    # the bracket names the group of the people after it; 「他」 after the last one is no part of the name
+    assert [(a.title, a.group) for a in m.attendees] == [
+        ("委員長", "委員"), ("委員長代理", "委員"), ("委員", "委員"), ("管理官", "事務局")]
     assert_spans_slice_back(m, stored)
 
 
