@@ -31,13 +31,15 @@ ROLE_WORDS = tuple(sorted({
     "部会長", "分科会長", "座長", "副座長", "事務局長", "事務局", "事務局次長", "監査委員", "代表監査委員", "構成員",
     "専門委員", "臨時委員", "特別委員", "顧問", "議員", "会計管理者", "消防長", "病院長", "院長", "署長", "事務官", "書記", "課長補佐", "室長補佐", "係長", "主事", "主任",
     "委員長代理", "会長代理", "部会長代理", "教授", "准教授", "参事官", "政策統括官", "理事長",
-    "管理官", "企画官", "調整官", "専門官", "補佐官", "局長心得", "課長心得", "部長心得", "次長補佐", "局長補佐", "部長補佐",
+    "管理官", "企画官", "調整官", "専門官", "補佐官", "政策監", "技監", "局長心得", "課長心得", "部長心得", "次長補佐", "局長補佐", "部長補佐",
 }, key=len, reverse=True))
 HONORIFICS = ("君", "議員", "さん", "氏", "委員")  # after a name in brackets: 「（山田太郎君）」
 # Headings that look like labels but open a header block or agenda: 「〇出席議員（１９名）」
 HEADER_WORDS = ("議事日程", "日程", "出席", "欠席", "説明", "事務局職員", "会議に付した", "本日の会議", "付議事件",
                 "会議録署名", "署名", "開会", "閉会", "散会", "開議", "議題", "案件", "名簿", "職氏名", "列席")
 
+# the kind of a turn some prefectures' records print before the speaker: 「質疑」「答弁」「要望・質疑」
+_TURN_KIND_RE = re.compile(r"(?:(?:質疑|答弁|要望|意見|質問|再質問|再質疑|関連質疑|討論|答)[・]?)+(?=[(（]|[^\s・(（]{2})")
 _BRACKET_LABEL = re.compile(r"^(?P<role>[^()\s]{1,20}?)\s*\((?P<name>[^()]{1,20})\)$")
 _NAME_ROLE_IN_BRACKETS = re.compile(r"^\((?P<inner>[^()]{2,20})\)$")
 
@@ -150,6 +152,10 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
     norm = nfkc(raw)
     if len(norm) != len(raw):
         return None
+    kind = _TURN_KIND_RE.match(norm)
+    if kind and kind.end() < len(norm):
+        # 「◯質疑佐藤委員」「◯答弁(水道課長)」「◯要望・質疑(宮委員)」: the kind of turn, then who speaks
+        raw, norm = raw[kind.end():], norm[kind.end():]
     if any(w in norm for w in HEADER_WORDS) and not norm.endswith(ROLE_WORDS + ("君",)):
         return None
     if re.search(r"\d+\s*(?:名|人)\)?$", norm):  # 「出席議員（１９名）」
@@ -197,8 +203,18 @@ def _split_name_role(label: str) -> tuple[str | None, str | None] | None:
     if norm == role_word:
         return None, compact
     cut = len(compact) - len(role_word)
+    if role_word.endswith(OFFICE_ENDINGS) and not role_word.endswith(MEMBER_ROLES) and remit_only(compact[:cut]):
+        # 「水道課長」「道路企画課長」「都市技術審議官」: the words before an office's title name the office
+        # (Sino-Japanese common nouns throughout, as no surname the dictionary knows is)
+        return None, compact
     end = name_end(compact[:cut])
     return compact[:end], compact[end:]
+
+
+# titles of an office, which the office's remit precedes (「水道課長」); members' titles are not
+OFFICE_ENDINGS = ("課長", "部長", "局長", "室長", "次長", "所長", "署長", "審議官", "参事官", "統括官", "管理官", "企画官",
+                  "調整官", "専門官", "課長補佐", "室長補佐", "係長", "主幹", "主査", "参事", "政策監", "技監")
+MEMBER_ROLES = ("委員長", "議長", "会長", "部会長", "座長", "理事長")
 
 
 def name_end(before_title: str) -> int:

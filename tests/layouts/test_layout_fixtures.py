@@ -1158,3 +1158,15 @@ def test_titles_alone_on_their_lines_head_a_summarys_sections_not_turns():
     m, stored = parse(text)
     assert m.layout == "summary" and len(m.remarks) >= 2 and all(r.speaker is None for r in m.remarks)
     assert_spans_slice_back(m, stored)
+
+
+def test_labels_that_print_the_kind_of_turn_first_and_office_titles_alone():
+    """A prefecture's committee record (written for this test, names invented): 「◯質疑佐藤委員」,
+    「◯答弁(水道課長)」: the kind of turn comes before who speaks; a title whose words before it are
+    all Sino-Japanese common nouns (水道, 道路企画) names an office, not a person called 水道."""
+    text = ("令和5年架空県議会建設委員会 本文\n令和5年7月18日(火)\n◯質疑佐藤委員　道路の整備はどうなっていますか。\n"
+            "◯答弁道路企画課長　計画どおり進めております。\n◯要望・質疑(宮委員)　水道料金について伺います。\n"
+            "◯答弁(水道課長)　据え置く方針です。\n◯鈴木課長　補足いたします。\n")
+    m, stored = parse(text)
+    assert turns(m) == [("佐藤", "委員"), (None, "道路企画課長"), ("宮", "委員"), (None, "水道課長"), ("鈴木", "課長")]
+    assert_spans_slice_back(m, stored)
