@@ -185,8 +185,10 @@ def time_in(lines: list[Line]) -> str | None:
 
 
 _CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}|[ \t\u3000]*[|｜][ \t\u3000]*")  # wide gaps, or a flattened table's bars
-_NUMBERED = re.compile(r"^(\d+\s*番)\s*(.+)$")
-_SEAT_RE = re.compile(r"(\d+\s*番)\s*(.+?)\s*(?=\s\d+\s*番|$)")
+# a seat number: 「２２番」, or in kanji 「第十一番」 (a kanji one without 第 only before a space: 一番ヶ瀬 is a name)
+_SEAT = r"(?:\d+\s*番|第\s*[〇一二三四五六七八九十百]+\s*番|[〇一二三四五六七八九十百]+\s*番(?=\s))"
+_NUMBERED = re.compile(rf"^({_SEAT})\s*(.+)$")
+_SEAT_RE = re.compile(rf"({_SEAT})\s*(.+?)\s*(?=\s{_SEAT}|$)")
 
 
 def attendees_in(block: list[Line], group: str) -> list[Attendee]:

@@ -1170,3 +1170,13 @@ def test_labels_that_print_the_kind_of_turn_first_and_office_titles_alone():
     m, stored = parse(text)
     assert turns(m) == [("佐藤", "委員"), (None, "道路企画課長"), ("宮", "委員"), (None, "水道課長"), ("鈴木", "課長")]
     assert_spans_slice_back(m, stored)
+
+
+def test_seat_numbers_in_kanji():
+    text = ("第三百七十回架空県議会(定例会)会議録 (第一号)\n令和元年十一月二十五日(月曜日)\n午後一時四分開会\n出席議員(五十九名)\n"
+            "第一番 金田もとる君　　第二番 小畑きみ子君\n第十一番 福島かずえ君　　第十二番 一番ヶ瀬花子君\n"
+            "○議長(石川光次郎君) これより会議を開きます。\n○議長(石川光次郎君) 散会いたします。\n")
+    m, stored = parse(text)
+    assert roster(m) == [("金田もとる", "第一番", "出席議員"), ("小畑きみ子", "第二番", "出席議員"),
+                         ("福島かずえ", "第十一番", "出席議員"), ("一番ヶ瀬花子", "第十二番", "出席議員")]  # 一番ヶ瀬 is a name
+    assert_spans_slice_back(m, stored)
