@@ -27,7 +27,8 @@ for _field, _keys in {
                   "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
                   "職務のため出席した者", "職務のため出席した事務局職員", "理事者側出席者", "説明のため出席した者",
                   "出席理事者", "欠席理事者", "出席事務局職員", "欠席説明員", "議会事務局出席者", "委員外出席者",
-                  "出席委員の氏名", "出席職員の職・氏名", "出席職員の職氏名", "正副議長",
+                  "出席委員の氏名", "出席職員の職・氏名", "出席職員の職氏名", "正副議長", "出席した委員", "出席した説明員",
+                  "出席した職員", "出席した者",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
                   "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席",
                   "事務局員", "議会事務局", "執行部", "市執行部", "町執行部", "村執行部", "区執行部"),
@@ -35,7 +36,7 @@ for _field, _keys in {
                "付議事件", "案件", "審議事項", "報告事項", "次第",
                "本日審査した案件", "審査した案件", "会議事項", "会議に付した案件"),
     "proceedings": ("議事概要", "議事要旨", "議事内容", "議事", "概要", "会議の概要", "主な意見", "委員からの主な意見", "主な発言",
-                    "審議の概要", "審議経過", "審議の経過", "議事の経過", "会議の経過", "会議の経過及び概要", "会議概要", "質疑応答", "意見交換", "討議", "内容", "決定事項", "配付資料", "資料"),
+                    "審議の概要", "審議経過", "審議の経過", "議事の経過概要", "議事の経過", "会議の経過", "会議の経過及び概要", "会議概要", "質疑応答", "意見交換", "討議", "内容", "決定事項", "配付資料", "資料"),
     # fields of a municipal 会議録 form that are none of the above; they end the field before them
     "other": ("会議の公開・非公開", "会議の公開", "傍聴の可否", "傍聴者数", "傍聴者人数", "会議録の作成方法", "附属機関等の名称",
               # a council's web form goes on after the roster: 「次回開催予定日　未定」「問い合わせ先」「電話番号」
@@ -422,8 +423,8 @@ def _titled_names(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, in
         if len(word) != e - s or re.search(r"[、，,()（）君]", word):
             return []
         role = next((w for w in ROLE_WORDS if word.endswith(w)), None)
-        if role is None or len(word) - len(role) < 2:
-            return []
+        if role is None or len(word) == len(role) or (len(word) - len(role) == 1 and word[0] in "副次総主代元前新"):
+            return []  # a name before every title (「林主査」: one character may be a surname; 「副主査」 is a title)
         cut = name_end(word[: -len(role)])
         out.append((s, e, text[s:s + cut], text[s + cut:e]))
     return out
@@ -576,6 +577,10 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
         elif title and len(inside) <= 6 and not any(w in inside for w in ROLE_WORDS):
             return [(_fold(m.group(2)), m.group(1).strip(), *span)]  # 「庶務議事課主任(塚本志保)」: the title, then its holder
         return [(_fold(m.group(1)), m.group(2), *span)]
+    if not re.search(r"[、，,]", stripped):
+        titled = _titled_names(cell, [(len(cell) - len(cell.lstrip()), len(cell.rstrip()))])
+        if titled:  # 「林主査　小橋主事」: two people one space apart, each with a title
+            return [(name, role, offset + s, offset + e) for s, e, name, role in titled]
     tokens = stripped.split()
     if (len(tokens) >= 2 and not re.search(r"[、，,]", stripped) and any(w in nfkc(tokens[0]) for w in ROLE_WORDS)
             and not any(w in nfkc("".join(tokens[1:])) for w in ROLE_WORDS + ("君",)) and len("".join(tokens[1:])) <= 6):
@@ -594,6 +599,9 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
             pos += len(part)
         return out
     compact = nospace(nfkc(stripped))
+    others = re.search(r"(?:および|及び|ほか|外)関係(?:職員|者)$", compact)
+    if others and others.start() > 0:
+        compact = compact[: others.start()]  # 「浅見県民生活部長および関係職員」: and the officials unnamed
     if re.search(r"(?:他|ほか)$", compact) and compact[:-1 if compact.endswith("他") else -2].endswith(ROLE_WORDS):
         compact = compact[:-1] if compact.endswith("他") else compact[:-2]  # 「栗原管理官他」: and others unnamed
     pieces = [p for p in re.split(r"君", compact) if p] if "君" in compact else [compact]
@@ -668,7 +676,8 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
         following = block[n + 1].norm if n + 1 < len(block) else ""
         if ((re.fullmatch(r"[(（][^()（）]{1,20}[)）]", norm.strip()) and item_re.match(following))
                 or re.search(r"(?:記録|会議録|議事録)$", norm.strip())
-                or re.fullmatch(r"(?:議事)?日程(?:第\d+号)?(?:と同じ|に同じ|のとおり)", nospace(norm))):
+                or re.fullmatch(r"(?:議事)?日程(?:第\d+号)?(?:と同じ|に同じ|のとおり)", nospace(norm))
+                or re.fullmatch(r"別紙[^。]{0,10}(?:のとおり|による)", nospace(norm))):
             # 「本日の会議に付した事件　議事日程と同じ」 points at the agenda above; it is no item
             continue  # a group heading 「（消防本部）」 over its items (「（趣旨説明）」 after one is its end), the document's own 「総務常任委員会記録」
         m = item_re.match(norm)

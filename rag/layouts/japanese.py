@@ -30,7 +30,7 @@ TIME_RANGE_RE = re.compile(rf"{_CLOCK}\s*(?:[~〜～\-–－]|から)\s*{_CLOCK}
 START_TIME_RE = re.compile(rf"\s*({_CLOCK})\s*(?:から|~|〜|～|開始)?\s*")
 TIME_EVENT_RE = re.compile(
     rf"(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分|半)?\s*(開会|開議|再開|散会|閉会|休憩|延会)"
-    rf"|(?:開会|開議)\s*\(?\s*(?:午前|午後)\s*{NUM}\s*時\s*(?:{NUM}\s*分)?\s*\)?")  # 「開会（午前１０時００分）」「開会 午前 9時37分」
+    rf"|(?:開会|開議)\s*\(?\s*(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分)?\s*\)?")  # 「開会（午前１０時００分）」「開会 午前 9時37分」「開会 10時25分」
 
 
 # 旧字体 → 新字体 for matching only (never in stored text): pre-1950 minutes write 勞働省,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .japanese import nfkc
 
-KIND_RE = re.compile(r"(議事要旨|議事録|議事概要|会議録|委員会記録|会議記録)")
+KIND_RE = re.compile(r"(議事要旨|議事録|議事概要|会議録|委員会記録|会議記録|会議要録|議事要録)")
 # A 会議体 named in the text: 「墨田区議会」「高砂市議会」「参議院」
 # (not 「第１回臨時市議会」: a generic word, not a place, stands before 市議会 there);
 # the number before 回/年 may be in kanji: 「令和五年第四回架空市議会定例会」
@@ -62,8 +62,8 @@ def parse_title(title: str) -> TitleParts:
     kind = kind_m.group(1) if kind_m else None
     while kind_m:  # 「…会議記録(議事録)」 names its kind twice
         # 「議会運営委員会記録」: the kind 委員会記録 ends the meeting's own name, which keeps 委員会
-        keep = next((w for w in ("委員会", "会議") if kind_m.group(1).startswith(w) and kind_m.group(1) != w + "録"
-                     and not MEETING_WORD_RE.search(t[: kind_m.start()])), "")
+        keep = next((w for w in ("委員会", "会議") if kind_m.group(1) == w + "記録"
+                     and not MEETING_WORD_RE.search(t[: kind_m.start()].rstrip())), "")
         t = t[: kind_m.start()] + keep + " " + t[kind_m.end():]
         t = re.sub(r"[(（]\s*[)）]", " ", t)  # 「…推進会議(会議録)」 leaves no empty brackets
         kind_m = KIND_RE.search(t)

@@ -296,8 +296,11 @@ def own_line_labels(lines: list[Line | None]) -> list[Label]:
             continue
         bullet = _BULLET_RE.match(line.text)
         inner = line.text[bullet.end() if bullet else 0:]
-        if not 2 <= len(inner) <= 20 or re.search(r"\s|[、。「」,，:：()（）【】]", inner):
+        if not 2 <= len(inner) <= 20 or re.search(r"[、。「」,，:：()（）【】]", inner):
             continue
+        spaced = re.search(r"\s+", inner)
+        if spaced and (re.search(r"\s", inner[spaced.end():]) or not nfkc(inner[spaced.end():]).endswith(ROLE_WORDS)):
+            continue  # one space only, before the title: 「柴田智恵美 委員」
         who = split_label(inner)
         if who is None or who[1] is None:
             continue

@@ -1180,3 +1180,39 @@ def test_seat_numbers_in_kanji():
     assert roster(m) == [("金田もとる", "第一番", "出席議員"), ("小畑きみ子", "第二番", "出席議員"),
                          ("福島かずえ", "第十一番", "出席議員"), ("一番ヶ瀬花子", "第十二番", "出席議員")]  # 一番ヶ瀬 is a name
     assert_spans_slice_back(m, stored)
+
+
+# A prefectural committee's 会議要録 (written for this test, names invented): 「出席した委員」 keys, names
+# one space apart with titles on continuation lines, 「…および関係職員」, a one-character surname (林),
+# 「開会 10時25分」, a pointer 「別紙次第書のとおり」 where the agenda would be, and speakers named on a
+# line of their own with one space before the title.
+COMMITTEE_SUMMARY_RECORD = """架空振興対策特別委員会 会議要録
+
+1 開催日時      平成31年3月14日(木)
+                開会 10時25分
+2 開催場所      第四委員会室
+3 出席した委員    山田委員長、佐藤副委員長
+                鈴木委員　高橋委員
+4 出席した説明員   田中県民生活部長および関係職員
+5 事務局職員     伊藤副主幹、林主査　渡辺主事
+6 会議に付した事件  別紙次第書のとおり
+
+議事の経過概要
+(2)質疑意見等
+鈴木一郎 委員
+  架空ゲームズには、世界からたくさんの方がお越しになるということです。
+中村スポーツ局交流推進室長
+  宿泊施設の状況を調査してまいります。
+"""
+
+
+def test_a_committee_summary_record_with_spelled_out_keys_and_speakers_on_their_own_lines():
+    m, stored = parse(COMMITTEE_SUMMARY_RECORD)
+    assert (m.name, m.kind, m.time) == ("架空振興対策特別委員会", "会議要録", "開会10時25分")
+    assert m.agenda == ()  # 「別紙次第書のとおり」 points elsewhere
+    assert roster(m) == [("山田", "委員長", "出席した委員"), ("佐藤", "副委員長", "出席した委員"),
+                         ("鈴木", "委員", "出席した委員"), ("高橋", "委員", "出席した委員"),
+                         ("田中", "県民生活部長", "出席した説明員"), ("伊藤", "副主幹", "事務局職員"),
+                         ("林", "主査", "事務局職員"), ("渡辺", "主事", "事務局職員")]
+    assert turns(m) == [("鈴木一郎", "委員"), ("中村", "スポーツ局交流推進室長")]
+    assert_spans_slice_back(m, stored)
