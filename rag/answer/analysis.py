@@ -185,6 +185,7 @@ def detect_intents(question: str) -> list[str]:
 # Dev sets: questions answered by the meeting's header leave ≤ 0.27 of their IDF weight, the
 # others ≥ 0.41.
 MAX_REST_ABOUT_MEETING = 0.35
+NEXT_MEETING = re.compile(r"次回|次の(?:会合|会議|会|委員会|総会|部会)|(?:next|following|upcoming)\b(?:\s+[\w#-]+){0,4}?\s+(?:meeting|session|sitting)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -199,8 +200,8 @@ def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[s
     """Does a date/place question ask about the meeting itself (its header answers), rather than
     about something the meeting discussed? ``meeting_terms``: tokens of the meeting's name and body."""
     q = unicodedata.normalize("NFKC", question).lower()
-    if not any(k in q for k in ABOUT_MEETING):
-        return False
+    if not any(k in q for k in ABOUT_MEETING) or NEXT_MEETING.search(q):
+        return False  # 「次回の会合はいつ」 asks about another meeting, which the minutes may announce
     total = sum(weights.values())
     if not total or not is_japanese(question):
         return True  # an English question's words are mostly stop words: the event word decides

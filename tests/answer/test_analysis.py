@@ -35,6 +35,8 @@ def _weights(question: str) -> dict[str, float]:
     ("中央環境審議会第31回総会の報告によると、プラスチック条約の次の政府間交渉はいつ、どこの国で行われますか", False),
     ("情報セキュリティの日は何月何日ですか", False),  # no meeting word at all
     ("When was the meeting held?", True),
+    ("第14回会合の次回会合はいつ開催されますか", False),  # the next meeting is another meeting
+    ("When is the next board meeting after meeting #58 scheduled?", False),
 ])
 def test_about_the_meeting_or_about_something_it_discussed(question, about):
     meeting = set(tokenize("墨田区議会 音更町議会 中央環境審議会 第31回総会 第14回会合 12月緊急議会"))
