@@ -355,20 +355,23 @@ def _absent_in_brackets(people: list[Attendee]) -> list[Attendee]:
         if opens:
             absent, name = True, name[opens.end():]
             if not title:
-                role = next((w for w in ROLE_WORDS if name.endswith(w)), "")
-                cut = name_end(name[: len(name) - len(role)]) if role else len(name)
-                name, title = name[:cut], name[cut:]
+                name, title = _name_and_title(name)
         closes = absent and re.search(r"[)）]$", name + title)
         if closes:
             name, title = (name[:-1], title) if name.endswith((")", "）")) else (name, title[:-1])
             if not title:
-                role = next((w for w in ROLE_WORDS if name.endswith(w)), "")
-                cut = name_end(name[: len(name) - len(role)]) if role else len(name)
-                name, title = name[:cut], name[cut:]
+                name, title = _name_and_title(name)
         out.append(replace(p, name=name.strip(), title=title, group="欠席") if absent else p)
         if closes:
             absent = False
     return out
+
+
+def _name_and_title(text: str) -> tuple[str, str]:
+    """「浜田委員」 → (浜田, 委員): the title a role word ends it with, the name where the dictionary ends it."""
+    role = next((w for w in ROLE_WORDS if text.endswith(w)), "")
+    cut = name_end(text[: len(text) - len(role)]) if role else len(text)
+    return text[:cut], text[cut:]
 
 
 def _line_start(block: list[Line], person: Attendee) -> int:

@@ -304,9 +304,9 @@ def own_line_labels(lines: list[Line | None]) -> list[Label]:
         who = split_label(inner)
         if who is None or who[1] is None:
             continue
-        spots.append((i, line, bullet.end() if bullet else 0, who))
+        spots.append((i, line, who))
     labels = []
-    for n, (i, line, body, who) in enumerate(spots):
+    for n, (i, line, who) in enumerate(spots):
         upto = spots[n + 1][0] if n + 1 < len(spots) else min(len(lines), i + 200)
         speech = [ln.norm for ln in lines[i + 1 : upto] if ln is not None]
         if not speech or not re.search(r"[。？?！!]", " ".join(speech)):
