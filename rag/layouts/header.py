@@ -383,16 +383,21 @@ _EACH_LIST_RE = re.compile(r"の?各(委員|議員|理事|構成員)\s*(?:[（(]
 _EACH_RE = re.compile(r"(?:の)?各(" + "|".join(["委員", "議員", "理事", "構成員"]) + r")$")
 
 
+def _words_of_one_cell(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of each space-separated word of a line that is one cell; none for a line of several."""
+    if len(cells) != 1:
+        return []
+    s0, e0 = cells[0]
+    return [(m.start() + s0, m.end() + s0) for m in re.finditer(r"\S+", text[s0:e0])]
+
+
 def _spaced_full_names(text: str, cells: list[tuple[int, int]], continuing: bool) -> list[tuple[int, int, str, str]]:
     """Full names one space apart on a one-cell line, none with a title (「◎山川昌子 ○肥沼茂男 佐藤真和」,
     「駒崎高行 田中富造 清沢謙治各委員」): three or more words of three to six characters (a surname
     and given name one space apart, 「山田 太郎」, is two short words), or two on a line continuing such
     a list. A chair's mark (◎ ○) stays in the span, out of the name; a closing 「各委員」 is the role
     of the whole list. Returns (start, end, name, each-role) per person, or nothing."""
-    if len(cells) != 1:
-        return []
-    s0, e0 = cells[0]
-    words = [(m.start() + s0, m.end() + s0) for m in re.finditer(r"\S+", text[s0:e0])]
+    words = _words_of_one_cell(text, cells)
     if len(words) < (2 if continuing else 3):
         return []
     out = []
@@ -414,10 +419,7 @@ def _titled_names(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, in
     """People one space apart in a one-cell line, each name with its title after it
     (「佐藤医療課長　田中審議官」): every word ends with a title and has a surname before it.
     Empty unless every word is such a person."""
-    if len(cells) != 1:
-        return []
-    s0, e0 = cells[0]
-    words = [(m.start() + s0, m.end() + s0) for m in re.finditer(r"\S+", text[s0:e0])]
+    words = _words_of_one_cell(text, cells)
     if len(words) < 2:
         return []
     out = []
