@@ -280,7 +280,28 @@ def find_labels(lines: list[Line | None]) -> list[Label]:
         # most of them name a person: titles alone on their lines (「委員」「事務局」) head a summary's sections
         if len(bare) >= 2 and 2 * sum(1 for b in bare if b.speaker) >= len(bare):
             return sorted(found + [b for b in bare if all(b.start != f.start for f in found)], key=lambda b: b.start)
+        inline = unmarked_inline_labels(lines)
+        if len(inline) >= 3:
+            return sorted(found + [b for b in inline if all(b.start != f.start for f in found)], key=lambda b: b.start)
     return found
+
+
+def unmarked_inline_labels(lines: list[Line | None]) -> list[Label]:
+    """Unmarked labels before the speech on the same line, a space between (「石田委員長 それでは本日の…」,
+    as copies of minutes that lost their marks print them): a surname and a title, then words with a
+    sentence end. Read only in documents with no marked labels and three or more of these."""
+    labels = []
+    for line in lines:
+        if line is None:
+            continue
+        m = re.match(r"([^\s、。「」,，:：()（）【】]{2,12})[ \u3000]+(?=\S)", line.text)
+        if not m or len(nfkc(m.group(1))) != len(m.group(1)) or not re.search(r"[。？?！!]", line.text[m.end():]):
+            continue
+        who = split_label(m.group(1))
+        if who is None or who[0] is None or who[1] is None:
+            continue  # a person with a title: 「事務局 説明した。」 heads nothing
+        labels.append(Label(line.start, line.start + m.end(1), line.start + m.end(), m.group(1), *who))
+    return labels
 
 
 _BULLET_RE = re.compile(r"^[•・\-*]\s*")

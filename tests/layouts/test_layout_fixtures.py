@@ -1216,3 +1216,25 @@ def test_a_committee_summary_record_with_spelled_out_keys_and_speakers_on_their_
                          ("林", "主査", "事務局職員"), ("渡辺", "主事", "事務局職員")]
     assert turns(m) == [("鈴木一郎", "委員"), ("中村", "スポーツ局交流推進室長")]
     assert_spans_slice_back(m, stored)
+
+
+def test_unmarked_labels_before_the_speech_in_a_copy_that_lost_its_marks():
+    """A Diet committee record copied from a third-party site (written for this test, names invented):
+    the marks are gone, each turn is 「石田委員長 それでは…」; the numbered list of names above each turn
+    is no speech."""
+    text = ("1952-07-04 第13回国会 衆議院 架空運営委員会 第72号\n\n  1. 会議録情報\n\n"
+            "    昭和二十七年七月四日(金曜日)     午後零時二十五分開議\n  2. 甲田博英\n\n"
+            "    甲田委員長 それでは本日の委員会を開会いたします。\n  3. 乙木作次郎\n\n    乙木委員 委員長……。\n"
+            "  4. 甲田博英\n\n    甲田委員長 発言を許しておりません。\n  5. 丙池眞\n\n    丙池事務総長 回付案について御説明申し上げます。\n")
+    m, stored = parse(text)
+    assert m.layout == "transcript"
+    assert turns(m) == [("甲田", "委員長"), ("乙木", "委員"), ("甲田", "委員長"), ("丙池", "事務総長")]
+    assert_spans_slice_back(m, stored)
+
+
+def test_a_summary_whose_lines_start_with_a_title_alone_reads_no_unmarked_turns():
+    text = ("第3回架空懇談会 議事要旨\n日時:令和5年6月1日(木)10:00~12:00\n議事概要\n事務局 資料1について説明した。\n"
+            "委員長 了承を求めた。\n座長 次回の日程を示した。\n")
+    m, stored = parse(text)
+    assert m.layout == "summary" and all(r.speaker is None for r in m.remarks)
+    assert_spans_slice_back(m, stored)
