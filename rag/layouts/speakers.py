@@ -294,7 +294,7 @@ def unmarked_inline_labels(lines: list[Line | None]) -> list[Label]:
     for line in lines:
         if line is None:
             continue
-        m = re.match(r"([^\s、。「」,，:：()（）【】]{2,12})[ \u3000]+(?=\S)", line.text)
+        m = re.match(r"([一-龥々ぁ-んァ-ヶー][^\s、。「」,，:：()（）【】]{1,11})[ \u3000]+(?=\S)", line.text)  # no bullet or mark
         if not m or len(nfkc(m.group(1))) != len(m.group(1)) or not re.search(r"[。？?！!]", line.text[m.end():]):
             continue
         who = split_label(m.group(1))

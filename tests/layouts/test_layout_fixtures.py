@@ -1238,3 +1238,11 @@ def test_a_summary_whose_lines_start_with_a_title_alone_reads_no_unmarked_turns(
     m, stored = parse(text)
     assert m.layout == "summary" and all(r.speaker is None for r in m.remarks)
     assert_spans_slice_back(m, stored)
+
+
+def test_bulleted_summary_items_that_start_with_a_name_are_no_unmarked_turns():
+    text = ("第3回架空懇談会 議事要旨\n日時:令和5年6月1日(木)10:00~12:00\n議事概要\n・山田委員 計画の見直しが必要との意見があった。\n"
+            "・佐藤委員 賛成するとの発言があった。\n・鈴木委員 次回までに整理するよう求めた。\n")
+    m, stored = parse(text)
+    assert m.layout == "summary" and all(r.speaker is None for r in m.remarks)  # no 「・山田」 invented
+    assert_spans_slice_back(m, stored)
