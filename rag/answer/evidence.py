@@ -51,15 +51,16 @@ def with_neighbours(index, evidence: list[Evidence], first: int = 5) -> list[Evi
     (same remark)."""
     out = list(evidence)
     have = {e.chunk.chunk_id for e in evidence}
+    remarks: dict[str, list[Chunk]] = {}  # meeting id -> its remark chunks, read once per call
     for e in evidence[:first]:
         if e.chunk.kind != "remark":
             continue
-        remark = None
         for wanted, pick in ((BACK_REFERENCE.match(e.chunk.text), last_before), (FORWARD_REFERENCE.search(e.chunk.text), first_after)):
             if not wanted:
                 continue
-            remark = remark if remark is not None else index.chunks_of(e.chunk.meeting_id, "remark")
-            neighbour = pick(e.chunk, remark)
+            if e.chunk.meeting_id not in remarks:
+                remarks[e.chunk.meeting_id] = index.chunks_of(e.chunk.meeting_id, "remark")
+            neighbour = pick(e.chunk, remarks[e.chunk.meeting_id])
             if neighbour is not None and neighbour.chunk_id not in have:
                 out.append(Evidence(len(out) + 1, neighbour, None))
                 have.add(neighbour.chunk_id)

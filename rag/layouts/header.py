@@ -379,8 +379,9 @@ def _line_start(block: list[Line], person: Attendee) -> int:
 
 
 _ORG_END_RE = re.compile(r"(?:省|庁|府|局|部|課|室|会|所|団|社|院|大学|協会|機構|センター|法人|組合|銀行|新聞)$")
-_EACH_LIST_RE = re.compile(r"の?各(委員|議員|理事|構成員)\s*(?:[（(][^()（）]*[)）])?$")
-_EACH_RE = re.compile(r"(?:の)?各(" + "|".join(["委員", "議員", "理事", "構成員"]) + r")$")
+_EACH = r"の?各(委員|議員|理事|構成員)"  # 「…清沢謙治各委員」「…、保坂の各委員」: every name before it holds the role
+_EACH_LIST_RE = re.compile(_EACH + r"\s*(?:[（(][^()（）]*[)）])?$")
+_EACH_RE = re.compile(_EACH + "$")
 
 
 def _words_of_one_cell(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -569,17 +570,14 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
     if m and "、" not in stripped and "君" not in stripped:
         before, inside = nospace(nfkc(m.group(1))), nospace(nfkc(m.group(2)))
         title = next((w for w in ROLE_WORDS if before.endswith(w)), None)
-        if (title and len(before) > len(title) and not remit_only(before[: -len(title)]) and "各" not in before
-                and not re.search(r"(?:担当|関係|兼務)$", inside)):
-            # 「村田純主査(架空大学)」: a name, its title, and the affiliation in brackets
+        remit = bool(re.search(r"(?:担当|関係|兼務)$", inside))
+        if (title and len(before) > len(title) and "各" not in before
+                and (remit or not remit_only(before[: -len(title)]))):
+            # a name, its title and the bracket after it: an affiliation (「村田純主査(架空大学)」) or the
+            # title's remit (「香取政策統括官（社会保障担当）」)
             cut = name_end(before[: -len(title)])
             return [(before[:cut], before[cut:] + m.group(0)[len(m.group(1)):].strip(), *span)]
-        if title and re.search(r"(?:担当|関係|兼務)$", inside):
-            # 「香取政策統括官（社会保障担当）」: the bracket is the title's remit; the name leads the title
-            cut = name_end(before[: -len(title)])
-            if 0 < cut < len(before):
-                return [(before[:cut], before[cut:] + m.group(0)[len(m.group(1)):].strip(), *span)]
-        elif title and len(inside) <= 6 and not any(w in inside for w in ROLE_WORDS):
+        if title and not remit and len(inside) <= 6 and not any(w in inside for w in ROLE_WORDS):
             return [(_fold(m.group(2)), m.group(1).strip(), *span)]  # 「庶務議事課主任(塚本志保)」: the title, then its holder
         return [(_fold(m.group(1)), m.group(2), *span)]
     if not re.search(r"[、，,]", stripped):

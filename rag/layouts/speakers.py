@@ -231,15 +231,20 @@ def name_end(before_title: str) -> int:
 
 
 @lru_cache(maxsize=4096)
-def leading_proper_noun(text: str) -> str | None:
-    """The leading run of proper-noun tokens (人名/地名: surnames are often place names)."""
-    from ..lexical import _tagger, _tagger_lock  # the BM25 index's MeCab tagger, loaded once
+def _tagged(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(surface, unidic features) of each token of ``text``, by the BM25 index's MeCab tagger."""
+    from ..lexical import _tagger, _tagger_lock  # the tagger is loaded once per process
 
     tagger = _tagger()  # takes the lock itself on first use: call it outside
     with _tagger_lock:
-        words = [(w.surface, tuple(w.feature)) for w in tagger(text)]
+        return tuple((w.surface, tuple(w.feature)) for w in tagger(text))
+
+
+@lru_cache(maxsize=4096)
+def leading_proper_noun(text: str) -> str | None:
+    """The leading run of proper-noun tokens (人名/地名: surnames are often place names)."""
     out = ""
-    for surface, feature in words:  # unidic features: pos1, pos2, pos3, …
+    for surface, feature in _tagged(text):  # unidic features: pos1, pos2, pos3, …
         if len(feature) > 2 and feature[1] == "固有名詞" and feature[2] in ("人名", "地名"):
             out += surface
         else:
@@ -252,13 +257,9 @@ def remit_only(text: str) -> bool:
     """``text`` is made only of Sino-Japanese (or loan) common nouns, as an office's remit is
     (医療, 保険医療企画調査, デジタル推進): no part of it can be a surname, which the dictionary
     tags as a proper noun or reads in native Japanese (林, 関, 外口)."""
-    from ..lexical import _tagger, _tagger_lock
-
     if len(text) < 2:
         return False
-    tagger = _tagger()
-    with _tagger_lock:
-        words = [tuple(w.feature) for w in tagger(text)]
+    words = [feature for _, feature in _tagged(text)]
     return bool(words) and all(
         len(f) > 12 and (f[0] == "名詞" and f[1] == "普通名詞" or f[0] in ("接尾辞", "接頭辞")) and f[12] in ("漢", "外")
         for f in words)
@@ -266,23 +267,18 @@ def remit_only(text: str) -> bool:
 
 def find_labels(lines: list[Line | None]) -> list[Label]:
     """Every speaker label at a line start, in order. Minutes with no marked labels may print each
-    speaker unmarked on a line of their own over the speech (「橘田部会長」, 「• 小野分科会長」): those
-    are read when there are two or more of them, most naming a person (``own_line_labels``)."""
-    found = []
-    for line in lines:
-        if line is None:
-            continue
-        label = parse_label_line(line)
-        if label is not None:
-            found.append(label)
-    if len(found) < 2:
-        bare = own_line_labels(lines)
-        # most of them name a person: titles alone on their lines (「委員」「事務局」) head a summary's sections
-        if len(bare) >= 2 and 2 * sum(1 for b in bare if b.speaker) >= len(bare):
+    speaker unmarked, on a line of their own over the speech (「橘田部会長」, 「• 小野分科会長」: read
+    when two or more, most naming a person — titles alone such as 「委員」「事務局」 head a summary's
+    sections) or before it after a space (「石田委員長 それでは…」: read when three or more)."""
+    found = [label for line in lines if line is not None and (label := parse_label_line(line)) is not None]
+    if len(found) >= 2:
+        return found
+    fallbacks = ((own_line_labels, lambda bare: len(bare) >= 2 and 2 * sum(1 for b in bare if b.speaker) >= len(bare)),
+                 (unmarked_inline_labels, lambda bare: len(bare) >= 3))
+    for read, enough in fallbacks:
+        bare = read(lines)
+        if enough(bare):
             return sorted(found + [b for b in bare if all(b.start != f.start for f in found)], key=lambda b: b.start)
-        inline = unmarked_inline_labels(lines)
-        if len(inline) >= 3:
-            return sorted(found + [b for b in inline if all(b.start != f.start for f in found)], key=lambda b: b.start)
     return found
 
 
