@@ -95,6 +95,8 @@ class Meeting:
     ordinal: int = 0  # position of this meeting in its file
     # where the meeting lies in the stored text, when that text holds several meetings (None: all of it)
     extent: tuple[int, int] | None = None
+    # the clock line where the sitting ended (「午後１時４８分散会」), wherever the minutes print it
+    closing_span: Span | None = None
 
     @property
     def label(self) -> str:
@@ -336,6 +338,11 @@ class Filters:
         if self.roles and not any(fold(r) in fold(str(meta.get("role") or "")) for r in self.roles):
             return False
         return True
+
+
+def holds(chunk: "Chunk", span: Span | None) -> bool:
+    """``span`` (a record's line, e.g. the closing time) lies inside ``chunk``."""
+    return span is not None and chunk.start <= span.start and span.end <= chunk.end
 
 
 def fold(name: str) -> str:

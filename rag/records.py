@@ -47,6 +47,7 @@ def meeting_from_dict(d: dict) -> Meeting:
             "place_span": span(d["place_span"]),
             "attendees_span": span(d["attendees_span"]),
             "agenda_span": span(d["agenda_span"]),
+            "closing_span": span(d.get("closing_span")),
             "warnings": tuple(d.get("warnings", ())),
             "pages": tuple(tuple(p) for p in d.get("pages", ())),
             "extent": tuple(d["extent"]) if d.get("extent") else None,

@@ -137,6 +137,21 @@ def test_speaker_filter_and_named_meetings(mixed):
     assert other.abstained and other.abstention == ("meeting_not_indexed", "「葛飾区議会」の会議録は索引にありません")
 
 
+@pytest.mark.parametrize("question, closing", [
+    ("墨田区議会の緊急議会は何時に散会しましたか", "午後１時４８分散会"),  # in the chair's last remark
+    ("参議院本会議第8号は、最後は何時に終わりましたか", "午前十一時三十六分散会"),
+    ("高砂市議会の5月臨時会は何時に閉会しましたか", "（午後　４時３７分　閉会）"),  # a line after the last remark
+])
+def test_when_a_sitting_ended_is_answered_from_its_closing_line(mixed, question, closing):
+    _, settings, _ = mixed
+    assistant = Assistant.open(settings)
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    first = answer.citations[0]
+    assert first.text == closing
+    assert assistant.index.records.text(first.chunk.meeting_id)[first.start : first.end] == closing
+
+
 def test_a_date_question_about_undated_minutes_is_answered_without_a_date(tmp_path):
     # the aomori page states no date; asking when it was held must not crash (found on the held-out run)
     settings = make_settings(tmp_path / "data", RAG_EMBEDDING_BACKEND="hash")

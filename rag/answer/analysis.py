@@ -24,6 +24,11 @@ INTENTS: dict[str, tuple[str, ...]] = {
                  "decid", "decision", "adopted", "resolved"),
 }
 INTENT_KIND = {"date": "header", "place": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
+# When the sitting ended (「何時に散会しましたか」「最終的に何時に終わりましたか」): the record's closing line
+# (``Meeting.closing_span``), which a remark or a trailer holds, not the header.
+CLOSING_QUESTION = re.compile(r"閉会|散会|延会|閉議|終わ|終了|閉じ|\b(?:end|ended|close|closed|adjourn\w*|finish\w*)\b")
+CLOCK_QUESTION = re.compile(r"何時|時刻|what time")
+DAY_ASKED = re.compile(r"いつ|何日|何月|日付|日時|曜日|\bwhen\b|\bdate\b|what day")
 # Date/place intents are about the meeting itself only when the question says so;
 # 「情報セキュリティの日は何月何日」 asks for another date, which a remark must state.
 ABOUT_MEETING = ("会合", "会議", "開催", "開会", "開議", "閉会", "散会", "議会", "定例会", "臨時会", "委員会", "本会議",
@@ -176,6 +181,10 @@ def detect_intents(question: str) -> list[str]:
     # 「出席者は…どう評価」 asks what attendees said, not who they were
     if "attendees" in found and STATEMENT_QUESTION.search(q):
         found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list
+    if "date" in found and CLOSING_QUESTION.search(q):
+        found.append("closing")
+        if CLOCK_QUESTION.search(q) and not DAY_ASKED.search(q):
+            found.remove("date")  # 「何時に散会」: the clock line answers, not the header's date
     return found
 
 
@@ -196,6 +205,15 @@ def event_tokens() -> frozenset[str]:
     return frozenset(t for w in words for t in tokenize(w))
 
 
+@functools.lru_cache(maxsize=1)
+def course_tokens() -> frozenset[str]:
+    """How a sitting ran its course (「最終的に何時に終わりましたか」) and the loose dates that name it
+    (「年末の緊急議会」): about the meeting itself when a question asks its date or time."""
+    words = ("始まる", "開始", "終わる", "終了", "終える", "閉じる", "最初", "最後", "最終",
+             "年末", "年始", "年度末", "月末", "上旬", "中旬", "下旬")
+    return frozenset(t for w in words for t in tokenize(w))
+
+
 def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[str] | frozenset[str]) -> bool:
     """Does a date/place question ask about the meeting itself (its header answers), rather than
     about something the meeting discussed? ``meeting_terms``: tokens of the meeting's name and body."""
@@ -205,7 +223,7 @@ def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[s
     total = sum(weights.values())
     if not total or not is_japanese(question):
         return True  # an English question's words are mostly stop words: the event word decides
-    events = event_tokens()
+    events = event_tokens() | course_tokens()
     rest = sum(w for t, w in weights.items() if t not in meeting_terms and t not in events and not t.isdigit())
     return rest / total <= MAX_REST_ABOUT_MEETING
 

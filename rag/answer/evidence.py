@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..domain import Chunk, Evidence, Hit
+from ..domain import Chunk, Evidence, Hit, holds
 from .analysis import INTENT_KIND, Question
 
 # openers that explain, conclude from or point back to the paragraph before
@@ -31,18 +31,33 @@ FORWARD_REFERENCE = re.compile(
 
 
 def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
-    """Hit chunks in rank order, after the intent's record chunks (e.g. the date line) they lack."""
+    """Hit chunks in rank order, after the intent's record chunks (e.g. the date line) they lack;
+    the chunk holding the closing line first when the question asks when the sitting ended."""
     routed: list[Chunk] = []
+    closing: list[Chunk] = []
     if question.intents and hits:
         meeting_id = hits[0].chunk.meeting_id
+        # the closing line leads whatever rank it was retrieved at: a remark's words are no guide
+        # to where the sitting ended, and the question asked about the meeting itself
+        closing = closing_chunks(index, meeting_id) if "closing" in question.intents else []
         for intent in question.intents:
-            for chunk in index.chunks_of(meeting_id, INTENT_KIND[intent]):
+            for chunk in index.chunks_of(meeting_id, INTENT_KIND[intent]) if intent in INTENT_KIND else ():
                 if chunk.chunk_id not in {c.chunk_id for c in routed}:
                     routed.append(chunk)
     by_id = {h.chunk.chunk_id: h for h in hits}
-    missing = [c for c in routed if c.chunk_id not in by_id]
-    ordered = missing + [h.chunk for h in hits]
+    first = {c.chunk_id for c in closing}
+    missing = [c for c in routed if c.chunk_id not in by_id and c.chunk_id not in first]
+    ordered = closing + missing + [h.chunk for h in hits if h.chunk.chunk_id not in first]
     return [Evidence(n, chunk, by_id.get(chunk.chunk_id)) for n, chunk in enumerate(ordered, start=1)]
+
+
+def closing_chunks(index, meeting_id: str) -> list[Chunk]:
+    """The chunk holding the line where the sitting ended (the chair's last remark or a trailer note)."""
+    found = index.records.get(meeting_id)
+    closing = found[0].closing_span if found else None
+    if closing is None:
+        return []
+    return [c for kind in ("note", "remark") for c in index.chunks_of(meeting_id, kind) if holds(c, closing)][:1]
 
 
 def with_neighbours(index, evidence: list[Evidence], first: int = 5) -> list[Evidence]:

@@ -12,7 +12,7 @@ import unicodedata
 from typing import Sequence
 
 from ..chunking import units
-from ..domain import Chunk, Citation, Claim, Draft, Evidence, Span, fold
+from ..domain import Chunk, Citation, Claim, Draft, Evidence, Span, fold, holds
 from ..lexical import normalize
 from .analysis import (
     ANSWER_TYPES,
@@ -148,6 +148,10 @@ class ExtractiveWriter:
         if not parts:
             return [], 0.0
         scores = [term_coverage(p.text, weights) for p in parts]
+        if "closing" in intents and chunk.kind != "header":
+            meeting = self._meeting_by_id(chunk.meeting_id)
+            if meeting and holds(chunk, meeting.closing_span):  # 「午後１時４８分散会」
+                return [meeting.closing_span], 1.0  # the line alone, not the signatures after it
         if chunk.kind == "header":
             meeting = self._meeting_by_id(chunk.meeting_id)
             wanted = []
@@ -209,7 +213,7 @@ class ExtractiveWriter:
                 lo, hi = (top - 1, top) if "代理" in parts[top].text and top > 0 else (top, top)
             return parts[lo : hi + 1], best
         if chunk.kind in ("agenda", "decision"):
-            intent_match = any(INTENT_KIND[i] == chunk.kind for i in intents)
+            intent_match = any(INTENT_KIND.get(i) == chunk.kind for i in intents)
             best = max(scores)
             lines = [i for i, s in enumerate(scores) if best > 0 and s >= 0.8 * best]
             if chunk.kind == "agenda" and lines and len(lines) < len(parts) // 2:

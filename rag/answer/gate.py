@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..chunking import units
-from ..domain import Chunk, Hit, fold
+from ..domain import Chunk, Hit, fold, holds
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
 from ..layouts.speakers import ROLE_WORDS
@@ -163,24 +163,27 @@ class Gate:
         """``q`` with the record parts the router should bring: a date or place only when the question
         asks about the meeting itself (「参議院本会議で趣旨説明された法律案によると、東京科学大学はいつ発足
         する予定と説明されましたか」 asks a date a remark must state; the header date line led its answer)."""
-        if not {"date", "place"} & set(q.intents):
+        if not {"date", "place", "closing"} & set(q.intents):
             return q
         if about_meeting(q.text, q.weights, self.meeting_terms([h.chunk for h in hits])):
             return q
-        return replace(q, intents=tuple(i for i in q.intents if i not in ("date", "place")))
+        return replace(q, intents=tuple(i for i in q.intents if i not in ("date", "place", "closing")))
 
     def answered_by_record(self, q: Question, candidates: list[Chunk]) -> bool:
         """「第14回会合はいつ開催されましたか」: the meeting's own date, time or place, stated by its record,
         whose header the router put first. The relevance score weighs topical evidence and does not
         apply (such a question has no topic words for coverage to find)."""
-        asked = [i for i in q.intents if i in ("date", "place")]
-        if not asked or not candidates or candidates[0].kind != "header":
-            return False
-        if not about_meeting(q.text, q.weights, self.meeting_terms(candidates)):
+        asked = [i for i in q.intents if i in ("date", "place", "closing")]
+        if not asked or not candidates:
             return False
         meeting = self._meeting_by_id(candidates[0].meeting_id)
-        return meeting is not None and all(
-            (meeting.date_span if i == "date" else meeting.place_span) is not None for i in asked)
+        if meeting is None or not about_meeting(q.text, q.weights, self.meeting_terms(candidates)):
+            return False
+        spans = {"date": meeting.date_span, "place": meeting.place_span, "closing": meeting.closing_span}
+        if not all(spans[i] is not None for i in asked):
+            return False
+        # the router put the record's line first: the header, or the chunk holding the closing line
+        return candidates[0].kind == "header" or holds(candidates[0], meeting.closing_span)
 
     def strong(self, hit: Hit, coverage: float, best_coverage: float, best_dense: float, japanese: bool) -> bool:
         """One hit on its own is evidence for a topic (briefings keep only these)."""

@@ -17,7 +17,7 @@ from ..domain import AgendaItem, Attendee, Meeting, Remark, Span, content_id
 from ..errors import InputError
 from ..readers.base import SourceDoc
 from .generic import items
-from .header import FieldLine, agenda_items, attendees_in, date_in, find_fields, time_in
+from .header import FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, time_in, with_closing
 from .japanese import find_date
 from .lines import Line, is_rule, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, display_name, parse_title
@@ -124,6 +124,8 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     if iso is None:
         warnings.append("no meeting date found: the record has no date, so date filters and date questions cannot find it")
     time = time or time_in(date_lines) or time_in(header_lines)
+    closing_span = closing_in(lines)
+    time = with_closing(time, closing_span)
 
     place_block = by_field.get("place", [(None, [])])[0][1]
     place_span = place_block[0].span if place_block else _unlabelled_place(header_lines, date_span)
@@ -208,6 +210,7 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
         place_span=place_span,
         attendees_span=attendees_span,
         agenda_span=agenda_span,
+        closing_span=closing_span,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         layout=layout,
         file_type=doc.file_type,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..domain import Attendee, Span
-from .japanese import START_TIME_RE, find_date, find_time, modern_forms
+from .japanese import CLOSING_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms
 from .lines import Line, is_rule, nfkc, nospace
 from .speakers import ROLE_WORDS, name_end, remit_only
 
@@ -175,6 +175,35 @@ def date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
                 time = re.sub(r"\s+", "", alone.group(1)) if alone else None
             return span, iso, time
     return None
+
+
+def closing_in(lines: list[Line | None]) -> Span | None:
+    """Where the sitting ended, as printed (「午後１時４８分散会」「散会（午後３時２５分）」): the last such
+    clock line of the meeting, which a chair's last remark, a trailer after it or a header may hold."""
+    for line in reversed(lines):
+        if line is None:
+            continue
+        m = CLOSING_RE.search(modern_forms(line.norm))  # 「午後三時十一分散會」 in 1940s minutes
+        if m:
+            if re.fullmatch(r"[\s(（〔\[]*", line.norm[: m.start()]) and re.fullmatch(r"[\s)）〕\]]*", line.norm[m.end():]):
+                return line.span  # 「（午後　４時３７分　閉会）」: the line as printed, brackets and all
+            return line.sub_span(m.start(), m.end())
+    return None
+
+
+def with_closing(time: str | None, closing: Span | None) -> str | None:
+    """The record's time with where it ended: 「午後1時開議」 → 「午後1時開議〜午後1時48分散会」 (a time range
+    as written already says it)."""
+    if closing is None:
+        return time
+    end = re.sub(r"\s+", "", nfkc(closing.text))
+    if end.startswith("(") and end.endswith(")"):
+        end = end[1:-1]  # 「（午後４時３７分　閉会）」
+    if not time:
+        return end
+    if TIME_RANGE_RE.search(nfkc(time)) or end in time:
+        return time
+    return f"{time}〜{end}"
 
 
 def time_in(lines: list[Line]) -> str | None:

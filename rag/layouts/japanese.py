@@ -28,6 +28,8 @@ _CLOCK = rf"(?:(?:午前|午後)\s*)?{NUM}\s*(?:時|:)\s*(?:{NUM}\s*分?|半)?"
 TIME_RANGE_RE = re.compile(rf"{_CLOCK}\s*(?:[~〜～\-–－]|から)\s*{_CLOCK}")
 # a start time alone after the date, as a 日時 field may give it: 「平成30年7月26日(木)10時00分」「…14:00から」
 START_TIME_RE = re.compile(rf"\s*({_CLOCK})\s*(?:から|~|〜|～|開始)?\s*")
+# where a sitting ends: 「午後１時４８分散会」「（午後４時３７分　閉会）」「散会（午後３時２５分）」「午後五時二十分延会」
+CLOSING_RE = re.compile(rf"{_CLOCK}\s*(?:散会|閉会|延会|閉議)|(?:散会|閉会|延会)\s*[\(（]?\s*{_CLOCK}\s*[\)）]?")
 TIME_EVENT_RE = re.compile(
     rf"(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分|半)?\s*(開会|開議|再開|散会|閉会|休憩|延会)"
     rf"|(?:開会|開議)\s*\(?\s*(?:(?:午前|午後)\s*)?{NUM}\s*時\s*(?:{NUM}\s*分)?\s*\)?")  # 「開会（午前１０時００分）」「開会 午前 9時37分」「開会 10時25分」

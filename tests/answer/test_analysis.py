@@ -8,6 +8,7 @@ from rag.answer.analysis import (
     DAY_TEXT,
     QUANTITY_QUESTION,
     about_meeting,
+    detect_intents,
     is_japanese,
 )
 from rag.lexical import tokenize
@@ -37,6 +38,8 @@ def _weights(question: str) -> dict[str, float]:
     ("When was the meeting held?", True),
     ("第14回会合の次回会合はいつ開催されますか", False),  # the next meeting is another meeting
     ("When is the next board meeting after meeting #58 scheduled?", False),
+    # how the sitting ran its course and the loose date naming it are about the meeting too
+    ("墨田区の年末の緊急議会は、最終的に何時に終わりましたか", True),
 ])
 def test_about_the_meeting_or_about_something_it_discussed(question, about):
     meeting = set(tokenize("墨田区議会 音更町議会 中央環境審議会 第31回総会 第14回会合 12月緊急議会"))
@@ -75,3 +78,15 @@ def test_a_resolution_bill_is_a_document_not_a_decision():
 
     assert "decision" not in detect_intents("決議案は、誰が発議したものですか")
     assert "decision" in detect_intents("本会議では何が決議されましたか")
+
+
+@pytest.mark.parametrize("question, intents", [
+    ("本会議は何時に散会しましたか", ["closing"]),  # the clock line answers, not the header's date
+    ("緊急議会は、最終的に何時に終わりましたか", ["closing"]),
+    ("本会議はいつ閉会しましたか", ["date", "closing"]),  # the day as well as the time
+    ("What time did the sitting end?", ["closing"]),
+    ("本会議は何時に開会しましたか", ["date"]),  # the opening time is the header's
+    ("給付金の受付は何時に終了しますか", []),  # no meeting word: not the sitting's end
+])
+def test_when_the_sitting_ended_is_its_own_record_part(question, intents):
+    assert detect_intents(question) == intents

@@ -1246,3 +1246,62 @@ def test_bulleted_summary_items_that_start_with_a_name_are_no_unmarked_turns():
     m, stored = parse(text)
     assert m.layout == "summary" and all(r.speaker is None for r in m.remarks)  # no 「・山田」 invented
     assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- where the sitting ended
+
+CLOSING_IN_REMARK = """令和六年架空区議会定例会緊急議会会議録
+令和六年十二月二十七日（金曜日）
+午後１時開議
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○区長（山田太郎君）　テスト用のあいさつをいたします。
+○議長（川上一郎君）　本日は、これをもって散会いたします。
+　　　　　午後１時４８分散会
+　　　　　　　　　　　　　　議長　　川上　一郎
+"""
+
+CLOSING_TRAILER = """令和五年架空市議会臨時会会議録
+令和５年５月２２日（月）午前１０時開会
+○議長（川上一郎君）　ただいまから会議を開きます。
+○議長（川上一郎君）　以上で本日の日程は全部終了いたしました。
+（午後　４時３７分　閉会）
+地方自治法第１２３条第２項の規定により次に署名する。
+"""
+
+CLOSING_OLD_FORMS = """第一回國會　架空委員會議録　第一號
+昭和二十二年七月二十八日（月曜日）
+午後一時三十九分開議
+○加藤委員長　これより會議を開きます。
+○三浦委員　テスト用の質疑をいたします。
+○加藤委員長　本日はこれにて散會いたします。
+　　　午後三時十一分散會
+"""
+
+CLOSING_AFTER_WORD = """令和六年第四回架空町議会定例会会議録（第五号）
+令和６年１２月１７日
+開会（午前１０時００分）
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○町長（山田太郎君）　テスト用の報告をいたします。
+閉会（午後　３時２５分）
+"""
+
+
+@pytest.mark.parametrize("text, closing, time", [
+    (CLOSING_IN_REMARK, "午後１時４８分散会", "午後1時開議〜午後1時48分散会"),  # inside the chair's last remark
+    (CLOSING_TRAILER, "（午後　４時３７分　閉会）", "午前10時開会〜午後4時37分閉会"),  # after the last remark, in brackets
+    (CLOSING_OLD_FORMS, "午後三時十一分散會", "午後一時三十九分開議〜午後三時十一分散會"),  # 1940s forms
+    (CLOSING_AFTER_WORD, "閉会（午後　３時２５分）", "開会(午前10時00分)〜閉会(午後3時25分)"),
+])
+def test_the_closing_clock_line_is_part_of_the_record(text, closing, time):
+    m, stored = parse(text)
+    assert m.closing_span is not None and m.closing_span.text == closing
+    assert stored[m.closing_span.start : m.closing_span.end] == closing
+    assert m.time == time
+    assert_spans_slice_back(m, stored)
+
+
+def test_no_closing_line_no_closing_and_a_stated_range_is_kept():
+    m, _ = parse(PLENARY)  # 「（午前１１時３６分　休憩）」 is a recess, not where the sitting ended
+    assert m.closing_span is None and m.time == "午後零時十一分開議"
+    m, _ = parse(CLOSING_IN_REMARK.replace("午後１時開議", "午後１時～午後２時"))
+    assert m.time == "午後1時~午後2時" and m.closing_span is not None  # the range as written
