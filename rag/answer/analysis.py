@@ -197,6 +197,13 @@ MAX_REST_ABOUT_MEETING = 0.35
 NEXT_MEETING = re.compile(r"次回|次の(?:会合|会議|会|委員会|総会|部会)|(?:next|following|upcoming)\b(?:\s+[\w#-]+){0,4}?\s+(?:meeting|session|sitting)")
 
 
+ENGLISH_ABOUT_MEETING = re.compile(
+    r"\b(?:held|hold|convened?|took place|take place|taking place|meet|met|opened|open|started|start|began|begin|"
+    r"ended|end|finished|finish|closed|close|adjourned|adjourn)\b"
+    r"|\b(?:date|time|day|venue|place|location)\s+of\s+(?:the|this|that)\b[^,?]*?\b(?:meeting|session|sitting)\b"
+    r"|\b(?:when|where)\s+(?:was|is|were|will)\s+(?:the|this|that)\b[^,?]*?\b(?:meeting|session|sitting)\s*(?:\?|$)")
+
+
 @functools.lru_cache(maxsize=1)
 def event_tokens() -> frozenset[str]:
     """Tokens of the words that say a meeting took place, when and where (tokenised once)."""
@@ -220,9 +227,14 @@ def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[s
     q = unicodedata.normalize("NFKC", question).lower()
     if not any(k in q for k in ABOUT_MEETING) or NEXT_MEETING.search(q):
         return False  # 「次回の会合はいつ」 asks about another meeting, which the minutes may announce
+    if not is_japanese(question):
+        # its words are not the index's, so no share of weight tells: the meeting must be what was
+        # held, opened or closed, or whose date or venue is asked ("On what date did the House pass
+        # the bill … explained at its plenary sitting" asks another event's date)
+        return bool(ENGLISH_ABOUT_MEETING.search(q))
     total = sum(weights.values())
-    if not total or not is_japanese(question):
-        return True  # an English question's words are mostly stop words: the event word decides
+    if not total:
+        return True
     events = event_tokens() | course_tokens()
     rest = sum(w for t, w in weights.items() if t not in meeting_terms and t not in events and not t.isdigit())
     return rest / total <= MAX_REST_ABOUT_MEETING

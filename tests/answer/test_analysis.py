@@ -38,6 +38,10 @@ def _weights(question: str) -> dict[str, float]:
     ("When was the meeting held?", True),
     ("第14回会合の次回会合はいつ開催されますか", False),  # the next meeting is another meeting
     ("When is the next board meeting after meeting #58 scheduled?", False),
+    ("What was the date of the 14th meeting?", True),
+    ("When was the emergency session?", True),
+    ("What time did the sitting start and finish?", True),
+    ("On what date did the House finally pass the bill explained at its plenary sitting No. 8?", False),
     # how the sitting ran its course and the loose date naming it are about the meeting too
     ("墨田区の年末の緊急議会は、最終的に何時に終わりましたか", True),
 ])
