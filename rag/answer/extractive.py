@@ -13,7 +13,8 @@ from typing import Sequence
 
 from ..chunking import units
 from ..domain import Chunk, Citation, Claim, Draft, Evidence, Span, fold, holds
-from ..lexical import normalize
+from ..index import section_prefix
+from ..lexical import normalize, tokenize
 from .analysis import (
     ANSWER_TYPES,
     GENERIC_ATTENDANCE,
@@ -227,14 +228,21 @@ class ExtractiveWriter:
             max_chars = max(max_chars, LEAD_EXCERPT_CHARS)
         if len(chunk.text) <= max_chars:
             return parts, max(scores)
-        best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+        # within a remark, the words of the item it stands under (「議案第19号職員の給与に関する条例…」) say
+        # which item, not which sentence: they do not choose the sentence when other words can
+        framing = set(tokenize(section_prefix(chunk)))
+        rest = {t: (w * 0.5 if t in framing else w) for t, w in weights.items()}
+        choice = [term_coverage(p.text, rest) for p in parts] if framing and any(rest) else scores
+        if not any(choice):
+            choice = scores
+        best = max(range(len(parts)), key=lambda i: (choice[i], -i))
         lo = hi = best
         while True:
             options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(parts)
                        and max(parts[hi].end, parts[i].end) - min(parts[lo].start, parts[i].start) <= max_chars]
             if not options:
                 break
-            nxt = max(options, key=lambda i: (scores[i], -abs(i - best), i > best))
+            nxt = max(options, key=lambda i: (choice[i], -abs(i - best), i > best))
             lo, hi = min(lo, nxt), max(hi, nxt)
         return parts[lo : hi + 1], scores[best]
 

@@ -195,3 +195,27 @@ def test_a_place_asked_about_another_event_does_not_cite_the_meetings_own_venue(
 
     assert any("みどり市役所" in t for t in cited(None))  # the question's words alone: the venue line too
     assert cited(())[0] == BRIEFING.text and not any("みどり市役所" in t for t in cited(()))
+
+
+def test_the_words_of_the_item_a_remark_stands_under_do_not_choose_its_sentence():
+    """A long remark under 「議案第19号 職員の給与に関する条例…」: a sentence that merely says 給与条例
+    again is not what 「給与条例の改正で、配偶者の手当はどうなりますか」 asks; the item's words count
+    half when choosing the sentence (dev otofuke-q31 cited 「次に、通勤手当…給与条例第１８条…」)."""
+    from rag.domain import Chunk
+    from rag.lexical import tokenize
+
+    text = ("通勤手当の改定でありますが、関係条項は給与条例第１８条の２であります。"
+            "月額の上限を現行５万円から１５万円に引き上げるものであります。"
+            "次に、配偶者に係る手当は、令和７年度は経過措置として３千円に、令和８年度以降は廃止するものであります。"
+            "子に係る手当は、１人当たり１万円を１万３千円に改定するものであります。")
+    chunk = Chunk(chunk_id="pay", text=text, source="x.txt", start=0, end=len(text), meeting_id="m", meeting="架空町議会",
+                  date="2024-12-17", section="議案第19号職員の給与に関する条例の一部を改正する条例案", kind="remark",
+                  speaker="吉田浩人", role="総務部長", remark_no=1)
+    question = "給与条例の改正で、配偶者の手当はどうなりますか"
+    weights = {t: 1.0 for t in tokenize(question)}
+    spans, _ = ExtractiveWriter(_Index())._excerpt(chunk, weights, [], 80, question)
+    assert spans[0].text.startswith("次に、配偶者に係る手当は") and "通勤手当" not in "".join(s.text for s in spans)
+    # without the item, 給与条例 is the question's own topic: the first sentence naming it ties and leads
+    bare = Chunk(**{**chunk.__dict__, "section": "発言"})
+    spans, _ = ExtractiveWriter(_Index())._excerpt(bare, weights, [], 80, question)
+    assert "給与条例" in "".join(s.text for s in spans)
