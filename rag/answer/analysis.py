@@ -42,7 +42,8 @@ _KNUM = r"[0-9〇一二三四五六七八九十百千万億,.]"
 # (pattern in the question, pattern in an excerpt, what is missing, words that only say "which type")
 ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]], ...] = (
     (re.compile(r"何円|何億|何万|いくら|金額|総額|予算額|要求額|how much|yen|amount"),
-     re.compile(rf"{_KNUM}+\s*(?:円|億|万円|千円)"), "金額",
+     # 「３０万以下は…」: spoken amounts drop 円 after 万 (not 「３万人」「３万件」, which count)
+     re.compile(rf"{_KNUM}+\s*(?:円|億|千円|万円?(?![人名件世帯台戸回票か箇ヶカ所]))"), "金額",
      frozenset({"円", "億", "万", "千", "いくら", "金額", "総額", "額", "予算額", "要求額", "何", "幾ら"})),
     (re.compile(r"何票|票数|賛成.*反対|how many votes|number of votes|vote count|votes (?:for|against|in favou?r)"), re.compile(rf"{_KNUM}+\s*票"), "票数",
      frozenset({"票", "票数", "賛成", "反対", "何", "数", "投票", "総数"})),

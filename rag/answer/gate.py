@@ -41,6 +41,7 @@ from .analysis import (
     term_coverage,
 )
 
+SEAT_ROLE = re.compile(r"第?\s*[0-9〇一二三四五六七八九十百]+\s*番")
 # Words that only say "a decision / an agenda item of this meeting" (「今回の会合で決定されたのは」), not what about
 RECORD_WORDS = frozenset({
     "決定", "決まる", "決議", "了承", "可決", "否決", "承認", "採決", "議題", "案件", "議事", "次第", "事項",
@@ -337,7 +338,9 @@ class Gate:
 
     def _absent_role(self, q: str, candidates: list[Chunk]) -> str | None:
         """「教育長は…と答弁しましたか」 when no speaker of the meetings searched has that role."""
-        if not STATEMENT_QUESTION.search(q):
+        if not STATEMENT_QUESTION.search(q) or WHO_QUESTION.search(q):
+            # 「総括質疑をする議員は…と申し上げたのは誰ですか」 asks who spoke: a role it names is what
+            # was spoken about, not the speaker
             return None
         meetings = self._meetings(candidates)
         speakers = [r for m in meetings for _, r, _ in m.speakers()]
@@ -346,6 +349,8 @@ class Gate:
             # member reporting as 委員長) may hold any role: unknown is not absent
             return None
         roles = [fold(r) for r in speakers]
+        if any(SEAT_ROLE.fullmatch(unicodedata.normalize("NFKC", r)) for r in speakers):
+            roles.append("議員")  # 「○２２番（山田花子議員）」: an assembly member speaks by seat number
         if self._names_a_speaker(q, meetings):
             return None  # 「中条きよし議員は」: a speaker of the meeting by name; the minutes may record no role
         qf = fold(q)

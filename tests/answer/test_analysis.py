@@ -94,3 +94,13 @@ def test_a_resolution_bill_is_a_document_not_a_decision():
 ])
 def test_when_the_sitting_ended_is_its_own_record_part(question, intents):
     assert detect_intents(question) == intents
+
+
+def test_a_spoken_amount_without_yen_is_an_amount_but_a_count_is_not():
+    from rag.answer.analysis import asked_values
+    from rag.lexical import normalize
+
+    amount = next(a for a in asked_values("課長が決められる物品購入の金額はいくらまでですか") if a.what == "金額")
+    assert amount.has.search(normalize("物品でいえば、もう３０万以下は全部課長が担当しています"))
+    assert amount.has.search(normalize("２億７，８０８万円"))
+    assert not amount.has.search(normalize("人口は約３万人、申請は１万件でした"))

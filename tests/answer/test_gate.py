@@ -132,6 +132,16 @@ def test_a_member_named_by_name_is_not_an_absent_role(role_assistant):
     assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), answer.abstention
 
 
+@pytest.mark.parametrize("question", [
+    "議員からは防災倉庫の備蓄品についてどのような質問がありましたか",  # members speak by seat number (「○３番」)
+    # asks who spoke: the role it names (no speaker's here) is who was spoken to, not the speaker
+    "教育長から備蓄食料の入替えについて問われ、毎年度入れ替えていると答弁したのは誰ですか",
+])
+def test_a_member_speaking_by_seat_number_is_a_member_and_a_who_question_names_no_speaker_role(role_assistant, question):
+    answer = role_assistant.ask(question)
+    assert not (answer.abstention and answer.abstention[0] == "speaker_not_found"), answer.abstention
+
+
 def test_a_date_asked_of_a_named_speaker_is_found_in_their_remark(role_assistant):
     """The speaker's name and role are the record's, not the remark's words: the date guard reads
     them with the remark (it abstained with 「該当する日付の記載はありません」)."""
