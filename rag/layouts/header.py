@@ -229,6 +229,7 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     attendee is the line (or the cell) it stands on, verbatim.
     """
     people: list[Attendee] = []
+    field_group = group
     spaced = sum(1 for line in block if _SPACED_RE.search(line.text)) >= min(2, len(block))
     pending_role: str | None = None  # a role printed on a line of its own, the name below it
     wrapped = _wrapped_roles(block, spaced)
@@ -241,6 +242,9 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         if nospace(norm) in _NOBODY:
             continue  # 「欠席委員　な　し」
         bare = re.sub(r"^[•・\-*]", "", nospace(norm))  # 「• 【委員】」
+        if bare in ("衆議院", "参議院"):  # a joint committee's roster lists each house's members under it
+            group = f"{field_group}（{bare}）"
+            continue
         heading = _SUBGROUP_RE.fullmatch(bare) or re.fullmatch(r"()([^\s:：、，,。()]{1,15})[:：]", bare)
         if heading and heading.lastindex == 2:  # 「分科会委員:」「経済産業省:」 heads the people below it
             group = heading.group(2)
@@ -701,6 +705,10 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
     item_re = re.compile(r"^(?:日程\s*)?第\s*([0-9一二三四五六七八九十百]+)(?:\s+|$)|^[(（]?\s*(\d+)\s*[)）.．、]\s*|^(?:[・\-○]|一\s*[、，])\s*")
     for n, line in enumerate(block):
         norm = line.norm
+        if items and re.fullmatch(r"〔[^〕]*〕", line.text.strip()):
+            # 「〔佐藤勉君会長席に着く〕」 after the items (below a rule): the proceedings begin (a round
+            # bracket line, 「（趣旨説明）」「（政策部）」, belongs to the list)
+            break
         if (find_date(norm) or find_time(norm)) and not item_re.match(norm):
             continue  # 「令和５年５月２２日（月）午前１０時開会」 under 議事日程
         if re.fullmatch(r"第\s*[0-9一二三四五六七八九十百]+\s*号", norm.strip()):

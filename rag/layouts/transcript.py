@@ -22,6 +22,11 @@ _DECISION_RE = re.compile(
     r"[^。]*(?:可決|否決|承認|了承|決定|採択|同意|認定|選任|許可)(?:すべきものと)?"
     r"(?:されました|いたしました|することに決しました|と決しました|に決しました|と決します|に決します|されたものと)[^。]*。"
 )
+# what a decision sentence decides, or how (「よって」「異議がありませんので」「採決の結果」): a sentence about
+# something else that was 認定/承認/決定 (「今年の秋、過労死認定されました。」) is a speaker's words, no decision
+_DECIDES_A_MATTER_RE = re.compile(
+    r"よって|したがって|従って|異議|採決|本案|本件|両案|各案|議案|法律案|決議|予算|決算|請願|陳情|条例|報告|動議|原案|"
+    r"修正案|会期|日程|認定第|同意第|諮問|選挙|案件|委員長|互選")
 # The presiding officer opens an agenda item: 「日程第四　大麻取締法…法律案（内閣提出、衆議院送付）を議題といたします。」,
 # 「日程第二 …。日程第三 …。以上両案を一括して議題といたします。」
 _AGENDA_CALL_RE = re.compile(r"議題と(?:いた)?します|議題に供します|議題とすることに|議題といたしたい")
@@ -106,6 +111,8 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
             section, from_call = item, True
         remarks.append(Remark(len(remarks) + 1, body, start, end, section, None, None, turn.speaker, turn.role, page))
         for m in _DECISION_RE.finditer(body):
+            if not _DECIDES_A_MATTER_RE.search(m.group(0)):
+                continue  # 「今年の秋、過労死認定されました。」 in a question: no matter before the house
             s, e = start + m.start(), start + m.end()
             while s < e and text[s] in " \u3000\n\t　":
                 s += 1

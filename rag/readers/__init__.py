@@ -64,9 +64,9 @@ def _read_json(data: bytes, source: str) -> list[SourceDoc]:
         obj = json.loads(decode_text(data, source))
     except ValueError as exc:
         raise InputError(source, f"is not valid JSON ({exc})") from None
-    if isinstance(obj, dict) and ("meetingRecord" in obj or "numberOfRecords" in obj):
-        from .ndl import read_ndl_json
+    from .ndl import meeting_records_within, read_ndl_json
 
+    if isinstance(obj, dict) and ("meetingRecord" in obj or "numberOfRecords" in obj or meeting_records_within(obj)):
         return read_ndl_json(obj, source)
     from .jsonexport import read_vendor_json
 

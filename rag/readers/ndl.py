@@ -56,6 +56,8 @@ def read_ndl_json(obj: dict | str | bytes, source: str) -> list[SourceDoc]:
     if not isinstance(obj, dict):
         raise InputError(source, f"the JSON is a {type(obj).__name__}, not an object; expected {EXPECTED}")
     records = obj.get("meetingRecord")
+    if records is None:  # the XML response's shape in JSON: data.records.record[].recordData.meetingRecord
+        records = meeting_records_within(obj)
     if isinstance(records, dict):
         records = [records]
     if not records:
@@ -63,6 +65,24 @@ def read_ndl_json(obj: dict | str | bytes, source: str) -> list[SourceDoc]:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise InputError(source, f"meetingRecord is not a list of objects; expected {EXPECTED}")
     return _build(records, source, "ndl-json")
+
+
+def meeting_records_within(obj: Any, depth: int = 0) -> list:
+    """Every ``meetingRecord`` object nested in a JSON value, in document order (an older client's
+    JSON rendering of the XML response wraps each in ``records.record[].recordData``)."""
+    found: list = []
+    if depth > 8:
+        return found
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key == "meetingRecord":
+                found += value if isinstance(value, list) else [value]
+            else:
+                found += meeting_records_within(value, depth + 1)
+    elif isinstance(obj, list):
+        for value in obj:
+            found += meeting_records_within(value, depth + 1)
+    return found
 
 
 # --- XML → the JSON shape ---------------------------------------------------
@@ -138,6 +158,24 @@ def _split_label(speech: str) -> tuple[str | None, int]:
     return speech[:cut].rstrip(), cut
 
 
+def label_role(label: str | None, speaker: str) -> str | None:
+    """The role a turn's label states, for a response without position fields (an older API's JSON
+    has no speakerPosition): 「○会長（佐藤勉君）」 → 会長, 「○安倍内閣総理大臣」 → 内閣総理大臣
+    (what follows the speaker's name); 「○枝野幸男君」 states none."""
+    if not label:
+        return None
+    text = label.lstrip("○").strip()
+    bracket = re.match(r"^(.+?)[（(](.+?)[)）]$", text)
+    if bracket:
+        return bracket.group(1).strip() or None
+    name = re.sub(r"\s+", "", speaker or "")
+    for cut in range(len(name), 0, -1):  # the label may give the surname only: 「○安倍内閣総理大臣」
+        if cut >= 1 and text.startswith(name[:cut]) and cut >= min(2, len(name)):
+            rest = text[cut:].strip()
+            return None if not rest or rest == "君" else rest
+    return None
+
+
 def _build_meeting(record: dict, ordinal: int, source: str, file_type: str) -> SourceDoc:
     issue_id = _field(record, "issueID")
     name = f"meetingRecord {ordinal}" + (f" (issueID {issue_id})" if issue_id else "")
@@ -179,7 +217,9 @@ def _build_meeting(record: dict, ordinal: int, source: str, file_type: str) -> S
         offset = end
         speaker = _field(speech, "speaker")
         order = _field(speech, "speechOrder") or str(i)
-        if speaker == HEADER_SPEAKER:
+        # the header block: named 「会議録情報」, or (an older API's JSON) the first speech with no speaker
+        # and no ○ label — the date, 開議 time and rosters
+        if speaker == HEADER_SPEAKER or (i == 0 and not speaker and not body.lstrip().startswith("○")):
             if i == 0:
                 header = (start, end)
             else:
@@ -198,7 +238,10 @@ def _build_meeting(record: dict, ordinal: int, source: str, file_type: str) -> S
                 start=turn_start,
                 end=turn_start + len(words),
                 speaker=speaker or None,
-                role=_field(speech, "speakerPosition") or _field(speech, "speakerRole") or None,
+                # the API's fields when it has them (a member's are empty: no role); an older API's JSON
+                # has none, and the label states the role the minutes give (「○会長（佐藤勉君）」)
+                role=(_field(speech, "speakerPosition") or _field(speech, "speakerRole") or None
+                      if "speakerPosition" in speech or "speakerRole" in speech else label_role(label, speaker)),
                 group=_field(speech, "speakerGroup") or None,
                 label=label or None,
             )
@@ -209,7 +252,7 @@ def _build_meeting(record: dict, ordinal: int, source: str, file_type: str) -> S
     house = _field(record, "nameOfHouse")
     meeting = _field(record, "nameOfMeeting")
     issue = _field(record, "issue")
-    numbered = meeting_number(issue) if issue else None
+    numbered = meeting_number(issue if issue.startswith("第") else f"第{issue}") if issue else None  # 「第1号」, older 「1号」
     hints = Hints(
         title=" ".join(p for p in (house, meeting, issue) if p) or None,
         body=house or None,

@@ -1305,3 +1305,17 @@ def test_no_closing_line_no_closing_and_a_stated_range_is_kept():
     assert m.closing_span is None and m.time == "午後零時十一分開議"
     m, _ = parse(CLOSING_IN_REMARK.replace("午後１時開議", "午後１時～午後２時"))
     assert m.time == "午後1時~午後2時" and m.closing_span is not None  # the range as written
+
+
+def test_a_speakers_sentence_about_something_recognised_elsewhere_is_no_decision():
+    """「今年の秋、過労死認定されました。」 in a party leader's question, 「…御同意をいただき選任いたしました監査委員…は」
+    in a mayor's explanation: no matter before the house is decided; the chair's 「よって、…同意することに決しました。」 is."""
+    text = """令和五年架空市議会定例会会議録
+令和５年２月１４日（火）午後１時開会
+○山田一郎君　私の知人の家族は、今年の秋、過労死認定されました。
+○市長（川上二郎君）　令和４年第４回定例会におきまして御同意をいただき選任いたしました監査委員甲野太郎氏は、去る１２月２日をもって辞職されました。
+○議長（佐藤三郎君）　よって、議案第１号については同意することに決しました。
+"""
+    m, stored = parse(text)
+    assert [d.text for d in m.decisions] == ["よって、議案第１号については同意することに決しました。"]
+    assert_spans_slice_back(m, stored)

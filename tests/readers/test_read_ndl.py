@@ -230,6 +230,37 @@ def test_label_rules_and_numbers():
         assert doc.hints.number == number
 
 
+def test_an_older_clients_json_wraps_each_meeting_record_as_the_xml_does():
+    """The v1 API's JSON (a client's fixture seen in the wild): data.records.record[].recordData.meetingRecord,
+    issue 「1号」, no position fields, and the header as a first speech with no speaker (built here)."""
+    from rag.layouts import parse_document
+
+    record = {"session": "196", "nameOfHouse": "両院", "nameOfMeeting": "国家基本政策委員会合同審査会", "issue": "1号",
+              "date": "2018-05-30", "speechRecord": [
+                  {"speechOrder": "0", "speaker": None,
+                   "speech": "平成三十年五月三十日（水曜日）\n　　　　午後三時開議\n委員氏名\n　　衆議院\n　　　委員長　甲野　太郎君\n"
+                             "　　参議院\n　　　委員長　乙野　次郎君\n本日の会議に付した案件\n　国家の基本政策に関する件\n"
+                             "　　　　　――――◇―――――\n　　　　〔甲野太郎君会長席に着く〕\n"},
+                  {"speechOrder": "1", "speaker": "甲野太郎", "speech": "○会長（甲野太郎君）\u3000これより会議を開きます。"},
+                  {"speechOrder": "2", "speaker": "丙野三郎", "speech": "○丙野三郎君\u3000質問いたします。"},
+                  {"speechOrder": "3", "speaker": "丁野四郎", "speech": "○丁野内閣総理大臣\u3000お答えします。\n　　　　午後三時四十七分散会"},
+              ]}
+    obj = {"data": {"numberOfRecords": "1", "records": {"record": [{"recordData": {"meetingRecord": record}}]}}}
+    (doc,) = read_ndl_json(obj, "old.json")
+    assert doc.hints.number == 1 and doc.hints.number_unit == "号"
+    assert doc.header is not None and doc.text[: doc.header[1]].startswith("平成三十年五月三十日")
+    assert [(t.speaker, t.role) for t in doc.turns] == [("甲野太郎", "会長"), ("丙野三郎", None), ("丁野四郎", "内閣総理大臣")]
+    assert not doc.warnings
+    m = parse_document(doc)
+    assert [a.title for a in m.agenda] == ["国家の基本政策に関する件"]  # not the stage note below the rule
+    assert [(a.name, a.group) for a in m.attendees] == [("甲野太郎", "委員（衆議院）"), ("乙野次郎", "委員（参議院）")]
+    assert m.time == "午後三時開議〜午後三時四十七分散会"
+    # the bytes route there too
+    from rag.readers import read_bytes
+
+    assert len(read_bytes(json.dumps(obj, ensure_ascii=False).encode("utf-8"), "old.json", "old.json")) == 1
+
+
 def test_malformed_xml_names_the_file():
     with pytest.raises(InputError) as err:
         read_ndl_xml(b"<data><records><record>", "broken.xml")
