@@ -17,7 +17,7 @@ from ..domain import AgendaItem, Attendee, Meeting, Remark, Span, content_id
 from ..errors import InputError
 from ..readers.base import SourceDoc
 from .generic import items
-from .header import FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, time_in, with_closing
+from .header import FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, from_to_time, time_in, with_closing
 from .japanese import find_date
 from .lines import Line, is_rule, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, display_name, parse_title
@@ -101,6 +101,8 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     found_title = (title_field[:1] or named[:1] or pre_field[:1] or first_lines[:1])
     if found_title:
         title_line = found_title[0]
+        if not title_field and not doc.hints.title:
+            title_line = _with_title_lines_above(text, lines, title_line, {f.index for f in fields})
         title = doc.hints.title or title_line.text
     else:  # a page with no title at all: the file name stands in, and the user is told
         title_line = next(ln for ln in lines if ln is not None)
@@ -123,7 +125,7 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
         iso = doc.hints.date
     if iso is None:
         warnings.append("no meeting date found: the record has no date, so date filters and date questions cannot find it")
-    time = time or time_in(date_lines) or time_in(header_lines)
+    time = time or from_to_time(date_lines) or time_in(date_lines) or time_in(header_lines)
     closing_span = closing_in(lines)
     time = with_closing(time, closing_span)
 
@@ -235,6 +237,24 @@ def _other_meeting_dates(lines: list[Line | None], iso: str | None) -> list[str]
         if got and got[1] != iso and got[1] not in found:
             found.append(got[1])
     return found
+
+
+def _with_title_lines_above(text: str, lines: list[Line | None], line: Line, field_rows: set[int]) -> Line:
+    """A title printed over several lines, the body and the committee above the meeting's own line
+    (「法制審議会」「商法（船荷証券等関係）部会」 over 「第１６回会議　議事録」): the block as one title line (its
+    span covers the lines between, verbatim). Only short, unpunctuated lines directly above join."""
+    i = lines.index(line)
+    first = i
+    while first > 0 and i - first < 2:
+        above = lines[first - 1]
+        if (above is None or first - 1 in field_rows or not _may_be_title(above) or len(above.norm.strip()) > 30
+                or re.search(r"[。、,，:：]", above.norm) or find_date(above.norm)):
+            break
+        first -= 1
+    if first == i:
+        return line
+    start = lines[first].start
+    return Line(start, line.end, text[start : line.end], lines[first].indent)
 
 
 def _may_be_title(line: Line | None) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..domain import Attendee, Span
-from .japanese import CLOSING_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms
+from .japanese import CLOSING_RE, FROM_TO_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms
 from .lines import Line, is_rule, nfkc, nospace
 from .speakers import ROLE_WORDS, name_end, remit_only
 
@@ -204,6 +204,12 @@ def with_closing(time: str | None, closing: Span | None) -> str | None:
     if TIME_RANGE_RE.search(nfkc(time)) or end in time:
         return time
     return f"{time}〜{end}"
+
+
+def from_to_time(lines: list[Line]) -> str | None:
+    """「自　午後１時３０分」「至　午後２時３７分」 across the lines of a 日時 field: 「午後1時30分~午後2時37分」."""
+    m = FROM_TO_RE.search(nfkc(" ".join(ln.text for ln in lines)))
+    return f"{nospace(m.group(1))}~{nospace(m.group(2))}" if m else None
 
 
 def time_in(lines: list[Line]) -> str | None:

@@ -26,6 +26,8 @@ DATE_RE = re.compile(
 ISO_DATE_RE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9])")
 _CLOCK = rf"(?:(?:午前|午後)\s*)?{NUM}\s*(?:時|:)\s*(?:{NUM}\s*分?|半)?"
 TIME_RANGE_RE = re.compile(rf"{_CLOCK}\s*(?:[~〜～\-–－]|から)\s*{_CLOCK}")
+# 「自　午後１時３０分」 over 「至　午後２時３７分」 (a ministry 議事録's 日時): from and to, maybe on two lines
+FROM_TO_RE = re.compile(rf"自\s*({_CLOCK})\s*至\s*({_CLOCK})")
 # a start time alone after the date, as a 日時 field may give it: 「平成30年7月26日(木)10時00分」「…14:00から」
 START_TIME_RE = re.compile(rf"\s*({_CLOCK})\s*(?:から|~|〜|～|開始)?\s*")
 # where a sitting ends: 「午後１時４８分散会」「（午後４時３７分　閉会）」「散会（午後３時２５分）」「午後五時二十分延会」

@@ -1319,3 +1319,36 @@ def test_a_speakers_sentence_about_something_recognised_elsewhere_is_no_decision
     m, stored = parse(text)
     assert [d.text for d in m.decisions] == ["よって、議案第１号については同意することに決しました。"]
     assert_spans_slice_back(m, stored)
+
+
+MINISTRY_MULTILINE_TITLE = """
+
+架空審議会
+情報（記録等関係）部会
+第３回会議　議事録
+
+
+第１　日　時　　令和６年８月２１日（水）自　午後１時３０分
+　　　　　　　　　　　　　　　　　　　　至　午後２時３７分
+
+第２　場　所　　架空省地下１階　大会議室
+
+第３　議　題　　記録の保存期間について
+
+議　　　　　　　　事
+○甲野部会長　予定した時刻になりましたので、第３回会議を開会いたします。
+○乙野委員　保存期間について意見を申し上げます。
+"""
+
+
+def test_a_title_printed_over_several_lines_and_a_from_to_time():
+    """A ministry 議事録 prints its body and committee above the meeting's own line, and its time as
+    「自　…」 over 「至　…」 (法制審議会's minutes): the record had no body and no time."""
+    m, stored = parse(MINISTRY_MULTILINE_TITLE)
+    assert m.title == "架空審議会 情報（記録等関係）部会 第３回会議 議事録"
+    assert (m.body, m.name, m.number) == ("架空審議会", "情報(記録等関係)部会", 3)
+    assert stored[m.title_span.start : m.title_span.end].startswith("架空審議会\n")
+    assert m.time == "午後1時30分~午後2時37分"
+    assert m.place == "架空省地下１階　大会議室"
+    assert turns(m) == [("甲野", "部会長"), ("乙野", "委員")]
+    assert_spans_slice_back(m, stored)
