@@ -176,16 +176,50 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     candidates; a property no meeting has makes the reference ``missing``.
     ``phrase_known(phrase)`` tells whether a phrase occurs anywhere in the
     indexed text (an organisation named in remarks is not a meeting reference).
+
+    A body named anywhere may be another meeting's that the question only mentions
+    (「2018年5月30日の合同審査会で…引用した、総理の昨年二月十七日の衆議院予算委員会での答弁」): when the
+    properties together match no meeting of that body, they are tried without it, and the
+    reference is missing only if they match no meeting at all.
     """
     ref = parse_reference(question)
     if not catalog:
         return Resolution(ref, ())
+    found = _resolve(question, ref, catalog, phrase_known, with_body=True)
+    if found.missing and _named_body(question, catalog) and (ref.dates or ref.numbers):
+        without = _resolve(question, ref, catalog, phrase_known, with_body=False)
+        by_id = {e.meeting_id: e for e in catalog}
+        # only meetings the question also names by their own name's words (「…の合同審査会で」): a date
+        # alone does not make 「2018年5月30日の衆議院本会議」 the joint committee of that day
+        if without.meeting_ids and all(_own_words_named(by_id[i], question) for i in without.meeting_ids):
+            return without
+    return found
+
+
+_GENERIC_NAME_WORDS = frozenset({"委員", "委員会", "会", "会議", "本", "議会", "定例", "臨時", "第", "回", "号", "日",
+                                  "年", "月", "令和", "平成", "昭和", "総会", "部会", "審議", "協議", "国会"})
+
+
+def _own_words_named(entry: CatalogEntry, question: str) -> bool:
+    """The question uses a distinctive word of the meeting's own name (「合同」「審査」 of 国家基本政策委員会合同審査会)."""
+    from .lexical import tokenize
+
+    own = {t for t in tokenize(entry.name or "") if len(t) >= 2 and t not in _GENERIC_NAME_WORDS and not t.isdigit()}
+    return bool(own & set(tokenize(question)))
+
+
+def _named_body(question: str, catalog: list[CatalogEntry]) -> bool:
+    q = fold(question)
+    return any(_body_named(e, q) for e in catalog)
+
+
+def _resolve(question: str, ref: MeetingRef, catalog: list[CatalogEntry], phrase_known, with_body: bool) -> Resolution:
     candidates = list(catalog)
     said: list[str] = []
     # a body the catalog knows, named anywhere in the question: 「墨田区議会の12月緊急議会」「参議院本会議」
     q = fold(question)
-    bodies = sorted({e.body for e in catalog if _body_named(e, q)}, key=len, reverse=True)
-    if not bodies:
+    bodies = sorted({e.body for e in catalog if _body_named(e, q)}, key=len, reverse=True) if with_body else []
+    if not bodies and with_body:
         # "the Takasago City Assembly": a body named by its place in Latin letters, also in an
         # English question that quotes a Japanese name (「… the Sumida ward assembly … (企画総務委員会)」)
         words = set(re.findall(r"[a-z]+", question.lower()))
@@ -206,7 +240,9 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     unknown_ok = bool(said)
     if ref.numbers:
         matching = _exact_first([e for e in candidates if (e.number is None and unknown_ok)
-                                 or any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)],
+                                 or any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)
+                                 # 「令和7年第1回定例会」 names the session of the record numbered 「第1日」
+                                 or any(u and (n, u) in _name_numbers(e.name) for n, u in ref.numbers)],
                                 lambda e: e.number is not None)
         label = "・".join(f"第{n}{u or '回'}" for n, u in ref.numbers)
         if not matching:
@@ -243,6 +279,16 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     if not said:
         return Resolution(ref, ())
     return Resolution(ref, tuple(e.meeting_id for e in candidates))
+
+
+def _name_numbers(name: str) -> set[tuple[int, str]]:
+    """The 第N回/号/日 a meeting's name states (「令和7年第1回定例会」 → {(1, "回")})."""
+    found = set()
+    for m in re.finditer(rf"第\s*({NUM})\s*(回|号|日)", unicodedata.normalize("NFKC", name or "")):
+        n = kanji_number(m.group(1))
+        if n is not None:
+            found.add((n, m.group(2)))
+    return found
 
 
 # English names of the Diet's houses (their bodies' names in the NDL API are Japanese)

@@ -140,3 +140,31 @@ def test_the_topic_text_is_the_question_less_its_meetings_name_and_date():
     assert "参議院" not in text and "令和5年" not in text
     assert topic_text("法律案は何ですか", *meeting_words("法律案は何ですか", [])) is None  # no meeting named
     assert topic_text("参議院", *meeting_words("参議院", meeting)) is None  # nothing left
+
+
+def _named(meeting_id: str, body: str, name: str, date: str, number: int, unit: str) -> CatalogEntry:
+    return CatalogEntry(meeting_id, f"{meeting_id}.txt", 0, f"{body} {name}", body, name, number, unit, "会議録",
+                        "transcript", "text", date, None, 3, (), meeting_id, ())
+
+
+JOINT = [
+    _named("joint", "両院", "国家基本政策委員会合同審査会", "2018-05-30", 1, "号"),
+    _named("shu47", "衆議院", "労働委員会", "1947-07-28", 1, "号"),
+    _named("katsu", "葛飾区議会", "令和7年第1回定例会", "2025-02-14", 1, "日"),
+]
+KNOWN = lambda phrase: True  # noqa: E731 - the phrases occur in the indexed text
+
+
+def test_a_body_the_question_only_mentions_does_not_hide_the_meeting_it_names():
+    q = "2018年5月30日の合同審査会で、総理の昨年二月十七日の衆議院予算委員会での答弁について何と述べましたか"
+    assert resolve(q, JOINT, KNOWN).meeting_ids == ("joint",)
+    # a date alone does not make another body's sitting that day this meeting
+    res = resolve("2018年5月30日の衆議院本会議で総理は何と述べましたか", JOINT, KNOWN)
+    assert res.meeting_ids == () and res.missing
+
+
+def test_a_session_number_in_the_meetings_name_is_the_meetings():
+    """「令和7年第1回定例会」 is the session of the record numbered 「第1日」."""
+    q = "令和7年2月14日の葛飾区議会本会議で、令和7年第1回定例会の会期はいつまでと決まりましたか"
+    assert resolve(q, JOINT, KNOWN).meeting_ids == ("katsu",)
+    assert resolve("葛飾区議会の第2回定例会の会期は", JOINT, KNOWN).missing
