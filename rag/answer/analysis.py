@@ -195,6 +195,9 @@ def detect_intents(question: str) -> list[str]:
 # Dev sets: questions answered by the meeting's header leave ≤ 0.27 of their IDF weight, the
 # others ≥ 0.41.
 MAX_REST_ABOUT_MEETING = 0.35
+# Dev sets: questions answered by the header keep at most two such words (「党首討論」「議事日程」), the
+# others three or more (a count, not a weight: IDF grows with the index)
+MAX_OWN_WORDS_ABOUT_MEETING = 2
 NEXT_MEETING = re.compile(r"次回|次の(?:会合|会議|会|委員会|総会|部会)|(?:next|following|upcoming)\b(?:\s+[\w#-]+){0,4}?\s+(?:meeting|session|sitting)")
 
 
@@ -215,10 +218,11 @@ def event_tokens() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def course_tokens() -> frozenset[str]:
-    """How a sitting ran its course (「最終的に何時に終わりましたか」) and the loose dates that name it
-    (「年末の緊急議会」): about the meeting itself when a question asks its date or time."""
+    """How a sitting ran its course (「最終的に何時に終わりましたか」), the loose dates that name it
+    (「年末の緊急議会」) and the era of its date: about the meeting itself when a question asks its date
+    or time."""
     words = ("始まる", "開始", "終わる", "終了", "終える", "閉じる", "最初", "最後", "最終",
-             "年末", "年始", "年度末", "月末", "上旬", "中旬", "下旬")
+             "年末", "年始", "年度末", "月末", "上旬", "中旬", "下旬", "令和", "平成", "昭和", "大正", "明治")
     return frozenset(t for w in words for t in tokenize(w))
 
 
@@ -237,13 +241,32 @@ def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[s
     if not total:
         return True
     events = event_tokens() | course_tokens()
-    rest = sum(w for t, w in weights.items() if t not in meeting_terms and t not in events and not t.isdigit())
-    return rest / total <= MAX_REST_ABOUT_MEETING
+    rest = {t: w for t, w in weights.items() if t not in meeting_terms and t not in events and not t.isdigit()}
+    # and few words of its own, however long the meeting's name: 「法制審議会商法（船荷証券等関係）部会の第１６回
+    # 会議（令和６年８月２１日）で、要綱案に基づく法案を国会に提出する具体的な日付は」 asks another date
+    return sum(rest.values()) / total <= MAX_REST_ABOUT_MEETING and len(rest) <= MAX_OWN_WORDS_ABOUT_MEETING
 
 
 @functools.lru_cache(maxsize=1)
 def framing_tokens() -> frozenset[str]:
     return frozenset(t for w in FRAMING_WORDS for t in tokenize(w))
+
+
+# A phrase the question quotes from the minutes: 「…ご健康には十分留意の上」と述べたのは誰
+_QUOTE_RE = re.compile(r"[「『]([^「」『』]{6,120})[」』]")
+_QUOTE_PUNCT = re.compile(r"[、。，．,.・\s　!?！？…]")
+
+
+def quoted(question: str) -> list[str]:
+    """The phrases a question quotes (six characters or more), in the form ``as_quoted`` compares."""
+    return [q for q in (as_quoted(m.group(1)) for m in _QUOTE_RE.finditer(question)) if len(q) >= 6]
+
+
+def as_quoted(text: str) -> str:
+    """Normalised with punctuation and spaces dropped: a quote matches the minutes however it is punctuated."""
+    from ..lexical import normalize
+
+    return _QUOTE_PUNCT.sub("", normalize(text))
 
 
 def asks_for_speaker(question: str) -> bool:

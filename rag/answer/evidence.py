@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ..domain import Chunk, Evidence, Hit, holds
-from .analysis import INTENT_KIND, Question
+from .analysis import INTENT_KIND, Question, as_quoted, quoted
 
 # openers that explain, conclude from or point back to the paragraph before
 BACK_REFERENCE = re.compile(
@@ -32,9 +32,10 @@ FORWARD_REFERENCE = re.compile(
 
 def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
     """Hit chunks in rank order, after the intent's record chunks (e.g. the date line) they lack;
-    the chunk holding the closing line first when the question asks when the sitting ended."""
+    first, the remarks that say a phrase the question quotes, and the chunk holding the closing
+    line when the question asks when the sitting ended."""
     routed: list[Chunk] = []
-    closing: list[Chunk] = []
+    closing: list[Chunk] = []  # and then the quoting remarks: evidence that leads whatever its rank
     if question.intents and hits:
         meeting_id = hits[0].chunk.meeting_id
         # the closing line leads whatever rank it was retrieved at: a remark's words are no guide
@@ -44,11 +45,31 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
             for chunk in index.chunks_of(meeting_id, INTENT_KIND[intent]) if intent in INTENT_KIND else ():
                 if chunk.chunk_id not in {c.chunk_id for c in routed}:
                     routed.append(chunk)
+    # a phrase the question quotes verbatim (「…と述べたのは誰」): the remarks that say it lead
+    leading = quoting_chunks(index, question.text, hits) + closing
     by_id = {h.chunk.chunk_id: h for h in hits}
-    first = {c.chunk_id for c in closing}
+    first = {c.chunk_id for c in leading}
     missing = [c for c in routed if c.chunk_id not in by_id and c.chunk_id not in first]
-    ordered = closing + missing + [h.chunk for h in hits if h.chunk.chunk_id not in first]
+    ordered = leading + missing + [h.chunk for h in hits if h.chunk.chunk_id not in first]
     return [Evidence(n, chunk, by_id.get(chunk.chunk_id)) for n, chunk in enumerate(ordered, start=1)]
+
+
+MAX_QUOTING = 3  # a quote said in more remarks than this names a topic, not a remark
+
+
+def quoting_chunks(index, question: str, hits: list[Hit]) -> list[Chunk]:
+    """Remark chunks of the searched meetings that contain a phrase the question quotes, when the
+    phrase is that specific (at most MAX_QUOTING chunks say it)."""
+    phrases = quoted(question)
+    if not phrases or not hits:
+        return []
+    found: list[Chunk] = []
+    for meeting_id in list(dict.fromkeys(h.chunk.meeting_id for h in hits))[:3]:
+        for chunk in index.chunks_of(meeting_id, "remark"):
+            text = as_quoted(chunk.text)
+            if any(p in text for p in phrases):
+                found.append(chunk)
+    return found if len(found) <= MAX_QUOTING else []
 
 
 def closing_chunks(index, meeting_id: str) -> list[Chunk]:

@@ -23,7 +23,9 @@ from .analysis import (
     TIME_QUESTION,
     TIME_TEXT,
     WHO_QUESTION,
+    as_quoted,
     detect_intents,
+    quoted,
     term_coverage,
 )
 from .evidence import BACK_REFERENCE, FORWARD_REFERENCE, first_after, last_before
@@ -228,6 +230,9 @@ class ExtractiveWriter:
             max_chars = max(max_chars, LEAD_EXCERPT_CHARS)
         if len(chunk.text) <= max_chars:
             return parts, max(scores)
+        said = _quoting_units(parts, quoted(question))
+        if said:  # 「『…』と述べたのは誰」: the sentences that say it
+            return said, max(scores)
         # within a remark, the words of the item it stands under (「議案第19号職員の給与に関する条例…」) say
         # which item, not which sentence: they do not choose the sentence when other words can
         framing = set(tokenize(section_prefix(chunk)))
@@ -249,6 +254,16 @@ class ExtractiveWriter:
     def _meeting_by_id(self, meeting_id: str):
         found = self.index.records.get(meeting_id)
         return found[0] if found else None
+
+
+def _quoting_units(parts: list[Span], phrases: list[str]) -> list[Span]:
+    """The fewest consecutive units (at most three) that hold a quoted phrase, or []."""
+    for width in (1, 2, 3):
+        for i in range(len(parts) - width + 1):
+            text = as_quoted("".join(p.text for p in parts[i : i + width]))
+            if any(p in text for p in phrases):
+                return parts[i : i + width]
+    return []
 
 
 def _pointed_to(chunk: Chunk, spans: list[Span], candidates: list[Chunk]) -> tuple[Chunk | None, Chunk | None]:
@@ -308,6 +323,11 @@ def speaker_sentence(question: str, first: Citation, japanese: bool) -> str:
     if not (WHO_QUESTION.search(q) and STATEMENT_QUESTION.search(q)) or first.chunk.kind != "remark":
         return ""
     chunk = first.chunk
+    phrases = quoted(question)
+    if phrases and not any(p in as_quoted(first.text) for p in phrases):
+        # the question quotes words the cited remark does not say: no speaker is asserted
+        return ("議事録に、引用された言葉どおりの発言は見つかりませんでした。近い内容の記載は次のとおりです。" if japanese
+                else "The minutes contain no remark with the quoted words; the closest passages are:")
     if chunk.speaker:
         name = f"{chunk.role}の{chunk.speaker}" if chunk.role else chunk.speaker
         return f"発言したのは{name}です。[{first.n}]" if japanese else f"The speaker is {chunk.speaker}" + (f" ({chunk.role})" if chunk.role else "") + f". [{first.n}]"

@@ -34,10 +34,12 @@ from .analysis import (
     WHO_QUESTION,
     Question,
     about_meeting,
+    as_quoted,
     asked_values,
     detect_intents,
     event_tokens,
     framing_tokens,
+    quoted,
     term_coverage,
 )
 
@@ -134,6 +136,13 @@ def line_contexts(chunk: Chunk) -> list[tuple[str, str]]:
     return [(u.text, head + " ".join(p.text for p in parts[max(0, i - 1) : i + 2])) for i, u in enumerate(parts)]
 
 
+def quotes_lead(q: Question, candidates: list[Chunk]) -> bool:
+    """The first evidence says, word for word, a phrase the question quotes (「『…』と述べたのは誰」):
+    the minutes answer, whatever the retrieval scores."""
+    phrases = quoted(q.text)
+    return bool(phrases and candidates) and any(p in as_quoted(candidates[0].text) for p in phrases)
+
+
 class Gate:
     """Guards and the relevance rule over one index (the catalog and BM25 are read, never written)."""
 
@@ -150,7 +159,7 @@ class Gate:
         why = self._unanswerable(q.text, q.japanese, list(q.terms), hits, candidates, q.weights)
         if why is not None:
             return why
-        if self.answered_by_record(q, candidates):
+        if self.answered_by_record(q, candidates) or quotes_lead(q, candidates):
             return None
         signals = self.signals(q, hits, candidates)  # coverage is of the topic words (``topic_weights``)
         if not self._relevant(signals):

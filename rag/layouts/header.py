@@ -185,8 +185,8 @@ def closing_in(lines: list[Line | None]) -> Span | None:
             continue
         m = CLOSING_RE.search(modern_forms(line.norm))  # 「午後三時十一分散會」 in 1940s minutes
         if m:
-            if re.fullmatch(r"[\s(（〔\[]*", line.norm[: m.start()]) and re.fullmatch(r"[\s)）〕\]]*", line.norm[m.end():]):
-                return line.span  # 「（午後　４時３７分　閉会）」: the line as printed, brackets and all
+            if re.fullmatch(r"[\s(（〔\[〇○◯]*", line.norm[: m.start()]) and re.fullmatch(r"[\s)）〕\]]*", line.norm[m.end():]):
+                return line.span  # 「（午後　４時３７分　閉会）」「〇午後３時５１分散会」: the line as printed
             return line.sub_span(m.start(), m.end())
     return None
 
@@ -197,6 +197,7 @@ def with_closing(time: str | None, closing: Span | None) -> str | None:
     if closing is None:
         return time
     end = re.sub(r"\s+", "", nfkc(closing.text))
+    end = end.lstrip("〇○◯")  # 「〇午後３時５１分散会」: the line's mark is no part of the time
     if end.startswith("(") and end.endswith(")"):
         end = end[1:-1]  # 「（午後４時３７分　閉会）」
     if not time:

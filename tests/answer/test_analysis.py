@@ -44,6 +44,9 @@ def _weights(question: str) -> dict[str, float]:
     ("On what date did the House finally pass the bill explained at its plenary sitting No. 8?", False),
     # how the sitting ran its course and the loose date naming it are about the meeting too
     ("墨田区の年末の緊急議会は、最終的に何時に終わりましたか", True),
+    # a long meeting name does not drown the question's own words: another date is asked
+    ("中央環境審議会第31回総会（令和5年11月21日）で、計画案に基づく法案を国会に提出する具体的な日付は何月何日", False),
+    ("中央環境審議会第31回総会（令和5年11月21日）は何時から何時まで開かれましたか", True),
 ])
 def test_about_the_meeting_or_about_something_it_discussed(question, about):
     meeting = set(tokenize("墨田区議会 音更町議会 中央環境審議会 第31回総会 第14回会合 12月緊急議会"))

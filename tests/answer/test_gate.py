@@ -321,3 +321,17 @@ def test_an_unknown_word_is_named_as_the_question_wrote_it(assistant):
     assert as_written("ブロックチェーンの方針は", "ブロック") == "ブロック"
     answer = assistant.ask("鈴木一郎委員は情報セキュリティについて何と述べましたか")
     assert answer.abstained and "スズキ" not in answer.text, answer.text
+
+
+def test_a_quoted_phrase_leads_to_the_remark_that_says_it(role_assistant):
+    """「『…』と述べたのは誰」: the remark saying the quoted words leads the evidence and names the speaker."""
+    answer = role_assistant.ask("「賞味期限の一年前に入れ替えております」と答弁したのは誰ですか")
+    assert not answer.abstained, answer.text
+    assert "賞味期限の一年前に入れ替えております" in answer.citations[0].text
+    assert "森本二郎" in answer.text.splitlines()[0]
+
+
+def test_words_the_minutes_do_not_say_are_not_given_a_speaker(role_assistant):
+    """A quote no remark says: the answer may cite what is close, but never asserts who said it."""
+    answer = role_assistant.ask("「備蓄食料は十年ごとに全て廃棄しております」と答弁したのは誰ですか")
+    assert "発言したのは" not in answer.text

@@ -1291,6 +1291,8 @@ CLOSING_AFTER_WORD = """令和六年第四回架空町議会定例会会議録�
     (CLOSING_TRAILER, "（午後　４時３７分　閉会）", "午前10時開会〜午後4時37分閉会"),  # after the last remark, in brackets
     (CLOSING_OLD_FORMS, "午後三時十一分散會", "午後一時三十九分開議〜午後三時十一分散會"),  # 1940s forms
     (CLOSING_AFTER_WORD, "閉会（午後　３時２５分）", "開会(午前10時00分)〜閉会(午後3時25分)"),
+    (CLOSING_IN_REMARK.replace("　　　　　午後１時４８分散会", "〇午後１時４８分散会"), "〇午後１時４８分散会",
+     "午後1時開議〜午後1時48分散会"),  # a line mark is the line's, as printed, not the time's
 ])
 def test_the_closing_clock_line_is_part_of_the_record(text, closing, time):
     m, stored = parse(text)
