@@ -36,7 +36,7 @@ ABOUT_MEETING = ("会合", "会議", "開催", "開会", "開議", "閉会", "�
 
 # Answer types: a question asking for one of these can only be answered by an
 # excerpt that contains one. (pattern in the question, pattern in the excerpt, what is missing)
-_KNUM = r"[0-9〇一二三四五六七八九十百千万億,.]"
+_KNUM = r"[0-9〇一二三四五六七八九十百千万億兆,.]"
 # Answer types: a question asking for one of these is answered only by an excerpt that holds
 # one AND is about what was asked (see ``_typed_answer_missing``).
 # (pattern in the question, pattern in an excerpt, what is missing, words that only say "which type")

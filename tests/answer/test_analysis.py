@@ -106,4 +106,5 @@ def test_a_spoken_amount_without_yen_is_an_amount_but_a_count_is_not():
     amount = next(a for a in asked_values("課長が決められる物品購入の金額はいくらまでですか") if a.what == "金額")
     assert amount.has.search(normalize("物品でいえば、もう３０万以下は全部課長が担当しています"))
     assert amount.has.search(normalize("２億７，８０８万円"))
+    assert amount.has.search(normalize("自動車関連は部品も含めて約五兆円、四割弱ですね"))
     assert not amount.has.search(normalize("人口は約３万人、申請は１万件でした"))
