@@ -237,10 +237,12 @@ _person_tagger_obj = None
 _person_tagger_pid: int | None = None
 
 
-def person_names(norm: str) -> list[tuple[str, int, int]]:
+def person_names(norm: str, places: bool = False) -> list[tuple[str, int, int]]:
     """People UniDic recognises in an already normalised text (「鈴木俊一財務大臣は」 → 鈴木俊一), each
     with its ``[start, end)``: a run of proper-noun tokens holding a person's surname or given name
-    (a surname UniDic reads as a place, 「盛山」 before 「正仁」, stays in the run)."""
+    (a surname UniDic reads as a place, 「盛山」 before 「正仁」, stays in the run). With ``places``,
+    a run of place names alone counts too (「神田委員は」: a surname UniDic reads only as a place;
+    the caller decides from what follows whether it names a person)."""
     global _person_tagger_obj, _person_tagger_pid
     pid = os.getpid()
     with _tagger_lock:
@@ -256,7 +258,7 @@ def person_names(norm: str) -> list[tuple[str, int, int]]:
     pos = 0
 
     def close() -> None:
-        if run and any(person for _, _, person in run) and run[-1][1] - run[0][0] >= 2:
+        if run and (places or any(person for _, _, person in run)) and run[-1][1] - run[0][0] >= 2:
             found.append((norm[run[0][0] : run[-1][1]], run[0][0], run[-1][1]))
         run.clear()
 

@@ -413,7 +413,18 @@ class Gate:
         meetings, speakers = speaking
         known = speakers + [fold(a.name) for m in meetings for a in m.attendees if len(fold(a.name)) >= 2]
         text = normalize(q)
-        for person, _, end in person_names(text):
+        people = {(start, end): person for person, start, end in person_names(text)}
+        # a surname the dictionary reads only as a place (「神田委員は」), when a role the meeting's
+        # speakers hold follows it: that person too
+        # (not before an office of a place, 「墨田区長」「渋谷区長」, nor the meeting's own place)
+        roles = sorted({fold(r) for m in meetings for _, r, _ in m.speakers()
+                        if r and len(fold(r)) >= 2 and not re.match(r"[区市町村県都府道国州]", fold(r))}, key=len, reverse=True)
+        own = " ".join(f"{m.body} {m.name}" for m in meetings)
+        for place, start, end in person_names(text, places=True):
+            if ((start, end) not in people and roles and place not in own
+                    and re.match(rf"(?:{'|'.join(map(re.escape, roles))})(?:は|が|から)", text[end:])):
+                people[(start, end)] = place
+        for (_, end), person in sorted(people.items()):
             # the person is who spoke: the name, at most a title (財務大臣, 議員, 氏), then は/が/から
             if not re.match(r"[一-龥ァ-ヶー]{0,8}?(?:は|が|から)", text[end:]):
                 continue

@@ -335,3 +335,33 @@ def test_words_the_minutes_do_not_say_are_not_given_a_speaker(role_assistant):
     """A quote no remark says: the answer may cite what is close, but never asserts who said it."""
     answer = role_assistant.ask("「備蓄食料は十年ごとに全て廃棄しております」と答弁したのは誰ですか")
     assert "発言したのは" not in answer.text
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("神田委員は防災倉庫の備蓄品について何と述べましたか", None),  # no 委員 speaks here: the role guard's case
+    ("神田町長は防災倉庫の備蓄食料について何と答弁しましたか", None),  # before a place's office: a place
+])
+def test_a_surname_read_as_a_place_before_an_office_is_not_a_person(role_assistant, question, unknown):
+    answer = role_assistant.ask(question)
+    assert not (answer.abstention and "神田氏" in answer.abstention[1]), answer.abstention
+
+
+_COUNCIL_MINUTES = """架空審議会　記録部会　第３回会議　議事録
+第１　日　時　　令和６年８月２１日（水）午後１時３０分
+○甲野部会長　第３回会議を開会いたします。
+○乙野委員　電子記録の保存期間は十年とすべきです。
+○丙野幹事　保存期間については事務当局で検討いたします。
+"""
+
+
+@pytest.fixture(scope="module")
+def council_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_shingikai_3.txt", _COUNCIL_MINUTES)
+
+
+def test_a_member_the_minutes_never_record_is_named_even_when_the_dictionary_reads_a_place(council_assistant):
+    """「神田委員は…」 where no 神田 speaks: UniDic reads 神田 only as a place, but a speaker's role
+    (委員) follows it, so it names a person the minutes never record."""
+    answer = council_assistant.ask("神田委員は電子記録の保存期間について何と述べましたか")
+    assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "神田" in answer.abstention[1]
+    assert not council_assistant.ask("乙野委員は電子記録の保存期間について何と述べましたか").abstained
