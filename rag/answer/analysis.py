@@ -134,7 +134,9 @@ GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
 # How and when something was said, not what about (「…の冒頭で、…は何名と報告されましたか」): a line holding
 # the answer need not repeat them. Tokenised once (``framing_tokens``).
 FRAMING_WORDS = ("報告", "説明", "答弁", "述べる", "発言", "質問", "質疑", "言う", "話す", "示す", "挙げる", "触れる",
-                 "冒頭", "最初", "最後", "途中", "際", "中", "時点", "場合", "教える", "ください")
+                 "冒頭", "最初", "最後", "途中", "際", "中", "時点", "場合", "教える", "ください",
+                 # 「会期はいつまでの何日間と決まりましたか」: that it was decided, not what about
+                 "決まる", "決める", "決定")
 # Attendance words that do not identify anyone: a "who" question needs more than these.
 GENERIC_ATTENDANCE = {"出席", "者", "会合", "会議", "第", "回", "参加", "人", "誰", "方", "代理", "代わり"}
 
