@@ -136,6 +136,21 @@ def line_contexts(chunk: Chunk) -> list[tuple[str, str]]:
     return [(u.text, head + " ".join(p.text for p in parts[max(0, i - 1) : i + 2])) for i, u in enumerate(parts)]
 
 
+def sentences_of(q: Question) -> list[Question]:
+    """Each sentence of a question of several (「…会期は、いつまでの何日間ですか。また、…議案は何件ですか。」)
+    as a question of its own words; [] for a question of one sentence. The evidence may answer one
+    part well and the whole question's words only thinly."""
+    parts = [p for p in re.split(r"(?<=[。？?])\s*", q.text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    out = []
+    for part in parts:
+        own = set(tokenize(part))
+        out.append(replace(q, text=part, terms=tuple((t, df) for t, df in q.terms if t in own),
+                           weights={t: w for t, w in q.weights.items() if t in own}))
+    return out
+
+
 def quotes_lead(q: Question, candidates: list[Chunk]) -> bool:
     """The first evidence says, word for word, a phrase the question quotes (「『…』と述べたのは誰」):
     the minutes answer, whatever the retrieval scores."""
@@ -162,7 +177,8 @@ class Gate:
         if self.answered_by_record(q, candidates) or quotes_lead(q, candidates):
             return None
         signals = self.signals(q, hits, candidates)  # coverage is of the topic words (``topic_weights``)
-        if not self._relevant(signals):
+        if not self._relevant(signals) and not any(self._relevant(self.signals(part, hits, candidates))
+                                                   for part in sentences_of(q)):
             unseen = self.unseen_terms(q)
             if unseen:
                 return "unknown_term", f"「{as_written(q.text, unseen[0])}」はどの議事録にも出てきません"
@@ -283,6 +299,17 @@ class Gate:
         and the meeting (「墨田区議会の12月緊急議会」): a minutes file full of amounts does not
         answer 「…の維持管理費はいくら」 unless a sentence with an amount is about 維持管理費.
         """
+        # a question of several sentences (「…会期は、いつまでの何日間ですか。また、…議案は何件ですか。」):
+        # each asks its own value about its own words
+        clauses = [c for c in re.split(r"(?<=[。？?])\s*", q) if c.strip()]
+        if len(clauses) > 1:
+            for clause in clauses:
+                own = set(tokenize(clause))
+                missing = self._typed_answer_missing(clause, {t: w for t, w in weights.items() if t in own},
+                                                     candidates, about_meeting, japanese)
+                if missing:
+                    return missing
+            return None
         # values and dates (times and bare years are the reranker's, not a reason to abstain); the
         # meeting's own date line (the header) dates nothing else, and answers a date about the meeting
         asked = [(a.has, a.what, a.words, a.kind == "value") for a in asked_values(q)

@@ -350,7 +350,8 @@ _COUNCIL_MINUTES = """架空審議会　記録部会　第３回会議　議事�
 第１　日　時　　令和６年８月２１日（水）午後１時３０分
 ○甲野部会長　第３回会議を開会いたします。
 ○乙野委員　電子記録の保存期間は十年とすべきです。
-○丙野幹事　保存期間については事務当局で検討いたします。
+○丙野幹事　保存期間については事務当局で検討いたします。説明会は全国の各地方で１２回実施いたしました。
+○丁野委員　パブリックコメントでは、電子記録について意見が３４件寄せられました。
 """
 
 
@@ -365,3 +366,18 @@ def test_a_member_the_minutes_never_record_is_named_even_when_the_dictionary_rea
     answer = council_assistant.ask("神田委員は電子記録の保存期間について何と述べましたか")
     assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "神田" in answer.abstention[1]
     assert not council_assistant.ask("乙野委員は電子記録の保存期間について何と述べましたか").abstained
+
+
+def test_each_sentence_of_a_question_asks_its_own_value(council_assistant):
+    """「…何回…ですか。また、…何件…ですか。」: each count is looked for about its own sentence's words
+    (with the words of both, neither line was about enough of the question)."""
+    answer = council_assistant.ask("説明会は各地方で何回実施されましたか。また、パブリックコメントで寄せられた意見は何件でしたか。")
+    assert not (answer.abstention and answer.abstention[0] == "answer_type_missing"), answer.abstention
+    from rag.answer.analysis import read_question
+    from rag.answer.gate import sentences_of
+
+    q = read_question("説明会は何回ですか。また、意見は何件ですか。", council_assistant.index.lexical)
+    parts = sentences_of(q)
+    assert [p.text for p in parts] == ["説明会は何回ですか。", "また、意見は何件ですか。"]
+    assert "意見" not in parts[0].weights and "意見" in parts[1].weights
+    assert sentences_of(read_question("説明会は何回ですか", council_assistant.index.lexical)) == []
