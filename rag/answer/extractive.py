@@ -300,6 +300,8 @@ def _is_heading(line: str) -> bool:
     list separators, no spaced name (「山田　太郎」), no number (「２２番」「（３２名）」); the caller
     also rules out the meeting's attendee names (「山田太郎」)."""
     text = unicodedata.normalize("NFKC", line).strip("*-・=#:： \t\n")
+    # 「４　欠席議員（１名）」: a numbered field and the count it gives are no one's name
+    text = re.sub(r"^\d+\s*[.．、]\s*|^\d+\s+|\s*[(（]\s*\d+\s*[名人][)）]$", "", text)
     return 0 < len(text) <= 12 and not re.search(r"[,、，・/\d]|\s", text)
 
 

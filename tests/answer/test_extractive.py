@@ -219,3 +219,11 @@ def test_the_words_of_the_item_a_remark_stands_under_do_not_choose_its_sentence(
     bare = Chunk(**{**chunk.__dict__, "section": "発言"})
     spans, _ = ExtractiveWriter(_Index())._excerpt(bare, weights, [], 80, question)
     assert "給与条例" in "".join(s.text for s in spans)
+
+
+def test_a_roster_heading_with_its_number_and_count_is_a_heading():
+    from rag.answer.extractive import _is_heading
+
+    assert _is_heading("４　欠席議員（１名）") and _is_heading("出席説明員") and _is_heading("【政府】")
+    assert not _is_heading("２２番　山田花子") and not _is_heading("22番山田花子議員（３名）")
+    assert not _is_heading("山田　太郎")
