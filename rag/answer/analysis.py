@@ -45,9 +45,11 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
      # 「３０万以下は…」: spoken amounts drop 円 after 万 (not 「３万人」「３万件」, which count)
      re.compile(rf"{_KNUM}+\s*(?:円|億|千円|万円?(?![人名件世帯台戸回票か箇ヶカ所]))"), "金額",
      frozenset({"円", "億", "万", "千", "いくら", "金額", "総額", "額", "予算額", "要求額", "何", "幾ら"})),
-    (re.compile(r"何票|票数|賛成.*反対|how many votes|number of votes|vote count|votes (?:for|against|in favou?r)"), re.compile(rf"{_KNUM}+\s*票"), "票数",
+    (re.compile(r"何票|票数|賛成.*反対|how many votes|number of votes|vote count|votes (?:for|against|in favou?r)"
+                r"|how many (?:[a-z]+ ){0,2}?voted"), re.compile(rf"{_KNUM}+\s*票"), "票数",
      frozenset({"票", "票数", "賛成", "反対", "何", "数", "投票", "総数"})),
-    (re.compile(r"何人|何名|人数|how many (?:people|persons|attendees|members)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
+    (re.compile(r"何人|何名|人数|how many (?:[a-z-]+ )?(?:people|persons|attendees|members|visitors|participants|residents"
+                r"|children|students|users|applicants|staff|employees)\b(?! voted)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
      frozenset({"人", "名", "何", "人数", "数"})),
     (re.compile(r"何%|何パーセント|何割|(?:率|割合)は(?:どれ|いくら|何)|what percentage|what share|what rate"),
      re.compile(rf"{_KNUM}+\s*(?:%|パーセント|割|ポイント)"), "割合",
@@ -67,13 +69,23 @@ _COUNTERS = {
 _COUNTER_QUESTION = re.compile("(?<!第)何(" + "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True)) + ")")
 
 
+# English counts by the thing counted ("how many households", "how many members voted"): the counter
+# the Japanese minutes write it with
+_EN_COUNTERS = {"households": "世帯", "comments": "件", "cases": "件", "applications": "件", "petitions": "件",
+                "requests": "件", "opinions": "件", "times": "回", "schools": "校", "facilities": "施設",
+                "vehicles": "台", "countries": "か国", "units": "戸"}
+_EN_COUNT_QUESTION = re.compile(r"how many (?:[a-z-]+ ){0,2}?(" + "|".join(_EN_COUNTERS) + r")\b")
+
+
 def counted(question: str) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
-    """The counts with a counter word a question asks for (「およそ何世帯に支給」), as (pattern an
-    excerpt must hold, what is missing, words that only say "a count of")."""
+    """The counts with a counter word a question asks for (「およそ何世帯に支給」, "how many
+    households"), as (pattern an excerpt must hold, what is missing, words that only say "a count of")."""
     from ..lexical import tokenize
 
     found = []
-    for counter in dict.fromkeys(m.group(1) for m in _COUNTER_QUESTION.finditer(question)):
+    asked = [m.group(1) for m in _COUNTER_QUESTION.finditer(question)]
+    asked += [_EN_COUNTERS[m.group(1)] for m in _EN_COUNT_QUESTION.finditer(question.lower())]
+    for counter in dict.fromkeys(asked):
         forms = _COUNTERS[counter]
         found.append((re.compile(rf"{_KNUM}+\s*(?:{forms})"), f"「何{counter}」にあたる数",
                       frozenset({"何", "数", *tokenize(counter), *(t for f in forms.split("|") for t in tokenize(f))})))

@@ -108,3 +108,15 @@ def test_a_spoken_amount_without_yen_is_an_amount_but_a_count_is_not():
     assert amount.has.search(normalize("２億７，８０８万円"))
     assert amount.has.search(normalize("自動車関連は部品も含めて約五兆円、四割弱ですね"))
     assert not amount.has.search(normalize("人口は約３万人、申請は１万件でした"))
+
+
+@pytest.mark.parametrize("question, what", [
+    ("How many members voted in favour of the budget?", "票数"),
+    ("How many public comments did the ward receive?", "「何件」にあたる数"),
+    ("How many visitors per year did the mayor expect?", "人数"),
+    ("How many households will receive the benefit?", "「何世帯」にあたる数"),
+])
+def test_english_counts_ask_for_the_counter_the_minutes_write(question, what):
+    from rag.answer.analysis import asked_values
+
+    assert what in [a.what for a in asked_values(question.lower())]
