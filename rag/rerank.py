@@ -20,12 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .domain import Chunk
+from .layouts.speakers import PRESIDING_ROLES as PRESIDING
 from .retrieval import RRF_K  # the rank features are the fusion's two terms
 
 FEATURES = ("dense_rrf", "lexical_rrf", "cosine_gap", "bm25", "coverage", "sentence_coverage",
             "number", "no_number", "record_part", "length", "presiding", "speaker_named", "typed", "untyped")
 MODEL_PATH = Path(__file__).with_name("rerank.json")
-PRESIDING = ("議長", "委員長", "会長", "座長", "部会長")
 
 
 @dataclass(frozen=True)

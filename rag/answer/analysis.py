@@ -28,6 +28,10 @@ INTENT_KIND = {"date": "header", "place": "header", "attendees": "attendees", "a
 # (``Meeting.closing_span``), which a remark or a trailer holds, not the header.
 CLOSING_QUESTION = re.compile(r"閉会|散会|延会|閉議|終わ|終了|閉じ|\b(?:end|ended|close|closed|adjourn\w*|finish\w*)\b")
 CLOCK_QUESTION = re.compile(r"何時|時刻|what time")
+# Who presided (「議事進行（司会）を務めたのは誰」「議長として議事を進めたのは誰」): the chair's own remark
+# answers, by the role the minutes give its speaker (``presides``), not the attendee list
+PRESIDING_QUESTION = re.compile(r"司会|議事(?:の)?進行|議事を進め|進行役|(?:議長|会長|座長|委員長|部会長)(?:を務め|として)"
+                                r"|presid|\bchair(?:ed|ing)?\b|\bmoderat")
 DAY_ASKED = re.compile(r"いつ|何日|何月|日付|日時|曜日|\bwhen\b|\bdate\b|what day")
 # Date/place intents are about the meeting itself only when the question says so;
 # 「情報セキュリティの日は何月何日」 asks for another date, which a remark must state.
@@ -196,6 +200,8 @@ def detect_intents(question: str) -> list[str]:
     # 「出席者は…どう評価」 asks what attendees said, not who they were
     if "attendees" in found and STATEMENT_QUESTION.search(q):
         found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list
+    if WHO_QUESTION.search(q) and PRESIDING_QUESTION.search(q):
+        found = [i for i in found if i != "attendees"] + ["presiding"]
     if "date" in found and CLOSING_QUESTION.search(q):
         found.append("closing")
         if CLOCK_QUESTION.search(q) and not DAY_ASKED.search(q):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ..domain import Chunk, Evidence, Hit, holds
+from ..layouts.speakers import chair_title, presides
 from .analysis import INTENT_KIND, Question, as_quoted, quoted
 
 # openers that explain, conclude from or point back to the paragraph before
@@ -41,6 +42,8 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
         # the closing line leads whatever rank it was retrieved at: a remark's words are no guide
         # to where the sitting ended, and the question asked about the meeting itself
         closing = closing_chunks(index, meeting_id) if "closing" in question.intents else []
+        if "presiding" in question.intents:
+            closing = presiding_chunks(index, meeting_id, question.text) + closing
         for intent in question.intents:
             for chunk in index.chunks_of(meeting_id, INTENT_KIND[intent]) if intent in INTENT_KIND else ():
                 if chunk.chunk_id not in {c.chunk_id for c in routed}:
@@ -70,6 +73,24 @@ def quoting_chunks(index, question: str, hits: list[Hit]) -> list[Chunk]:
             if any(p in text for p in phrases):
                 found.append(chunk)
     return found if len(found) <= MAX_QUOTING else []
+
+
+def presiding_chunks(index, meeting_id: str, question: str = "") -> list[Chunk]:
+    """The first remark of the meeting's chair: the speaker with a chair's role (議長, 委員長, 会長…,
+    as parsed; the one the question names, when it names one) who speaks most, and often enough
+    to be running the sitting (a member who chairs some other 部会 and speaks once is not)."""
+    found = index.records.get(meeting_id)
+    if not found:
+        return []
+    speakers = found[0].speakers()
+    total = sum(n for _, _, n in speakers) or 1
+    named = chair_title(question)
+    chairs = [(n, name, role) for name, role, n in speakers
+              if presides(role) and (named is None or chair_title(role) == named) and n >= max(2, 0.1 * total)]
+    if not chairs:
+        return []
+    _, name, role = max(chairs)
+    return next(([c] for c in index.chunks_of(meeting_id, "remark") if c.speaker == name and c.role == role), [])
 
 
 def closing_chunks(index, meeting_id: str) -> list[Chunk]:

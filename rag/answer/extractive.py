@@ -14,6 +14,7 @@ from typing import Sequence
 from ..chunking import units
 from ..domain import Chunk, Citation, Claim, Draft, Evidence, Span, fold, holds
 from ..index import section_prefix
+from ..layouts.speakers import presides
 from ..lexical import normalize, tokenize
 from .analysis import (
     ANSWER_TYPES,
@@ -65,7 +66,7 @@ class ExtractiveWriter:
         meetings = {c.chunk.meeting_id for c in citations}
         claims = []
         lead = self._lead([c.chunk for c in citations], japanese)
-        who = speaker_sentence(question, citations[0], japanese)
+        who = speaker_sentence(question, citations[0], japanese) or chair_sentence(intents, citations[0], japanese)
         if who and f"[{citations[0].n}]" in who:
             claims.append(Claim(who, (citations[0],)))
         elif who:  # 「議事録は発言者の氏名を記していません。」: about the record, framing
@@ -316,6 +317,16 @@ def _overlaps(a: tuple, b: tuple) -> bool:
     if a[2].meeting_id != b[2].meeting_id:
         return False
     return a[3][0].start < b[3][-1].end and b[3][0].start < a[3][-1].end
+
+
+def chair_sentence(intents: Sequence[str], first: Citation, japanese: bool) -> str:
+    """For 「議事進行を務めたのは誰」: the chair named by the role the minutes give the cited remark's
+    speaker. Built only from parsed fields; empty when the first citation is not the chair's."""
+    chunk = first.chunk
+    if "presiding" not in intents or chunk.kind != "remark" or not chunk.speaker or not presides(chunk.role):
+        return ""
+    return (f"議事を進行したのは{chunk.role}の{chunk.speaker}です。[{first.n}]" if japanese
+            else f"The sitting was chaired by {chunk.speaker} ({chunk.role}). [{first.n}]")
 
 
 def speaker_sentence(question: str, first: Citation, japanese: bool) -> str:

@@ -21,7 +21,7 @@ from ..chunking import units
 from ..domain import Chunk, Hit, fold, holds
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
-from ..layouts.speakers import ROLE_WORDS
+from ..layouts.speakers import ROLE_WORDS, presides
 from ..lexical import normalize, person_names, token_spans, tokenize
 from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
 from .analysis import (
@@ -30,6 +30,7 @@ from .analysis import (
     ORG_IN_QUESTION,
     PER_UNIT_QUESTION,
     PER_UNIT_TEXT,
+    PRESIDING_QUESTION,
     STATEMENT_QUESTION,
     WHO_QUESTION,
     Question,
@@ -199,6 +200,8 @@ class Gate:
         """「第14回会合はいつ開催されましたか」: the meeting's own date, time or place, stated by its record,
         whose header the router put first. The relevance score weighs topical evidence and does not
         apply (such a question has no topic words for coverage to find)."""
+        if "presiding" in q.intents and candidates and candidates[0].kind == "remark" and presides(candidates[0].role):
+            return True  # 「議事進行を務めたのは誰」: the chair's own remark, by the role the minutes give
         asked = [i for i in q.intents if i in ("date", "place", "closing")]
         if not asked or not candidates:
             return False
@@ -264,7 +267,8 @@ class Gate:
         unrecorded = self._unrecorded_speaker(q, speaking)
         if unrecorded:
             return "speaker_not_found", f"{unrecorded}氏の発言は記録にありません"
-        if japanese and WHO_QUESTION.search(q) and not STATEMENT_QUESTION.search(q):
+        chaired = PRESIDING_QUESTION.search(q) and candidates and candidates[0].kind == "remark" and presides(candidates[0].role)
+        if japanese and WHO_QUESTION.search(q) and not STATEMENT_QUESTION.search(q) and not chaired:
             # 「…を務めたのは誰」: some line of the evidence (an attendee line, an agenda line, or a
             # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
             # question asks beyond "who attended" and the meeting's own name
@@ -279,7 +283,7 @@ class Gate:
             if specific and not any(about(c, line, context) for c in candidates for line, context in line_contexts(c)):
                 return "answer_type_missing", "該当する出席者の記載はありません"
         record = [i for i in detect_intents(question) if i in ("decision", "agenda")]
-        if japanese and record:
+        if japanese and record and not chaired:  # 「議題は何で、司会を務めたのは誰」: the chair's part is answered
             # 「…について何が決まりましたか」: the record's decision/agenda lines answer what was decided,
             # not whether anything was decided *about that*; some evidence line must be about it,
             # as an amount's context must be (the attendee guard above is the same mechanism)

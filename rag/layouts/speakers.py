@@ -21,6 +21,21 @@ from functools import lru_cache
 from .lines import Line, nfkc, nospace
 
 MARKS = "○◯◎◆◇●〇"
+# who presides over a sitting: the chair's title in each kind of body
+PRESIDING_ROLES = ("議長", "委員長", "会長", "座長", "部会長")
+
+
+def chair_title(text: str | None) -> str | None:
+    """The chair's title a role or a question names, longest first (「部会長」, not its 「会長」); None if none."""
+    found = [t for t in sorted(PRESIDING_ROLES, key=len, reverse=True) if t in (text or "")]
+    return found[0] if found else None
+
+
+def presides(role: str | None) -> bool:
+    """「議長」「委員長」「部会長」 (not a 副議長 standing in, whose remarks are rarer and said as such)."""
+    return bool(role) and any(p in role for p in PRESIDING_ROLES) and not role.startswith("副")
+
+
 # Role words, longest first so 「副委員長」 wins over 「委員長」.
 ROLE_WORDS = tuple(sorted({
     "委員長", "副委員長", "委員", "議長", "副議長", "仮議長", "臨時議長", "仮委員長", "議員",

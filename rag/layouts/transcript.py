@@ -14,7 +14,7 @@ import re
 from ..domain import Decision, Remark
 from ..readers.base import SourceDoc, Turn
 from .lines import Line, is_rule, is_stage_note, nfkc, split_lines
-from .speakers import Label, find_labels
+from .speakers import PRESIDING_ROLES, Label, find_labels
 
 _SIGNATURE_RE = re.compile(r"地方自治法第\s*(?:123|百二十三)\s*条|ここに署名する|署名(?:議員|者)\s*$")
 _SPEECH_NUMBER_RE = re.compile(r"^\d{1,4}\s*[:：]?$")
@@ -38,7 +38,6 @@ _ITEM_TAKEN_UP_RE = re.compile(
     r"(?:^|。)\s*(日程第\s*[0-9０-９一二三四五六七八九十百]+[^。]*?)"
     r"(?:を行います|を行う|に入ります|について[、，]|について(?=[^。]{0,12}?から(?:発言|報告|説明)を求め)"
     r"|\s+(?:本案|本件|両案)について|。)")
-_PRESIDING_ROLES = ("議長", "委員長", "会長", "座長", "部会長")
 AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, several bills at once) is cut with …
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
 
@@ -130,7 +129,7 @@ def _announced_item(body: str, role: str | None) -> str | None:
     any other remark, and for 「本決議案を議題といたします」 (the item just named stays). Later remarks
     stand under it until the next one (their ``section``), so 「…法律案はどのように議決されましたか」
     finds 「よって、本案は全会一致をもって可決されました。」."""
-    if not role or not any(r in role for r in _PRESIDING_ROLES):
+    if not role or not any(r in role for r in PRESIDING_ROLES):
         return None
     call = _AGENDA_CALL_RE.search(body)
     if not call:  # 「日程第1、会議録署名議員の指名を行います。」: an item taken up without 「議題」

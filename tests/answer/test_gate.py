@@ -381,3 +381,27 @@ def test_each_sentence_of_a_question_asks_its_own_value(council_assistant):
     assert [p.text for p in parts] == ["説明会は何回ですか。", "また、意見は何件ですか。"]
     assert "意見" not in parts[0].weights and "意見" in parts[1].weights
     assert sentences_of(read_question("説明会は何回ですか", council_assistant.index.lexical)) == []
+
+
+def test_who_chaired_is_answered_by_the_chairs_own_remark(role_assistant, council_assistant):
+    """「議事進行を務めたのは誰」: the remark of the speaker whose parsed role is the chair's, named
+    from the record; a member who holds a chair's title elsewhere and speaks once is not taken."""
+    answer = role_assistant.ask("架空町議会の第3回定例会で議長として議事を進めたのは誰ですか")
+    assert not answer.abstained, answer.text
+    assert answer.text.startswith("議事を進行したのは議長の川上一郎です。[1]")
+    assert answer.citations[0].chunk.speaker == "川上一郎"
+    other = council_assistant.ask("記録部会の第3回会議で議事進行を務めたのは誰ですか")  # 甲野部会長 speaks once in five
+    assert "議事を進行したのは" not in other.text
+
+
+@pytest.mark.parametrize("question, presiding", [
+    ("議事進行（司会）を務めたのは誰ですか", True),
+    ("議長として議事を進めたのは誰ですか", True),
+    ("Who chaired the meeting?", True),
+    ("議長は何と述べましたか", False),  # what the chair said, not who chaired
+    ("会議に出席したのは誰ですか", False),
+])
+def test_who_presided_is_its_own_record_part(question, presiding):
+    from rag.answer.analysis import detect_intents
+
+    assert ("presiding" in detect_intents(question)) is presiding
