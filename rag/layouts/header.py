@@ -560,13 +560,14 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for s, e in out:
         cell = nospace(nfkc(line.text[s:e]))
-        if merged and not _NUMBERED.match(cell) and not cell.endswith(ROLE_WORDS + ("番",)):
+        core = re.sub(r"(?:議員|君)$", "", cell)  # 「竹　浪　　　敦　議員」: the given name, then the suffix
+        if merged and core and not _NUMBERED.match(cell) and not core.endswith(ROLE_WORDS + ("番",)):
             ps, pe = merged[-1]
             prev = nospace(nfkc(line.text[ps:pe]))
             numbered = _NUMBERED.match(nfkc(line.text[ps:pe]))
             prev_name = (nospace(numbered.group(2)) if numbered else
                          "" if prev.endswith(ROLE_WORDS) else _role_and_name(prev)[1])
-            if prev_name and len(prev_name) + len(cell) <= 6:
+            if prev_name and len(prev_name) + len(core) <= 6:
                 merged[-1] = (ps, e)
                 continue
         merged.append((s, e))
@@ -722,7 +723,8 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
             continue  # 「議事日程　第九号」
         following = block[n + 1].norm if n + 1 < len(block) else ""
         if ((re.fullmatch(r"[(（][^()（）]{1,20}[)）]", norm.strip()) and item_re.match(following))
-                or re.search(r"(?:記録|会議録|議事録)$", norm.strip())
+                or re.search(r"(?:記録|会議録|議事録)(?:\s*第\s*[0-9一二三四五六七八九十]+\s*号)?$", norm.strip())
+                or re.fullmatch(r"[〇○◯]?\s*第\s*[0-9一二三四五六七八九十]+\s*日", norm.strip())  # 「〇　第　１　日」: which day
                 or re.fullmatch(r"(?:議事)?日程(?:第\d+号)?(?:と同じ|に同じ|のとおり)", nospace(norm))
                 or re.fullmatch(r"別紙[^。]{0,10}(?:のとおり|による)", nospace(norm))):
             # 「本日の会議に付した事件　議事日程と同じ」 points at the agenda above; it is no item

@@ -1354,3 +1354,37 @@ def test_a_title_printed_over_several_lines_and_a_from_to_time():
     assert m.place == "架空省地下１階　大会議室"
     assert turns(m) == [("甲野", "部会長"), ("乙野", "委員")]
     assert_spans_slice_back(m, stored)
+
+
+SITE_AGENDA_LABEL = """開催日：令和 7年 2月17日
+会議名：令和 7年第1回定例会（第1日 2月17日）
+
+○議事日程
+　　　　　　　　　　　　架空区議会会議録　　第１号
+
+　〇　第　１　日
+
+１　日時　令和７年２月１７日　午後１時
+
+３　出席議員（３名）
+　　　１番　後　藤　さちこ　　　　２番　　竹　浪　　　敦　議員
+　　　３番　坂　本　　　崇　議員
+
+　第１回架空区議会定例会議事日程　第１号
+　　　　　　　　　　　　令和７年２月１７日　午後１時開議
+
+日程第１　会期の決定
+日程第２　代表質問
+
+○おのせ康裕議長　ただいまから本日の会議を開きます。
+○青木英二区長　所信を表明いたします。
+"""
+
+
+def test_a_site_label_over_the_title_is_no_agenda_and_spaced_names_keep_their_given_names():
+    """A search site's 「○議事日程」 label over the document's title and day (kensakusystem), and seat
+    cells whose given name stands three spaces after the surname with 議員 after it (「竹　浪　　　敦　議員」)."""
+    m, stored = parse(SITE_AGENDA_LABEL)
+    assert [a.title for a in m.agenda] == ["会期の決定", "代表質問"]
+    assert roster(m) == [("後藤さちこ", "1番", "出席議員"), ("竹浪敦", "2番", "出席議員"), ("坂本崇", "3番", "出席議員")]
+    assert_spans_slice_back(m, stored)
