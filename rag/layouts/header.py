@@ -102,6 +102,11 @@ def match_field(line: Line) -> FieldLine | None:
         if rest.strip() and rest.lstrip(_SEPARATORS) and key in ("委員", "政府", "事務局", "理事", "社員", "内容", "資料", "次第", "概要", "議事") and not re.match(r"^\s*[:：]", rest):
             continue
         return FieldLine(-1, key, FIELD_KEYS[key], _value(line, end))
+    # 「地方自治法第121条による出席者」「地方自治法第百二十一条第一項の規定により出席した者」: officials
+    legal = re.match(r"地方自治法第[0-9一二三四五六七八九十百]+条(?:第[0-9一二三四五六七八九十]+項)?(?:の規定)?(?:により|による)"
+                     r"(?:説明のため)?出席(?:した者|者|した説明員)", compact)
+    if legal and len(compact) <= len(legal.group(0)) + 12:
+        return FieldLine(-1, legal.group(0), "attendees", None)
     heading = re.search(r"(議事日程(?:第\d+号)?|会議事項|付議事件)$", compact) if len(compact) <= 60 else None
     if heading:  # 「令和６年度…１２月緊急議会議事日程　第１号」「追加議事日程」「議会運営委員会会議事項」
         return FieldLine(-1, re.sub(r"第\d+号$", "", heading.group(1)), "agenda", None)

@@ -1388,3 +1388,24 @@ def test_a_site_label_over_the_title_is_no_agenda_and_spaced_names_keep_their_gi
     assert [a.title for a in m.agenda] == ["会期の決定", "代表質問"]
     assert roster(m) == [("後藤さちこ", "1番", "出席議員"), ("竹浪敦", "2番", "出席議員"), ("坂本崇", "3番", "出席議員")]
     assert_spans_slice_back(m, stored)
+
+
+def test_officials_present_under_the_local_autonomy_act_are_their_own_group():
+    """「地方自治法第121条による出席者」 after 「欠席議員（１名）」: the mayor and officials had been filed as absent members."""
+    text = """令和５年第１回架空市議会定例会会議録（第１号）
+令和５年２月17日
+出席議員（２名）
+１番　　樋　川　篤　子　議員　　２番　　竹　内　博　之　議員
+欠席議員（１名）
+３番　　越　　　明　男　議員
+地方自治法第121条による出席者
+市長　　　　　　　　　　　　櫻　田　　　宏
+副市長　　　　　　　　　　　出　﨑　和　夫
+○議長（清野一榮議員）　ただいまから本日の会議を開きます。
+○市長（櫻田　宏）　所信を申し上げます。
+"""
+    m, stored = parse(text)
+    groups = {a.name.replace(" ", ""): a.group for a in m.attendees}
+    assert groups["越明男"] == "欠席議員"
+    assert groups["櫻田宏"] == groups["出﨑和夫"] == "地方自治法第121条による出席者"
+    assert_spans_slice_back(m, stored)
