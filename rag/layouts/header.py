@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from ..domain import Attendee, Span
 from .japanese import CLOSING_RE, FROM_TO_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms
 from .lines import Line, is_rule, nfkc, nospace
-from .speakers import ROLE_WORDS, name_end, remit_only
+from .speakers import OFFICE_ENDINGS, ROLE_WORDS, name_end, remit_only
 
 # key (spaces removed, NFKC) -> field
 FIELD_KEYS: dict[str, str] = {}
@@ -31,7 +31,9 @@ for _field, _keys in {
                   "出席した職員", "出席した者",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
                   "政府", "事務局", "理事", "社員", "欠席議員", "欠席委員", "欠席者", "欠席",
-                  "事務局員", "議会事務局", "執行部", "市執行部", "町執行部", "村執行部", "区執行部"),
+                  "事務局員", "議会事務局", "執行部", "市執行部", "町執行部", "村執行部", "区執行部",
+                  "市議会事務局", "区議会事務局", "町議会事務局", "村議会事務局", "県議会事務局", "都議会事務局",
+                  "府議会事務局", "道議会事務局"),
     "agenda": ("議事日程", "本日の会議に付した事件", "本日の会議に付した案件", "会議に付した事件", "議題", "協議事項", "議事次第",
                "付議事件", "案件", "審議事項", "報告事項", "次第",
                "本日審査した案件", "審査した案件", "会議事項", "会議に付した案件"),
@@ -226,6 +228,10 @@ def time_in(lines: list[Line]) -> str | None:
     return None
 
 
+# a letter-spaced name (「青　木　英　二」), two spaces, then a title printed whole (「副区長」「情報政策推進部長」)
+_TITLE_AFTER_NAME = re.compile(
+    r"(?<=\S)[ \u3000]{2}(\S{0,14}?(?:" + "|".join(OFFICE_ENDINGS + ("区長", "市長", "町長", "村長", "知事", "教育長", "管理者", "委員", "監査委員"))
+    + r"))$")
 _CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}|[ \t\u3000]*[|｜][ \t\u3000]*")  # wide gaps, or a flattened table's bars
 # a seat number: 「２２番」, or in kanji 「第十一番」 (a kanji one without 第 only before a space: 一番ヶ瀬 is a name)
 _SEAT = r"(?:\d+\s*番|第\s*[〇一二三四五六七八九十百]+\s*番|[〇一二三四五六七八九十百]+\s*番(?=\s))"
@@ -552,7 +558,8 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
     """Cells of a roster line, split at wide gaps. In a letter-spaced roster a wide gap
     also stands for the missing characters of a short name (「島　　　昌　之」「小笠原　　　聡」):
     a cell that is neither a role nor a numbered seat joins the name before it when
-    the two together are no longer than a name."""
+    the two together are no longer than a name; and a title printed whole two spaces after a
+    letter-spaced name (「青　木　英　二　　副区長」) is the next column's."""
     out, pos = [], 0
     for m in _CELL_SPLIT.finditer(line.text):
         if m.start() > pos:
@@ -562,6 +569,14 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
         out.append((pos, len(line.text)))
     if not spaced:
         return _joined_at_kun(line, out)
+    split: list[tuple[int, int]] = []
+    for s, e in out:
+        tail = _TITLE_AFTER_NAME.search(line.text[s:e])
+        if tail:
+            split += [(s, s + tail.start()), (s + tail.start(1), e)]
+        else:
+            split.append((s, e))
+    out = split
     merged: list[tuple[int, int]] = []
     for s, e in out:
         cell = nospace(nfkc(line.text[s:e]))

@@ -1409,3 +1409,25 @@ def test_officials_present_under_the_local_autonomy_act_are_their_own_group():
     assert groups["越明男"] == "欠席議員"
     assert groups["櫻田宏"] == groups["出﨑和夫"] == "地方自治法第121条による出席者"
     assert_spans_slice_back(m, stored)
+
+
+def test_two_columns_of_title_and_letter_spaced_name_and_a_wards_secretariat():
+    """「区　長　　　青　木　英　二　　副区長　　　荒　牧　広　志」: a title printed whole two spaces after a
+    letter-spaced name opens the next column (it had been read as 青木英二副区長); 「区議会事務局」 heads its
+    own group (its staff had been 欠席説明員)."""
+    text = """令和７年第１回架空区議会定例会会議録
+１　日時　令和７年２月１７日　午後１時
+５　出席説明員
+　　区\u3000長\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000青\u3000木\u3000英\u3000二\u3000\u3000副区長\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000荒\u3000牧\u3000広\u3000志
+\u3000\u3000企画経営部長\u3000\u3000\u3000\u3000\u3000\u3000斎\u3000藤\u3000秀\u3000一\u3000\u3000情報政策推進部長\u3000\u3000\u3000橋\u3000本\u3000隆\u3000志
+　欠席説明員　（０名）
+　区議会事務局
+　　事務局長　　　　　杉　立　敏　也　　　　　次長　　　　　　　南　部　　　剛
+○（伊藤よしのり議長）　ただいまから本日の会議を開きます。
+○（青木英二区長）　所信を申し上げます。
+"""
+    m, stored = parse(text)
+    assert roster(m) == [("青木英二", "区長", "出席説明員"), ("荒牧広志", "副区長", "出席説明員"),
+                         ("斎藤秀一", "企画経営部長", "出席説明員"), ("橋本隆志", "情報政策推進部長", "出席説明員"),
+                         ("杉立敏也", "事務局長", "区議会事務局"), ("南部剛", "次長", "区議会事務局")]
+    assert_spans_slice_back(m, stored)
