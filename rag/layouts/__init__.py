@@ -20,7 +20,7 @@ from .generic import items
 from .header import FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, from_to_time, time_in, with_closing
 from .japanese import find_date
 from .lines import Line, is_rule, split_lines
-from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, display_name, parse_title
+from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, assembly_named_most, display_name, parse_title
 from .split import place_in_whole, split_document
 from .summary import LayoutMismatch, parse_numbered_summary
 from .transcript import remarks_from_turns, text_turns
@@ -178,7 +178,8 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
                         f"fields: {', '.join(several[:5])}), but no repeated title/date header block divides it; "
                         f"it is indexed as one record dated {iso or 'unknown'} and those other dates are ignored")
 
-    body = doc.hints.body or parts.body or assembly_in(text[:header_end] if header_end else text) or assembly_in(text) or ""
+    body = (doc.hints.body or parts.body or assembly_in(text[:header_end] if header_end else text)
+            or assembly_named_most(text) or "")
     name = doc.hints.name or parts.name or (title if found_title else "")
     number = doc.hints.number if doc.hints.number is not None else parts.number
     unit = doc.hints.number_unit or parts.number_unit

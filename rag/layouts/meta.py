@@ -121,6 +121,17 @@ def assembly_in(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+def assembly_named_most(text: str) -> str | None:
+    """The local assembly a whole text names most, for minutes whose header names none: a Diet house
+    quoted in a speech (「衆議院予算委員会において…」) is not the body."""
+    from collections import Counter
+
+    counts = Counter(m.group(0) for m in ASSEMBLY_RE.finditer(nfkc(text)) if m.group(0) not in ("衆議院", "参議院"))
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]  # ties: the first named (a signature's 「高砂市議会議長」)
+
+
 def assembly_from_parts(text: str) -> str | None:
     """「市議会議長」「第１回臨時市議会」 with one city named throughout (「高砂市」×40) → 「高砂市議会」.
 

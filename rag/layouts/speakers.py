@@ -127,7 +127,7 @@ def _label_at(line: Line, body_start: int, label_end: int, close: int, speech_fr
     words spoken from ``speech_from`` on, after any spaces or colon), if it names a speaker."""
     raw = line.text
     inner = raw[body_start:label_end].strip()
-    note = re.search(r"[〔\[［][^〕\]］]{1,12}[〕\]］]$", inner)  # 「◯町長（小野信次）〔登壇〕」
+    note = re.search(r"[〔\[［][^〕\]］]{1,12}[〕\]］]$|(?<=[)）])\s*(?:登壇|降壇)$", inner)  # 「◯町長（小野信次）〔登壇〕」「◯市長（高島宗一郎）登壇」
     if note:
         inner = inner[: note.start()].strip()
     if not inner or len(inner) > 24 or re.search(r"[、。「」，]", inner):
@@ -188,6 +188,10 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
             return None
         return name, raw[m.start("role"):m.end("role")].strip()
     m = _NAME_ROLE_IN_BRACKETS.match(norm)
+    if m and m.group("inner").endswith("君") and len(m.group("inner")) >= 3:
+        # 「◆（白井正子君）」: a member named in brackets, no role printed
+        name = _strip_honorific(raw[m.start("inner"):m.end("inner")].strip())
+        return (name, None) if name and not name.endswith(ROLE_WORDS) else _split_name_role(raw[m.start("inner"):m.end("inner")])
     if m:  # （山田議長）
         return _split_name_role(raw[m.start("inner"):m.end("inner")])
     if "(" in norm or ")" in norm:

@@ -1431,3 +1431,23 @@ def test_two_columns_of_title_and_letter_spaced_name_and_a_wards_secretariat():
                          ("斎藤秀一", "企画経営部長", "出席説明員"), ("橋本隆志", "情報政策推進部長", "出席説明員"),
                          ("杉立敏也", "事務局長", "区議会事務局"), ("南部剛", "次長", "区議会事務局")]
     assert_spans_slice_back(m, stored)
+
+
+def test_labels_with_a_bare_stand_note_or_a_name_alone_and_a_body_not_taken_from_a_quote():
+    """DB-Search prints 「登壇」 straight after the label (「◯38番（綿貫康代）登壇　私は…」), DiscussNet a member
+    by name alone (「◆（白井正子君）　」): both had been read as the chair's words. A Diet house a speech
+    quotes (「衆議院予算委員会において」) is not the body of a city's minutes that name none in the header."""
+    text = """2025年12月19日：令和７年第５回定例会（第５日）　本文
+　　　　　午後１時10分　開議
+◯議長（平畑雅博）　これより本日の会議を開きます。
+◯38番（綿貫康代）登壇　私は、衆議院予算委員会において示された見解に反対し、討論を行います。
+◆（白井正子君）　質問いたします。
+◯市長（高島宗一郎）登壇　一言御挨拶を申し上げます。
+◯議長（平畑雅博）　福岡市議会の皆様に感謝します。これで散会いたします。
+"""
+    m, stored = parse(text)
+    assert turns(m) == [("平畑雅博", "議長"), ("綿貫康代", "38番"), ("白井正子", None), ("高島宗一郎", "市長"),
+                        ("平畑雅博", "議長")]
+    assert m.remarks[1].text.startswith("私は、衆議院")
+    assert m.body == "福岡市議会"
+    assert_spans_slice_back(m, stored)
