@@ -65,6 +65,10 @@ def _read_json(data: bytes, source: str) -> list[SourceDoc]:
     except ValueError as exc:
         raise InputError(source, f"is not valid JSON ({exc})") from None
     from .ndl import meeting_records_within, read_ndl_json
+    from .poliinfo import is_poliinfo, read_poliinfo
+
+    if is_poliinfo(obj):
+        return read_poliinfo(obj, source)
 
     if isinstance(obj, dict) and ("meetingRecord" in obj or "numberOfRecords" in obj or meeting_records_within(obj)):
         return read_ndl_json(obj, source)

@@ -150,3 +150,30 @@ def test_json_without_an_item_list_raises_input_error_naming_the_file():
 def test_export_whose_bodies_are_all_empty_raises():
     with pytest.raises(InputError, match="empty.json"):
         read_vendor_json({"tenant_minutes": [{"minute_id": 1, "body": "<pre>\n</pre>"}]}, "empty.json")
+
+
+def test_a_poliinfo_list_of_meetings_reads_each_with_its_speakers():
+    """PoliInfo's local-assembly JSON (built here): one record per meeting, speakers from the
+    ``Speaker`` field, the roster spoken by no one as the header, an index entry named and skipped."""
+    import json
+
+    from rag.layouts import parse_document
+    from rag.readers import read_bytes
+
+    obj = [
+        {"Date": "2020/4/17", "Prefecture": "東京都", "ProceedingTitle": "令和二年第一回臨時会会議録第七号",
+         "URL": "https://example.invalid/7", "Proceeding": [
+             {"Speaker": "null", "Utterance": "\u3000出席議員\u3000二名\n一番\u3000甲野太郎君\n二番\u3000乙野花子君\n"},
+             {"Speaker": "議長（甲野太郎君）", "Utterance": "ただいまから令和二年第一回架空都議会臨時会を開会いたします。\n"},
+             {"Speaker": "二番（乙野花子君）", "Utterance": "質問いたします。\n"}]},
+        {"Date": "", "Prefecture": "東京都", "ProceedingTitle": "令和2年第1回臨時会 会議録",
+         "URL": "", "Proceeding": [{"Speaker": "null", "Utterance": "目次"}]},
+    ]
+    (doc,) = read_bytes(json.dumps(obj, ensure_ascii=False).encode("utf-8"), "kaso.json", "kaso.json")
+    assert doc.hints.date == "2020-04-17" and doc.header is not None
+    assert [(t.speaker, t.role, doc.text[t.start:t.end]) for t in doc.turns] == [
+        ("甲野太郎", "議長", "ただいまから令和二年第一回架空都議会臨時会を開会いたします。"), ("乙野花子", "二番", "質問いたします。")]
+    assert any("令和2年第1回臨時会 会議録" in w for w in doc.warnings)
+    m = parse_document(doc)
+    assert m.date == "2020-04-17" and [r.speaker for r in m.remarks] == ["甲野太郎", "乙野花子"]
+    assert all(doc.text[r.start:r.end] == r.text for r in m.remarks)
