@@ -249,7 +249,9 @@ def _with_title_lines_above(text: str, lines: list[Line | None], line: Line, fie
     while first > 0 and i - first < 2:
         above = lines[first - 1]
         if (above is None or first - 1 in field_rows or not _may_be_title(above) or len(above.norm.strip()) > 30
-                or re.search(r"[。、,，:：]", above.norm) or find_date(above.norm)):
+                or re.search(r"[。、,，:：]", above.norm) or find_date(above.norm)
+                # 「第４回」 over 「横浜市会　会議録」 over 「定例会」: a title set in a column, not a body above it
+                or re.fullmatch(r"[第0-9〇一二三四五六七八九十百回号日\s]+", above.norm.strip())):
             break
         first -= 1
     if first == i:

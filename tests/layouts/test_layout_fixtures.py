@@ -1451,3 +1451,19 @@ def test_labels_with_a_bare_stand_note_or_a_name_alone_and_a_body_not_taken_from
     assert m.remarks[1].text.startswith("私は、衆議院")
     assert m.body == "福岡市議会"
     assert_spans_slice_back(m, stored)
+
+
+def test_a_session_number_set_above_the_title_is_not_a_body():
+    """「第４回」 over 「架空市議会　会議録（第16号）」 over 「定例会」 (a title set in a column): 第４回 is not the body."""
+    text = """令和　６年第４回定例会
+
+　　　　　　　第４回
+　　　　　架空市議会　　　会議録（第16号）
+　　　　　　　定例会
+　令和６年11月29日（金）午前10時開議
+○議長（鈴木太郎君）　これより本日の会議を開きます。
+○市長（山中竹春君）　御説明いたします。
+"""
+    m, stored = parse(text)
+    assert m.body == "架空市議会" and m.number == 16
+    assert_spans_slice_back(m, stored)
