@@ -289,6 +289,11 @@ def as_quoted(text: str) -> str:
     return _QUOTE_PUNCT.sub("", normalize(text))
 
 
+def sentences(question: str) -> list[str]:
+    """A question's sentences (「…何日間ですか。また、…何件ですか。」 → two)."""
+    return [p for p in re.split(r"(?<=[。？?])\s*", question) if p.strip()]
+
+
 def asks_for_speaker(question: str) -> bool:
     """「誰が…と述べましたか」: asks who said something."""
     q = unicodedata.normalize("NFKC", question).lower()

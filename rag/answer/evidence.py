@@ -36,20 +36,22 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
     first, the remarks that say a phrase the question quotes, and the chunk holding the closing
     line when the question asks when the sitting ended."""
     routed: list[Chunk] = []
-    closing: list[Chunk] = []  # and then the quoting remarks: evidence that leads whatever its rank
+    record_lead: list[Chunk] = []  # the chair's first remark, the closing line: they lead whatever their rank
     if question.intents and hits:
         meeting_id = hits[0].chunk.meeting_id
-        # the closing line leads whatever rank it was retrieved at: a remark's words are no guide
-        # to where the sitting ended, and the question asked about the meeting itself
-        closing = closing_chunks(index, meeting_id) if "closing" in question.intents else []
+        # a remark's words are no guide to where the sitting ended or who chaired it, and the
+        # question asked about the meeting itself
         if "presiding" in question.intents:
-            closing = presiding_chunks(index, meeting_id, question.text) + closing
+            record_lead += presiding_chunks(index, meeting_id, question.text)
+        if "closing" in question.intents:
+            record_lead += closing_chunks(index, meeting_id)
         for intent in question.intents:
             for chunk in index.chunks_of(meeting_id, INTENT_KIND[intent]) if intent in INTENT_KIND else ():
                 if chunk.chunk_id not in {c.chunk_id for c in routed}:
                     routed.append(chunk)
     # a phrase the question quotes verbatim (「…と述べたのは誰」): the remarks that say it lead
-    leading = quoting_chunks(index, question.text, hits) + closing
+    quoting = quoting_chunks(index, question.text, hits)
+    leading = quoting + [c for c in record_lead if c.chunk_id not in {q.chunk_id for q in quoting}]
     by_id = {h.chunk.chunk_id: h for h in hits}
     first = {c.chunk_id for c in leading}
     missing = [c for c in routed if c.chunk_id not in by_id and c.chunk_id not in first]
@@ -75,22 +77,35 @@ def quoting_chunks(index, question: str, hits: list[Hit]) -> list[Chunk]:
     return found if len(found) <= MAX_QUOTING else []
 
 
-def presiding_chunks(index, meeting_id: str, question: str = "") -> list[Chunk]:
-    """The first remark of the meeting's chair: the speaker with a chair's role (議長, 委員長, 会長…,
-    as parsed; the one the question names, when it names one) who speaks most, and often enough
-    to be running the sitting (a member who chairs some other 部会 and speaks once is not)."""
+def meeting_chair(index, meeting_id: str, question: str = "") -> tuple[str, str] | None:
+    """(name, role) of the meeting's chair: the speaker with a chair's role (議長, 委員長, 会長…, as
+    parsed; the one the question names, when it names one) who speaks most, and often enough to be
+    running the sitting (a member who chairs some other 部会 and speaks once is not); None if none."""
     found = index.records.get(meeting_id)
     if not found:
-        return []
+        return None
     speakers = found[0].speakers()
     total = sum(n for _, _, n in speakers) or 1
     named = chair_title(question)
     chairs = [(n, name, role) for name, role, n in speakers
               if presides(role) and (named is None or chair_title(role) == named) and n >= max(2, 0.1 * total)]
     if not chairs:
-        return []
+        return None
     _, name, role = max(chairs)
-    return next(([c] for c in index.chunks_of(meeting_id, "remark") if c.speaker == name and c.role == role), [])
+    return name, role
+
+
+def presiding_chunks(index, meeting_id: str, question: str = "") -> list[Chunk]:
+    """The first remark of the meeting's chair (``meeting_chair``)."""
+    chair = meeting_chair(index, meeting_id, question)
+    if chair is None:
+        return []
+    return next(([c] for c in index.chunks_of(meeting_id, "remark") if (c.speaker, c.role) == chair), [])
+
+
+def chairs_remark(index, chunk: Chunk, question: str) -> bool:
+    """``chunk`` is a remark of its meeting's chair (as ``meeting_chair`` reads the record)."""
+    return chunk.kind == "remark" and chunk.speaker is not None and meeting_chair(index, chunk.meeting_id, question) == (chunk.speaker, chunk.role)
 
 
 def closing_chunks(index, meeting_id: str) -> list[Chunk]:

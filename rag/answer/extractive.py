@@ -14,7 +14,6 @@ from typing import Sequence
 from ..chunking import units
 from ..domain import Chunk, Citation, Claim, Draft, Evidence, Span, fold, holds
 from ..index import section_prefix
-from ..layouts.speakers import presides
 from ..lexical import normalize, tokenize
 from .analysis import (
     ANSWER_TYPES,
@@ -29,7 +28,7 @@ from .analysis import (
     quoted,
     term_coverage,
 )
-from .evidence import BACK_REFERENCE, FORWARD_REFERENCE, first_after, last_before
+from .evidence import BACK_REFERENCE, FORWARD_REFERENCE, chairs_remark, first_after, last_before
 from .labels import location_label
 
 EXCERPT_CHARS = 200  # a cited excerpt of a long remark: its best sentence and neighbours up to this length
@@ -66,7 +65,9 @@ class ExtractiveWriter:
         meetings = {c.chunk.meeting_id for c in citations}
         claims = []
         lead = self._lead([c.chunk for c in citations], japanese)
-        who = speaker_sentence(question, citations[0], japanese) or chair_sentence(intents, citations[0], japanese)
+        who = speaker_sentence(question, citations[0], japanese) or (
+            chair_sentence(citations[0], japanese)
+            if "presiding" in intents and chairs_remark(self.index, citations[0].chunk, question) else "")
         if who and f"[{citations[0].n}]" in who:
             claims.append(Claim(who, (citations[0],)))
         elif who:  # 「議事録は発言者の氏名を記していません。」: about the record, framing
@@ -319,12 +320,10 @@ def _overlaps(a: tuple, b: tuple) -> bool:
     return a[3][0].start < b[3][-1].end and b[3][0].start < a[3][-1].end
 
 
-def chair_sentence(intents: Sequence[str], first: Citation, japanese: bool) -> str:
-    """For 「議事進行を務めたのは誰」: the chair named by the role the minutes give the cited remark's
-    speaker. Built only from parsed fields; empty when the first citation is not the chair's."""
+def chair_sentence(first: Citation, japanese: bool) -> str:
+    """For 「議事進行を務めたのは誰」, when the first citation is the chair's remark (``chairs_remark``):
+    the chair named by the role the minutes give its speaker. Built only from parsed fields."""
     chunk = first.chunk
-    if "presiding" not in intents or chunk.kind != "remark" or not chunk.speaker or not presides(chunk.role):
-        return ""
     return (f"議事を進行したのは{chunk.role}の{chunk.speaker}です。[{first.n}]" if japanese
             else f"The sitting was chaired by {chunk.speaker} ({chunk.role}). [{first.n}]")
 

@@ -21,7 +21,7 @@ from ..chunking import units
 from ..domain import Chunk, Hit, fold, holds
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
-from ..layouts.speakers import ROLE_WORDS, presides
+from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize, person_names, token_spans, tokenize
 from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
 from .analysis import (
@@ -41,8 +41,10 @@ from .analysis import (
     event_tokens,
     framing_tokens,
     quoted,
+    sentences,
     term_coverage,
 )
+from .evidence import chairs_remark
 
 SEAT_ROLE = re.compile(r"第?\s*[0-9〇一二三四五六七八九十百]+\s*番")
 # Words that only say "a decision / an agenda item of this meeting" (「今回の会合で決定されたのは」), not what about
@@ -141,7 +143,7 @@ def sentences_of(q: Question) -> list[Question]:
     """Each sentence of a question of several (「…会期は、いつまでの何日間ですか。また、…議案は何件ですか。」)
     as a question of its own words; [] for a question of one sentence. The evidence may answer one
     part well and the whole question's words only thinly."""
-    parts = [p for p in re.split(r"(?<=[。？?])\s*", q.text) if p.strip()]
+    parts = sentences(q.text)
     if len(parts) < 2:
         return []
     out = []
@@ -200,7 +202,7 @@ class Gate:
         """「第14回会合はいつ開催されましたか」: the meeting's own date, time or place, stated by its record,
         whose header the router put first. The relevance score weighs topical evidence and does not
         apply (such a question has no topic words for coverage to find)."""
-        if "presiding" in q.intents and candidates and candidates[0].kind == "remark" and presides(candidates[0].role):
+        if "presiding" in q.intents and candidates and chairs_remark(self.index, candidates[0], q.text):
             return True  # 「議事進行を務めたのは誰」: the chair's own remark, by the role the minutes give
         asked = [i for i in q.intents if i in ("date", "place", "closing")]
         if not asked or not candidates:
@@ -267,7 +269,7 @@ class Gate:
         unrecorded = self._unrecorded_speaker(q, speaking)
         if unrecorded:
             return "speaker_not_found", f"{unrecorded}氏の発言は記録にありません"
-        chaired = PRESIDING_QUESTION.search(q) and candidates and candidates[0].kind == "remark" and presides(candidates[0].role)
+        chaired = bool(PRESIDING_QUESTION.search(q) and candidates and chairs_remark(self.index, candidates[0], question))
         if japanese and WHO_QUESTION.search(q) and not STATEMENT_QUESTION.search(q) and not chaired:
             # 「…を務めたのは誰」: some line of the evidence (an attendee line, an agenda line, or a
             # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
@@ -305,7 +307,7 @@ class Gate:
         """
         # a question of several sentences (「…会期は、いつまでの何日間ですか。また、…議案は何件ですか。」):
         # each asks its own value about its own words
-        clauses = [c for c in re.split(r"(?<=[。？?])\s*", q) if c.strip()]
+        clauses = sentences(q)
         if len(clauses) > 1:
             for clause in clauses:
                 own = set(tokenize(clause))
