@@ -169,8 +169,8 @@ def label_role(label: str | None, speaker: str) -> str | None:
     if bracket:
         return bracket.group(1).strip() or None
     name = re.sub(r"\s+", "", speaker or "")
-    for cut in range(len(name), 0, -1):  # the label may give the surname only: 「○安倍内閣総理大臣」
-        if cut >= 1 and text.startswith(name[:cut]) and cut >= min(2, len(name)):
+    for cut in range(len(name), min(2, len(name)) - 1, -1):  # the label may give the surname only: 「○安倍内閣総理大臣」
+        if cut and text.startswith(name[:cut]):
             rest = text[cut:].strip()
             return None if not rest or rest == "君" else rest
     return None

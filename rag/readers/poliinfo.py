@@ -11,6 +11,7 @@ field, read by the same label rules as the text layouts, and the roster is the h
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rag.errors import InputError
 from rag.layouts.speakers import split_label
@@ -42,10 +43,9 @@ def read_poliinfo(obj: list, source: str) -> list[SourceDoc]:
     if not docs:
         raise InputError(source, f"no meeting with a speaker's words; expected {EXPECTED}")
     if skipped:
-        first = docs[0]
-        docs[0] = SourceDoc(first.source, first.text, first.file_type, first.pages, first.turns, first.header, first.hints,
-                            first.warnings + (f"{len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} with no speaker's words "
-                                              f"not read as meetings: {', '.join(skipped[:3])}",), first.ordinal)
+        note = (f"{len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} with no speaker's words not read as "
+                f"meetings: {', '.join(skipped[:3])}")
+        docs[0] = replace(docs[0], warnings=docs[0].warnings + (note,))
     return docs
 
 
