@@ -82,6 +82,7 @@ __all__ = [
     "tokenize",
     "token_spans",
     "person_names",
+    "proper_name_runs",
     "tokenizer_signature",
     "INDEX_FILE",
 ]
@@ -237,12 +238,18 @@ _person_tagger_obj = None
 _person_tagger_pid: int | None = None
 
 
-def person_names(norm: str, places: bool = False) -> list[tuple[str, int, int]]:
+def person_names(norm: str) -> list[tuple[str, int, int]]:
     """People UniDic recognises in an already normalised text (「鈴木俊一財務大臣は」 → 鈴木俊一), each
     with its ``[start, end)``: a run of proper-noun tokens holding a person's surname or given name
-    (a surname UniDic reads as a place, 「盛山」 before 「正仁」, stays in the run). With ``places``,
-    a run of place names alone counts too (「神田委員は」: a surname UniDic reads only as a place;
-    the caller decides from what follows whether it names a person)."""
+    (a surname UniDic reads as a place, 「盛山」 before 「正仁」, stays in the run)."""
+    return [(name, start, end) for name, start, end, person in proper_name_runs(norm) if person]
+
+
+def proper_name_runs(norm: str) -> list[tuple[str, int, int, bool]]:
+    """The runs of person- and place-name tokens in an already normalised text, each with its
+    ``[start, end)`` and whether it holds a person's name (``person_names`` keeps those); a run of
+    place names alone (「神田委員は」: a surname UniDic reads only as a place) is left for the caller
+    to judge from what follows. One tagging for both readings."""
     global _person_tagger_obj, _person_tagger_pid
     pid = os.getpid()
     with _tagger_lock:
@@ -253,13 +260,13 @@ def person_names(norm: str, places: bool = False) -> list[tuple[str, int, int]]:
             _person_tagger_obj = fugashi.GenericTagger(f'-d "{d}" -r "{d}/mecabrc"')
             _person_tagger_pid = pid
         parsed = _person_tagger_obj.parse(norm) if norm else ""
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, bool]] = []
     run: list[tuple[int, int, bool]] = []  # (start, end, is a person's name)
     pos = 0
 
     def close() -> None:
-        if run and (places or any(person for _, _, person in run)) and run[-1][1] - run[0][0] >= 2:
-            found.append((norm[run[0][0] : run[-1][1]], run[0][0], run[-1][1]))
+        if run and run[-1][1] - run[0][0] >= 2:
+            found.append((norm[run[0][0] : run[-1][1]], run[0][0], run[-1][1], any(person for _, _, person in run)))
         run.clear()
 
     for line in parsed.split("\n"):

@@ -22,7 +22,7 @@ from ..domain import Chunk, Hit, fold, holds
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
 from ..layouts.speakers import ROLE_WORDS
-from ..lexical import normalize, person_names, token_spans, tokenize
+from ..lexical import normalize, proper_name_runs, token_spans, tokenize
 from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
 from .analysis import (
     GENERIC_ATTENDANCE,
@@ -446,14 +446,15 @@ class Gate:
         meetings, speakers = speaking
         known = speakers + [fold(a.name) for m in meetings for a in m.attendees if len(fold(a.name)) >= 2]
         text = normalize(q)
-        people = {(start, end): person for person, start, end in person_names(text)}
+        runs = proper_name_runs(text)
+        people = {(start, end): name for name, start, end, person in runs if person}
         # a surname the dictionary reads only as a place (「神田委員は」), when a role the meeting's
         # speakers hold follows it: that person too
         # (not before an office of a place, 「墨田区長」「渋谷区長」, nor the meeting's own place)
         roles = sorted({fold(r) for m in meetings for _, r, _ in m.speakers()
                         if r and len(fold(r)) >= 2 and not re.match(r"[区市町村県都府道国州]", fold(r))}, key=len, reverse=True)
         own = " ".join(f"{m.body} {m.name}" for m in meetings)
-        for place, start, end in person_names(text, places=True):
+        for place, start, end, _ in runs:
             if ((start, end) not in people and roles and place not in own
                     and re.match(rf"(?:{'|'.join(map(re.escape, roles))})(?:は|が|から)", text[end:])):
                 people[(start, end)] = place
