@@ -13,30 +13,35 @@ import re
 
 from ..domain import Decision, Remark
 from ..readers.base import SourceDoc, Turn
+from .japanese import kanji_number
 from .lines import Line, is_rule, is_stage_note, nfkc, split_lines
 from .speakers import PRESIDING_ROLES, Label, find_labels
 
 _SIGNATURE_RE = re.compile(r"地方自治法第\s*(?:123|百二十三)\s*条|ここに署名する|署名(?:議員|者)\s*$")
 _SPEECH_NUMBER_RE = re.compile(r"^\d{1,4}\s*[:：]?$")
 _DECISION_RE = re.compile(
-    r"[^。]*(?:可決|否決|承認|了承|決定|採択|同意|認定|選任|許可)(?:すべきものと)?"
-    r"(?:されました|いたしました|することに決しました|と決しました|に決しました|と決します|に決します|されたものと)[^。]*。"
+    r"[^。]*(?:(?:可決|否決|承認|了承|決定|採択|同意|認定|選任|許可)(?:すべきものと)?"
+    r"(?:されました|いたしました|することに決しました|と決しました|に決しました|と決します|に決します|されたものと)"
+    r"|[^。、]ことに決しました)[^。]*。"  # 「本件は議員派遣一覧表のとおり派遣することに決しました。」「…継続審査に付することに決しました。」
 )
 # what a decision sentence decides, or how (「よって」「異議がありませんので」「採決の結果」): a sentence about
 # something else that was 認定/承認/決定 (「今年の秋、過労死認定されました。」) is a speaker's words, no decision
 _DECIDES_A_MATTER_RE = re.compile(
     r"よって|したがって|従って|異議|採決|本案|本件|両案|各案|議案|法律案|決議|予算|決算|請願|陳情|条例|報告|動議|原案|"
     r"修正案|会期|日程|認定第|同意第|諮問|選挙|案件|委員長|互選")
+# waiving a step of procedure is no decision on a matter: 「よって、委員会の付託を省略することに決しました。」
+_PROCEDURE_RE = re.compile(r"省略")
 # The presiding officer opens an agenda item: 「日程第四　大麻取締法…法律案（内閣提出、衆議院送付）を議題といたします。」,
 # 「日程第二 …。日程第三 …。以上両案を一括して議題といたします。」
 _AGENDA_CALL_RE = re.compile(r"議題と(?:いた)?します|議題に供します|議題とすることに|議題といたしたい")
 _ANAPHORIC_ITEM_RE = re.compile(r"^(?:本|両|以上|これ|右|同|前記|上記)")  # 「本決議案を議題といたします」: the one just named
 _AGENDA_ITEM_RE = re.compile(r"日程第\s*[0-9０-９一二三四五六七八九十百]+")
-# the item ends where the chair's request for it begins: 「日程第７　教育行政執行方針について教育長から発言を
+_ITEM_NUMBER_RE = re.compile(r"日程第\s*([0-9一二三四五六七八九十百]+)")  # in a label (NFKC: ASCII digits)
+# the item ends where the chair's request for it begins (「日程第２、会期の決定でありますが、…」, 「日程第７　教育行政執行方針について教育長から発言を
 # 求められておりますので…」, 「日程第一　…法律案（趣旨説明）　本案について提出者の趣旨説明を求めます」
 _ITEM_TAKEN_UP_RE = re.compile(
-    r"(?:^|。)\s*(日程第\s*[0-9０-９一二三四五六七八九十百]+[^。]*?)"
-    r"(?:を行います|を行う|に入ります|について[、，]|について(?=[^。]{0,12}?から(?:発言|報告|説明)を求め)"
+    r"(?:^|。)\s*(?:(?:次に|続いて|これより)[、，]\s*)?(日程第\s*[0-9０-９一二三四五六七八九十百]+[^。]*?)"
+    r"(?:を行います|を行う|に入ります|について[、，]|でありますが[、，]|について(?=[^。]{0,12}?から(?:発言|報告|説明)を求め)"
     r"|\s+(?:本案|本件|両案)について|。)")
 AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, several bills at once) is cut with …
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
@@ -96,6 +101,7 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
     decisions: list[Decision] = []
     section = "発言"
     from_call = False  # the section is an item a presiding officer opened (the next one replaces it)
+    reached = 0  # the highest 日程 number opened so far
     for turn in turns:
         start, end, heading = _trim(text, turn.start, turn.end, headings=not structured)
         if end <= start:
@@ -104,56 +110,92 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
             continue
         body = text[start:end]
         page = doc.page_at(start)
-        item = _announced_item(body, turn.role)
-        if item and (section == "発言" or from_call or _AGENDA_ITEM_RE.match(section)):
+        # every item the chair opens here, in order; the remark stands under the first, and a result given
+        # before an item is opened (「…可決されました。次に、日程第２、…」) belongs to the item before it
+        opened: list[tuple[int, str]] = []
+        if section == "発言" or from_call or _AGENDA_ITEM_RE.match(section):
             # 「日程第2及び日程第3」 (a page heading) says less than the item the chair names
-            section, from_call = item, True
+            opened, reached = _announced_items(body, turn.role, reached)
+        in_force = section
+        if opened:
+            section, from_call = opened[0][1], True
         remarks.append(Remark(len(remarks) + 1, body, start, end, section, None, None, turn.speaker, turn.role, page))
         for m in _DECISION_RE.finditer(body):
-            if not _DECIDES_A_MATTER_RE.search(m.group(0)):
+            if not _DECIDES_A_MATTER_RE.search(m.group(0)) or _PROCEDURE_RE.search(m.group(0)):
                 continue  # 「今年の秋、過労死認定されました。」 in a question: no matter before the house
             s, e = start + m.start(), start + m.end()
             while s < e and text[s] in " \u3000\n\t　":
                 s += 1
             if e - s <= 160:
-                decisions.append(Decision(text[s:e], s, e, section))
+                under = next((label for at, label in reversed(opened) if at < m.end()), in_force)
+                decisions.append(Decision(text[s:e], s, e, under))
+        if opened:
+            section = opened[-1][1]
         if heading:
             section, from_call = heading, False  # a heading after this turn applies to the next ones
     return remarks, decisions
 
 
-def _announced_item(body: str, role: str | None) -> str | None:
+def _announced_items(body: str, role: str | None, reached: int) -> tuple[list[tuple[int, str]], int]:
+    """Every agenda item a presiding officer's remark opens (「日程第１、会議録署名議員の指名…。日程第２、会期の
+    決定…」), as (where it opens, label) in order, and the highest 日程 number reached so far; no items
+    for anyone else's remark. An item put on the agenda (「…を議題といたします」) always opens, even again
+    (a bill back from committee); one only mentioned whose number was already reached (「日程第８…から
+    日程第４２…を一括して上程いたします。…日程第２３、議案第２２号をもう一回読ませていただきます」) opens
+    nothing new."""
+    if not role or not any(r in role for r in PRESIDING_ROLES):
+        return [], reached
+    items: list[tuple[int, str]] = []
+    offset = 0
+    while offset < len(body):
+        found = _announced_item(body[offset:])
+        if found is None:
+            break
+        label, at, end, called = found
+        numbers = [kanji_number(n) or 0 for n in _ITEM_NUMBER_RE.findall(label)]
+        if called or not numbers or numbers[0] > reached:
+            items.append((offset + at, label))
+        reached = max([reached, *numbers])
+        offset += max(end, at + 1)
+    return items, reached
+
+
+def _announced_item(body: str) -> tuple[str, int, int, bool] | None:
     """The agenda item a presiding officer's remark opens, in the minutes' words: from its first
     「日程第N」 to 「…を議題といたします」, or the item named before 「…を議題とすることに御異議ございませんか」
     (「この際、日程に追加して、物価高騰対策給付金に…法律案を…」); cut at AGENDA_ITEM_CHARS. None for
-    any other remark, and for 「本決議案を議題といたします」 (the item just named stays). Later remarks
+    any other remark, and for 「本決議案を議題といたします」 (the item just named stays). With it, where in
+    the remark the item opens (what the chair says before it closes the last item), where its call ends,
+    and whether it was put on the agenda (「議題」) rather than taken up. Later remarks
     stand under it until the next one (their ``section``), so 「…法律案はどのように議決されましたか」
     finds 「よって、本案は全会一致をもって可決されました。」."""
-    if not role or not any(r in role for r in PRESIDING_ROLES):
-        return None
     call = _AGENDA_CALL_RE.search(body)
     if not call:  # 「日程第1、会議録署名議員の指名を行います。」: an item taken up without 「議題」
         taken = _ITEM_TAKEN_UP_RE.search(body)
-        return _label(taken.group(1)) if taken else None
+        label = _label(taken.group(1)) if taken else None
+        return (label, taken.start(1), taken.end(), False) if label else None
     first = _AGENDA_ITEM_RE.search(body, 0, call.start())
     if first:
-        item = body[first.start() : call.start()]
-    else:  # the sentence that puts it on the agenda: 「この際、日程に追加して、Xを議題と…」「Xは、…議題とすることに…」
-        sentence = body[body.rfind("。", 0, call.start()) + 1 : call.start()]
-        after = re.split(r"日程に追加して[、，]?", sentence)[-1]
-        # 「…日程に追加して、Xを議題と…」: X; 「Xは、…日程に追加して(これを)議題とすることに」: X
-        for item in (after.split("は、")[0], sentence.split("は、")[0]):
-            label = _label(re.sub(r"^\s*(?:この際|よって|次に|これより)[、，]\s*", "", item))
-            if label:
-                return label
-        return None
-    return _label(item)
+        label = _label(body[first.start() : call.start()])
+        return (label, first.start(), call.end(), True) if label else None
+    # the sentence that puts it on the agenda: 「この際、日程に追加して、Xを議題と…」「Xは、…議題とすることに…」
+    opened = body.rfind("。", 0, call.start()) + 1
+    sentence = body[opened : call.start()]
+    after = re.split(r"日程に追加して[、，]?", sentence)[-1]
+    # 「…日程に追加して、Xを議題と…」: X; 「Xは、…日程に追加して(これを)議題とすることに」: X
+    for item in (after.split("は、")[0], sentence.split("は、")[0]):
+        item = re.sub(r"〔[^〕]*〕", "", item)  # a stage note inside the turn: 〔「異議なし」と呼ぶ者あり〕
+        label = _label(re.sub(r"^(?:\s*(?:この際|よって|次に|これより|(?:御|ご)?異議なしと認め(?:ます)?)[、，])*\s*", "", item))
+        if label:
+            return label, opened, call.end(), True
+    return None
 
 
 def _label(item: str) -> str | None:
     """An announced item as a section label: spaces folded, trailing 「を」「以上…一括して」 dropped,
     cut at AGENDA_ITEM_CHARS; None when it only points back (「本決議案」)."""
     item = re.sub(r"\s+", " ", nfkc(item)).strip()
+    item = re.sub(r"を(?:一括して)?(?:採決|上程)(?:いた)?します$", "", item)  # 「日程第４、議案第262号を採決いたします」
     item = re.sub(r"(?:。?\s*以上[^。]*?|を|、)*(?:一括して|一括)?$", "", item).strip(" 、。")
     if not item or _ANAPHORIC_ITEM_RE.match(item):
         return None

@@ -162,6 +162,49 @@ def test_a_remark_stands_under_the_agenda_item_the_chair_opened():
     assert_spans_slice_back(m, stored)
 
 
+RESULTS_THEN_NEXT_ITEM = """令和七年架空市議会定例会会議録（第五日）
+令和７年12月19日（金）午後１時開議
+○議長（川上一郎）　日程第１、会議録署名議員の指名を行います。５番議員を指名いたします。
+　日程第２、会期の決定でありますが、会期は本日１日間といたしたいと思いますが、御異議ありませんか。
+　　　　　　〔「異議なし」と呼ぶ者あり〕
+○議長（川上一郎）　御異議なしと認めます。よって、会期は１日間と決定いたしました。
+　次に、日程第３、議案第１号を議題といたします。
+　本案は原案のとおり可決することに賛成の議員の挙手を求めます。
+　　　　　　〔賛成者挙手〕
+○議長（川上一郎）　賛成多数であります。よって、本案は原案のとおり可決されました。
+　次に、日程第４、議員派遣の件を議題といたします。
+　本件は、一覧表のとおり派遣することに御異議ありませんか。
+　　　　　　〔「異議なし」と呼ぶ者あり〕
+○議長（川上一郎）　御異議なしと認めます。よって、本件は一覧表のとおり派遣することに決しました。
+　次に、日程第５、議案第２号を採決いたします。
+　お諮りいたします。本案については、委員会の付託を省略いたしたいと思います。御異議ありませんか。
+　　　　　　〔「異議なし」と呼ぶ者あり〕
+○議長（川上一郎）　御異議なしと認めます。よって、委員会の付託を省略することに決しました。
+　本案に同意することに賛成の議員の挙手を求めます。
+　　　　　　〔賛成者挙手〕
+○議長（川上一郎）　賛成多数であります。よって、本案は原案に同意することに決しました。
+　日程第３、議案第１号の訂正を申し上げます。
+"""
+
+
+def test_a_result_the_chair_gives_before_opening_the_next_item_is_the_last_items():
+    """The chair announces a result and opens the next item in one turn (「…可決されました。次に、日程第４、
+    …」): the decision is the item it closes, not the one opened after it. Every item a turn opens
+    counts (日程第１ and 日程第２ in one turn), 「…を採決いたします」 opens one too, an item already
+    passed opens nothing again, and waiving a step (「付託を省略することに決しました」) is no decision."""
+    m, stored = parse(RESULTS_THEN_NEXT_ITEM)
+    term, bill, dispatch, second = "日程第2、会期の決定", \
+        "日程第3、議案第1号", "日程第4、議員派遣の件", "日程第5、議案第2号"
+    assert [(d.text, d.section) for d in m.decisions] == [
+        ("よって、会期は１日間と決定いたしました。", term),
+        ("よって、本案は原案のとおり可決されました。", bill),
+        ("よって、本件は一覧表のとおり派遣することに決しました。", dispatch),
+        ("よって、本案は原案に同意することに決しました。", second),
+    ]
+    assert [r.section for r in m.remarks] == ["日程第1、会議録署名議員の指名", bill, dispatch, second, second, second]
+    assert_spans_slice_back(m, stored)
+
+
 ITEM_REQUESTS = """令和六年第一回架空市議会定例会会議録（第一号）
 令和六年二月二十二日（木曜日）
 午前十時開議
