@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..domain import Attendee, Span
-from .japanese import CLOSING_RE, FROM_TO_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms
+from .japanese import CLOSING_RE, FROM_TO_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms, unspaced
 from .lines import Line, is_rule, nfkc, nospace
 from .speakers import OFFICE_ENDINGS, ROLE_WORDS, name_end, remit_only
 
@@ -191,6 +191,10 @@ def closing_in(lines: list[Line | None]) -> Span | None:
         if line is None:
             continue
         m = CLOSING_RE.search(modern_forms(line.norm))  # 「午後三時十一分散會」 in 1940s minutes
+        if m is None and (spaced := unspaced(modern_forms(line.norm))) != line.norm:
+            if re.fullmatch(rf"[(（〔\[〇○◯]*(?:{CLOSING_RE.pattern})[)）〕\]]*", spaced):
+                return line.span  # 「午　後　一　時　二　十　四　分　閉　会」: the whole line
+            continue
         if m:
             if re.fullmatch(r"[\s(（〔\[〇○◯]*", line.norm[: m.start()]) and re.fullmatch(r"[\s)）〕\]]*", line.norm[m.end():]):
                 return line.span  # 「（午後　４時３７分　閉会）」「〇午後３時５１分散会」: the line as printed

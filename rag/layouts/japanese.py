@@ -110,10 +110,16 @@ def find_date(line: str) -> tuple[str, int, int] | None:
     return None
 
 
+def unspaced(norm: str) -> str:
+    """A letter-spaced line (「午　後　一　時　三　分　開　会」, as some assemblies print the clock lines)
+    without its spaces; any other line as it is."""
+    return re.sub(r"\s+", "", norm) if re.fullmatch(r"\s*(?:\S\s+){3,}\S\s*", norm) else norm
+
+
 def find_time(line: str) -> str | None:
     """A time range (「17:20~18:20」「午後１時３０分～午後３時」) or an 開会/開議 time, as written
     (whitespace removed)."""
-    norm = nfkc(line)
+    norm = unspaced(nfkc(line))
     m = TIME_RANGE_RE.search(norm) or TIME_EVENT_RE.search(norm)
     return re.sub(r"\s+", "", m.group(0)) if m else None
 

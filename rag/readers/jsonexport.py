@@ -7,6 +7,9 @@ starts with the speaker label 「○議長（佐藤篤）　…」. ``read_vendo
 renders the items, in order, into one stored text, so the layout parser finds
 the speakers in it just as it does in a plain-text record; it builds no turns.
 
+A scraper's export that keeps the minutes as printed in one top-level string beside its items
+(whose speakers sit in fields of their own) is read from that string.
+
 The item list is found by shape rather than by a vendor's key names: a
 top-level list of objects with a body field (``body``, ``html``, ``content``
 or ``text``), or such a list under a key of the top-level object (searched a
@@ -14,11 +17,13 @@ few levels down), so other vendors' exports read too.
 """
 from __future__ import annotations
 
+import re
+
 import lxml.etree as etree
 import lxml.html
 
 from rag.errors import InputError
-from rag.readers.base import SourceDoc
+from rag.readers.base import Hints, SourceDoc
 from rag.readers.html import html_to_text
 
 BODY_FIELDS = ("body", "html", "content", "text")
@@ -46,6 +51,12 @@ def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
         raise InputError(source, f"is JSON but not a minutes export this reader knows: {EXPECTED}")
     # several candidate lists: the one carrying the most body text is the minutes
     path, items = max(found, key=lambda pair: sum(len(_body_of(item) or "") for item in pair[1]))
+    whole = _full_text(obj, items)
+    if whole is not None:
+        key, text = whole
+        return [SourceDoc(source=source, text=_plain_text(text), file_type="json", hints=_hints(obj),
+                          warnings=(f"read the minutes' full text in {key!r}, which holds the words of every item under "
+                                    f"{path or '(top level)'} with their speakers' labels",))]
     warnings: list[str] = []
     if len(found) > 1:
         others = ", ".join(p or "(top level)" for p, _ in found if p != path)
@@ -72,6 +83,30 @@ def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
             warnings=tuple(warnings),
         )
     ]
+
+
+def _full_text(obj, items: list[dict]) -> tuple[str, str] | None:
+    """A top-level field holding the minutes as printed, labels and all (a scraper's
+    ``{"speeches": [{"speakerLabel", "text"}], "rawText": "…◯前田警務部長　本年二月…"}``): a string
+    longer than the items' words together that contains every item's opening words. The items
+    of such an export carry their speakers in fields of their own and the words without them,
+    so the printed text is the one that says who spoke."""
+    if not isinstance(obj, dict):
+        return None
+    bodies = [b.strip() for b in (_body_of(item) for item in items) if b and b.strip()]
+    total = sum(len(b) for b in bodies)
+    for key, value in obj.items():
+        if isinstance(value, str) and bodies and len(value) >= total and all(b[:40] in value for b in bodies):
+            return key, value
+    return None
+
+
+def _hints(obj: dict) -> Hints:
+    """The meeting's title and ISO date where the export states them in plain top-level fields."""
+    title = next((v.strip() for k, v in obj.items() if k.lower() in ("title", "name") and isinstance(v, str) and v.strip()), None)
+    date = next((v for k, v in obj.items() if "date" in k.lower() and isinstance(v, str)
+                 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip())), None)
+    return Hints(title=title, date=date.strip() if date else None)
 
 
 def _body_of(item: dict) -> str | None:

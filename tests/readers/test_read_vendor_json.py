@@ -177,3 +177,33 @@ def test_a_poliinfo_list_of_meetings_reads_each_with_its_speakers():
     m = parse_document(doc)
     assert m.date == "2020-04-17" and [r.speaker for r in m.remarks] == ["甲野太郎", "乙野花子"]
     assert all(doc.text[r.start:r.end] == r.text for r in m.remarks)
+
+
+def test_a_full_text_field_beside_label_less_items_is_read_with_its_speakers():
+    """A scraper's export keeps each speech's words without the label (the speaker in a field of its
+    own) and the minutes as printed in one top-level string: that string is read, so every speech
+    keeps its speaker, and the letter-spaced clock lines give the sitting's times."""
+    from rag.layouts import parse_document
+
+    raw = ("令和八年五月十四日（木曜日）\n　　　午　後　一　時　三　分　開　会\n"
+           "◯山田太郎委員長　ただいまから架空委員会を開会いたします。\n\n"
+           "◯川上警務部長　架空ビジョンについて御説明をいたします。\n\n"
+           "◯佐藤花子委員　数値目標はありますか。\n\n"
+           "◯川上警務部長　数値目標は掲げておりません。\n"
+           "　　　午　後　一　時　二　十　四　分　閉　会\n")
+    speeches = [{"voiceNo": 1, "speakerLabel": None, "text": raw.split("\n\n")[0]},
+                {"voiceNo": 2, "speakerLabel": "川上警務部長", "text": "架空ビジョンについて御説明をいたします。"},
+                {"voiceNo": 3, "speakerLabel": "佐藤花子委員", "text": "数値目標はありますか。"},
+                {"voiceNo": 4, "speakerLabel": "川上警務部長", "text": "数値目標は掲げておりません。"}]
+    obj = {"title": "令和８年　架空委員会　本文", "meetingDate": "2026-05-14", "speeches": speeches, "rawText": raw}
+    (doc,) = read_vendor_json(obj, "x.json")
+    assert doc.text.startswith("令和八年五月十四日") and doc.hints.date == "2026-05-14"
+    assert any("rawText" in w for w in doc.warnings)
+    m = parse_document(doc)
+    assert [(r.speaker, r.role) for r in m.remarks] == [("山田太郎", "委員長"), ("川上", "警務部長"),
+                                                       ("佐藤花子", "委員"), ("川上", "警務部長")]
+    assert m.time == "午後一時三分開会〜午後一時二十四分閉会" and m.date == "2026-05-14"
+    assert doc.text[m.closing_span.start:m.closing_span.end].strip() == "午　後　一　時　二　十　四　分　閉　会"
+    # without the full text, the items are read as before (the words without their labels)
+    (items_only,) = read_vendor_json({k: v for k, v in obj.items() if k != "rawText"}, "x.json")
+    assert "◯川上警務部長" not in items_only.text
