@@ -256,16 +256,20 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     pending_role: str | None = None  # a role printed on a line of its own, the name below it
     wrapped = _wrapped_roles(block, spaced)
     listed: set[int] = set()  # lines of full names one space apart
+    taken: set[int] = set()  # lines read already as part of a title printed around a name
     each_role = ""  # 「…清沢謙治各委員」: the role every name of such a list holds
     for n, line in enumerate(block):
         norm = line.norm
-        if len(norm) != len(line.text) or is_rule(norm) or n in wrapped.lines:
+        if len(norm) != len(line.text) or is_rule(norm) or n in wrapped.lines or n in taken:
             continue
         if nospace(norm) in _NOBODY:
             continue  # 「欠席委員　な　し」
         bare = re.sub(r"^[•・\-*]", "", nospace(norm))  # 「• 【委員】」
         if bare in ("衆議院", "参議院"):  # a joint committee's roster lists each house's members under it
             group = f"{field_group}（{bare}）"
+            continue
+        if _ROSTER_HEADING_RE.fullmatch(bare) and len(_cells(line, spaced)) == 1 and not bare.endswith("君"):
+            group = bare  # 「出席議会局職員」 under 「出席説明員」's people: a roster's next heading, no one's name
             continue
         heading = _SUBGROUP_RE.fullmatch(bare) or re.fullmatch(r"()([^\s:：、，,。()]{1,15})[:：]", bare)
         if heading and heading.lastindex == 2:  # 「分科会委員:」「経済産業省:」 heads the people below it
@@ -306,6 +310,14 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
                 people.append(_person(line, s, e, name, role, group))
             continue
         nxt = block[n + 1] if n + 1 < len(block) else None
+        wrapped_title = _title_over_name(block, n, spaced)
+        if wrapped_title is not None:
+            # 「選挙管理委員会」 over 「　　…武島和仁君」 over 「事務局長」: a long title printed around its holder's name
+            title, name_line, rest = wrapped_title
+            s, e = _cells(name_line, spaced)[0]
+            people.append(_person(name_line, s, e, _fold(name_line.text[s:e]), title, group))
+            taken.update(rest)
+            continue
         if (len(cells) == 1 and nxt is not None and nxt.indent > line.indent and nospace(norm).endswith(ROLE_WORDS)
                 and len(_cells(nxt, spaced)) == 1 and not _role_and_name(nospace(nxt.norm))[0]
                 and not nospace(nxt.norm).endswith(ROLE_WORDS + ("君",))):
@@ -334,8 +346,9 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
                 people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell) + tail, group))
                 i += 2
                 continue
-            if (i + 1 < len(cells) and nospace(cell).endswith(ROLE_WORDS + ("番",)) and len(nospace(cell)) <= 24
-                    and not tabled):  # a table's cells are one person each: 「甲野一郎委員 | 乙野二郎委員 |」
+            if (i + 1 < len(cells) and len(nospace(cell)) <= 24 and not tabled
+                    and (nospace(cell).endswith(ROLE_WORDS + ("番",)) or _title_before_kun(cell, line.text[cells[i + 1][0]:cells[i + 1][1]]))):
+                # a table's cells are one person each: 「甲野一郎委員 | 乙野二郎委員 |」; 「危機管理監　　高坂哲也君」
                 s2, e2 = cells[i + 1]
                 people.append(_person(line, s, e2, _fold(line.text[s2:e2]), nospace(cell), group))
                 i += 2
@@ -385,6 +398,7 @@ def _marked_roles(block: list[Line], people: list[Attendee]) -> list[Attendee]:
 _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百]+\s*(?:名|人)")
 # a heading inside a roster that names the group below it: 「<事務局>」「【政府】」「（事務局）」
 _SUBGROUP_RE = re.compile(r"[<＜〈《【〔\[(]([^<>＜＞〈〉《》【】〔〕\[\]()]{1,12})[>＞〉》】〕\])]")
+_ROSTER_HEADING_RE = re.compile(r"(?:出席|欠席)[^\s0-9]{0,10}(?:職員|説明員|説明者|議員|委員|者)")
 _ORDER_NOTES = ("敬称略", "順不同", "五十音順", "名簿順", "役職順", "代理")
 _GROUP_WORDS = ("事務局", "事務局等", "委員", "政府", "説明員", "幹事", "オブザーバー", "参考人", "関係者", "省", "庁")
 
@@ -545,6 +559,39 @@ def _wrapped_roles(block: list[Line], spaced: bool) -> "_Wrapped":
     return _Wrapped(frozenset(lines), roles, names)
 
 
+def _title_over_name(block: list[Line], n: int, spaced: bool) -> tuple[str, Line, list[int]] | None:
+    """A title too long for its column, printed on a line of its own with its holder's 「…君」 on the
+    next line, further right, and maybe its last words or a bracketed note on the line after that,
+    back in the title's column (「会計管理者」/「関森雅之君」/「（会計室長）」): (the whole title, the
+    name's line, the lines used after the title's)."""
+    line = block[n]
+    if n + 1 >= len(block) or len(_cells(line, spaced)) != 1:
+        return None
+    title, below = nospace(nfkc(line.text)), block[n + 1]
+    name = nospace(nfkc(below.text))
+    if ("君" in title or re.search(r"[0-9]|番", title) or len(_cells(below, spaced)) != 1 or below.indent <= line.indent + 2
+            or not name.endswith("君") or len(name) < 3 or len(norm_name := name[:-1]) > 10 or norm_name.endswith(ROLE_WORDS)):
+        return None
+    used = [n + 1]
+    after = block[n + 2] if n + 2 < len(block) else None
+    if (after is not None and after.indent == line.indent and len(_cells(after, spaced)) == 1
+            and "君" not in after.text and len(nospace(after.text)) <= 16
+            and not (n + 3 < len(block) and block[n + 3].indent > after.indent and nospace(block[n + 3].text).endswith("君"))):
+        title += nospace(nfkc(after.text))  # 「事務局長」「（会計室長）」: the title's end, under its start
+        used.append(n + 2)
+    return (title, below, used) if title.endswith(_TITLE_ENDINGS + (")", "）")) else None
+
+
+_TITLE_ENDINGS = ROLE_WORDS + ("監", "長", "官", "者")  # 「危機管理監」「デジタル統括本部長」「会計管理者」
+
+
+def _title_before_kun(title: str, name: str) -> bool:
+    """「危機管理監」 before 「高坂哲也君」: a title (no 君, ending as titles end) and a person named with 君."""
+    title, name = nospace(nfkc(title)), nospace(nfkc(name))
+    return (name.endswith("君") and len(name) >= 3 and "君" not in title and not re.search(r"[0-9]", title)
+            and title.endswith(_TITLE_ENDINGS))
+
+
 def _role_only(cell: str, complete: bool = True) -> bool:
     """A roster cell holding a title and no person: no seat number, no 君/議員 after a name;
     ``complete``: it ends with a role word (「企画課主幹」), else it does not (「政策部経営企画室」)."""
@@ -650,6 +697,8 @@ def _names_in_cell(cell: str, offset: int) -> list[tuple[str, str, int, int]]:
         if titled:  # 「林主査　小橋主事」: two people one space apart, each with a title
             return [(name, role, offset + s, offset + e) for s, e, name, role in titled]
     tokens = stripped.split()
+    if len(tokens) == 2 and _title_before_kun(tokens[0], tokens[1]) and len(nospace(tokens[0])) >= 3:
+        return [(_fold(tokens[1]), tokens[0], *span)]  # 「にぎわいスポーツ文化局長　足立哲郎君」: one space between
     if (len(tokens) >= 2 and not re.search(r"[、，,]", stripped) and any(w in nfkc(tokens[0]) for w in ROLE_WORDS)
             and not any(w in nfkc("".join(tokens[1:])) for w in ROLE_WORDS + ("君",)) and len("".join(tokens[1:])) <= 6):
         return [("".join(tokens[1:]), tokens[0], *span)]  # 「財務部理事兼庁舎建設担当 下河邊卓美」

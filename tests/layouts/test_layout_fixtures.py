@@ -1510,3 +1510,46 @@ def test_a_session_number_set_above_the_title_is_not_a_body():
     m, stored = parse(text)
     assert m.body == "架空市議会" and m.number == 16
     assert_spans_slice_back(m, stored)
+
+
+CITY_ROSTER_WRAPPED = """令和６年第４回架空市会定例会会議録（第16号）
+令和６年11月29日（金）午前10時開議
+　出席説明員
+　　　　　　　　市長　　　　　　　　　　　山田太郎君
+　　　　　　　　危機管理監　　　　　　　　川上二郎君
+　　　　　　　　脱炭素・ＧＲＥＥＮ推進局長
+　　　　　　　　　　　　　　　　　　　　　佐藤三郎君
+　　　　　　　　にぎわいスポーツ文化局長　鈴木四郎君
+　　　　　　　　会計管理者
+　　　　　　　　　　　　　　　　　　　　　田中五郎君
+　　　　　　　　（会計室長）
+　　　　　　　　選挙管理委員会
+　　　　　　　　　　　　　　　　　　　　　高橋六郎君
+　　　　　　　　事務局長
+　　　　　　　　教育長　　　　　　　　　　伊藤七郎君
+－－－－－－－－－－－－－－－－－－－－－－－－－－－－
+　出席議会局職員
+　　　　　　　　局長　　　　　　　　　　　渡辺八郎君
+　　　　　　　　議事課長　　　　　　　　　中村　九君
+－－－－－－－－－－－－－－－－－－－－－－－－－－－－
+　　　　　午前10時00分開会
+○議長（小林一郎君）　ただいまより本日の会議を開きます。
+○市長（山田太郎君）　御挨拶申し上げます。
+"""
+
+
+def test_a_city_roster_with_titles_that_wrap_around_their_holders_names_and_a_staff_heading():
+    """A title with no role word at its end (「危機管理監」) or one space before the name still titles
+    the 「…君」 after it; a title too long for its column is printed around its holder's name (its
+    start above, its end or a bracketed note below); 「出席議会局職員」 heads the staff below it."""
+    m, stored = parse(CITY_ROSTER_WRAPPED)
+    officials = "出席説明員"
+    assert roster(m) == [
+        ("山田太郎", "市長", officials), ("川上二郎", "危機管理監", officials),
+        ("佐藤三郎", "脱炭素・GREEN推進局長", officials), ("鈴木四郎", "にぎわいスポーツ文化局長", officials),
+        ("田中五郎", "会計管理者(会計室長)", officials), ("高橋六郎", "選挙管理委員会事務局長", officials),
+        ("伊藤七郎", "教育長", officials),
+        ("渡辺八郎", "局長", "出席議会局職員"), ("中村九", "議事課長", "出席議会局職員"),
+    ]
+    assert turns(m) == [("小林一郎", "議長"), ("山田太郎", "市長")]
+    assert_spans_slice_back(m, stored)
