@@ -180,7 +180,8 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
 
     body = (doc.hints.body or parts.body or assembly_in(text[:header_end] if header_end else text)
             or assembly_named_most(text) or "")
-    name = doc.hints.name or parts.name or (title if found_title else "")
+    # a title that is its body, kind and number only (「横浜市会　会議録（第16号）」) names no meeting beyond them
+    name = doc.hints.name or parts.name or (title if found_title and not parts.body else "")
     number = doc.hints.number if doc.hints.number is not None else parts.number
     unit = doc.hints.number_unit or parts.number_unit
     if not body:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from .japanese import nfkc
 
 KIND_RE = re.compile(r"(議事要旨|議事録|議事概要|会議録|委員会記録|会議記録|会議要録|議事要録)")
-# A 会議体 named in the text: 「墨田区議会」「高砂市議会」「参議院」
+# A 会議体 named in the text: 「墨田区議会」「高砂市議会」「参議院」, 「横浜市会」 (as 横浜, 名古屋, 京都 and 神戸
+# call theirs; not the 「都市会」 of 「都市会議」)
 # (not 「第１回臨時市議会」: a generic word, not a place, stands before 市議会 there);
 # the number before 回/年 may be in kanji: 「令和五年第四回架空市議会定例会」
 ASSEMBLY_RE = re.compile(
     r"(?:衆議院|参議院|(?:(?<![一-龥ぁ-んァ-ヶ])|(?<=[0-9０-９〇一二三四五六七八九十]回)|(?<=年度)|(?<=[0-9０-９〇一二三四五六七八九十]年))"
-    r"(?!回|臨時|定例|緊急|本|全|各|同|第)[一-龥ぁ-んァ-ヶ]{1,8}?[都道府県市区町村]議会)")
+    r"(?!回|臨時|定例|緊急|本|全|各|同|第)(?:[一-龥ぁ-んァ-ヶ]{1,8}?[都道府県市区町村]議会|[一-龥]{1,4}市会(?!議(?!員|長))))")
 MEETING_WORD_RE = re.compile(r"[一-龥ァ-ヶー]*(?:会議|委員会|部会|総会|審議会|分科会|懇談会|研究会|検討会|協議会|本会議|定例会|臨時会)$")
 
 

@@ -1553,3 +1553,11 @@ def test_a_city_roster_with_titles_that_wrap_around_their_holders_names_and_a_st
     ]
     assert turns(m) == [("小林一郎", "議長"), ("山田太郎", "市長")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_city_whose_assembly_is_a_shikai_is_the_body_and_a_bare_title_names_no_meeting():
+    """横浜, 名古屋, 京都 and 神戸 call their assemblies 市会: 「横浜市会　会議録（第16号）」 names the body;
+    a title of body, kind and number only leaves the meeting's name empty rather than repeating it."""
+    m, _ = parse(CITY_ROSTER_WRAPPED.replace("令和６年第４回架空市会定例会会議録（第16号）", "架空市会　　　会議録（第16号）"))
+    assert (m.body, m.name, m.number) == ("架空市会", "", 16)
+    assert m.display_name == "架空市会 第16号"
