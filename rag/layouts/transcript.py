@@ -29,6 +29,8 @@ _DECISION_RE = re.compile(
 _DECIDES_A_MATTER_RE = re.compile(
     r"よって|したがって|従って|異議|採決|本案|本件|両案|各案|議案|法律案|決議|予算|決算|請願|陳情|条例|報告|動議|原案|"
     r"修正案|会期|日程|認定第|同意第|諮問|選挙|案件|委員長|互選")
+# a vote's count announced before its result: 「総数81、賛成72、反対９。」「賛成者２５名、反対者３名。」
+_TALLY_RE = re.compile(r"(?:総数|賛成|反対|白票|投票)[^。]{0,4}[0-9０-９〇一二三四五六七八九十百]+\s*(?:票|名|人)?[、，。]")
 # waiving a step of procedure is no decision on a matter: 「よって、委員会の付託を省略することに決しました。」
 _PROCEDURE_RE = re.compile(r"省略")
 # The presiding officer opens an agenda item: 「日程第四　大麻取締法…法律案（内閣提出、衆議院送付）を議題といたします。」,
@@ -53,6 +55,8 @@ def text_turns(doc: SourceDoc, lines: list[Line | None]) -> tuple[Turn, ...]:
     turns = []
     text = doc.text
     signature = _signature_start(lines)
+    if signature is None:
+        signature = _signatures_after_closing(text, lines, labels)
     for i, label in enumerate(labels):
         if signature is not None and label.start >= signature:
             break
@@ -82,6 +86,21 @@ def _is_roster_heading(text: str, label: Label, end: int) -> bool:
     line = Line(label.start, label.end, text[label.start : label.end])
     field = match_field(line)
     return field is not None and field.field in ("attendees", "agenda") and field.value is None
+
+
+def _signatures_after_closing(text: str, lines: list[Line | None], labels: list[Label]) -> int | None:
+    """Where the names signed under the closing line begin (「午前11時21分散会」 over 「市会議長　鈴木太郎」
+    「市会議員　山下正人」), when no 地方自治法 heading says so: lines after the sitting's last clock line,
+    after the last label, none of them a sentence."""
+    from .header import closing_in
+
+    closing = closing_in(lines)
+    if closing is None or not labels or closing.start < labels[-1].start:
+        return None
+    after = [ln for ln in lines if ln is not None and ln.start >= closing.end]
+    if not after or any(re.search(r"[。？?！!]", ln.text) for ln in after):
+        return None
+    return after[0].start
 
 
 def _signature_start(lines: list[Line | None]) -> int | None:
@@ -124,6 +143,12 @@ def remarks_from_turns(doc: SourceDoc, turns: tuple[Turn, ...], structured: bool
             if not _DECIDES_A_MATTER_RE.search(m.group(0)) or _PROCEDURE_RE.search(m.group(0)):
                 continue  # 「今年の秋、過労死認定されました。」 in a question: no matter before the house
             s, e = start + m.start(), start + m.end()
+            note = re.match(r"\s*[（(][^（）()]*[）)]", m.group(0))
+            if note:
+                s += note.end()  # 「（資料編30ページ参照）」 before 「よって、…可決されました。」 refers to the sentence before
+            before = body[body.rfind("。", 0, max(m.start() - 1, 0)) + 1 : m.start()]
+            if _TALLY_RE.search(before):
+                s = start + m.start() - len(before)  # 「総数81、賛成72、反対９。」: the count the result rests on
             while s < e and text[s] in " \u3000\n\t　":
                 s += 1
             if e - s <= 160:

@@ -1561,3 +1561,22 @@ def test_a_city_whose_assembly_is_a_shikai_is_the_body_and_a_bare_title_names_no
     m, _ = parse(CITY_ROSTER_WRAPPED.replace("令和６年第４回架空市会定例会会議録（第16号）", "架空市会　　　会議録（第16号）"))
     assert (m.body, m.name, m.number) == ("架空市会", "", 16)
     assert m.display_name == "架空市会 第16号"
+
+
+def test_a_vote_count_joins_its_result_and_names_signed_after_the_closing_line_are_no_speech():
+    """「総数81、賛成72、反対９。（資料編30ページ参照）よって、原案どおり可決されました。」: the count is part of the
+    decision; the names signed under 「午前11時21分散会」 (no 地方自治法 heading) end the last remark."""
+    text = """架空市会　　　会議録（第16号）
+令和６年11月29日（金）午前10時開議
+○議長（小林一郎君）　総数81、賛成72、反対９。（資料編30ページ参照）
+　よって、原案どおり可決されました。
+○議長（小林一郎君）　これをもって散会いたします。
+　　　　　午前11時21分散会
+　　　　　　市会議長　　　　小林一郎
+　　　　　　市会議員　　　　山下正人
+　　　　　　同　　　　　　　坂本勝司
+"""
+    m, stored = parse(text)
+    assert [d.text for d in m.decisions] == ["総数81、賛成72、反対９。（資料編30ページ参照）\n　よって、原案どおり可決されました。"]
+    assert "山下正人" not in m.remarks[-1].text and m.remarks[-1].text.startswith("これをもって散会いたします。")
+    assert_spans_slice_back(m, stored)
