@@ -237,8 +237,9 @@ _TITLE_AFTER_NAME = re.compile(
     r"(?<=\S)[ \u3000]{2}(\S{0,14}?(?:" + "|".join(OFFICE_ENDINGS + ("区長", "市長", "町長", "村長", "知事", "教育長", "管理者", "委員", "監査委員"))
     + r"))$")
 _CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}|[ \t\u3000]*[|｜][ \t\u3000]*")  # wide gaps, or a flattened table's bars
-# a seat number: 「２２番」, or in kanji 「第十一番」 (a kanji one without 第 only before a space: 一番ヶ瀬 is a name)
-_SEAT = r"(?:\d+\s*番|第\s*[〇一二三四五六七八九十百]+\s*番|[〇一二三四五六七八九十百]+\s*番(?=\s))"
+# a seat number: 「２２番」, or in kanji 「第十一番」 (a kanji one without 第 only before a space or a name with 君:
+# 「一番古城まさお君」; 一番ヶ瀬 is a name)
+_SEAT = r"(?:\d+\s*番|第\s*[〇一二三四五六七八九十百]+\s*番|[〇一二三四五六七八九十百]+\s*番(?=\s|[^ヶケがの\s][^君\n]{0,12}君))"
 _NUMBERED = re.compile(rf"^({_SEAT})\s*(.+)$")
 _SEAT_RE = re.compile(rf"({_SEAT})\s*(.+?)\s*(?=\s{_SEAT}|$)")
 

@@ -1580,3 +1580,21 @@ def test_a_vote_count_joins_its_result_and_names_signed_after_the_closing_line_a
     assert [d.text for d in m.decisions] == ["総数81、賛成72、反対９。（資料編30ページ参照）\n　よって、原案どおり可決されました。"]
     assert "山下正人" not in m.remarks[-1].text and m.remarks[-1].text.startswith("これをもって散会いたします。")
     assert_spans_slice_back(m, stored)
+
+
+def test_kanji_seat_numbers_joined_to_names_with_kun_are_seats():
+    """「一番古城まさお君」「四番平　　慶翔君」: the seat, then the member (a kanji seat with no 第 and no space
+    is read only before a name with 君; 「一番ヶ瀬」 stays a name)."""
+    text = """令和二年第一回架空都議会臨時会会議録第七号
+令和二年四月十七日（金曜）
+　出席議員　三名
+一番古城まさお君
+四番平　　慶翔君
+十一番伊藤しょうこう君
+○議長（石川良一君）　ただいまから会議を開きます。
+○一番（古城まさお君）　質問します。
+"""
+    m, stored = parse(text)
+    assert [(a.name.replace(" ", ""), a.title) for a in m.attendees] == [
+        ("古城まさお", "一番"), ("平慶翔", "四番"), ("伊藤しょうこう", "十一番")]
+    assert_spans_slice_back(m, stored)
