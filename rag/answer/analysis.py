@@ -141,7 +141,7 @@ DAY_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
 # a period word (「年内」「下旬」「来春」)
 DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年|月|日)|来年|今年|本年|年内|年度内|年度末|年明け|上旬|中旬|下旬|来月|今月|来週|今週"
                        r"|[来今](?:春|夏|秋|冬)")
-DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "設定", "いつ"}
+DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "付け", "付", "設定", "いつ"}  # 「何月何日付け」: 付け asks the date too
 # 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
 WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
 STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁|質問|説明し|報告し|say|said|state|remark|view|opinion|argue|ask|answer|explain")
