@@ -62,6 +62,12 @@ def units(chunk: Chunk) -> list[Span]:
     return split_sentences(chunk.text, chunk.start)
 
 
+# What is embedded and BM25-indexed for a chunk besides its text (rag.index.speaker_prefix,
+# section_prefix): part of every chunk id, so a change to it re-indexes each file on its next ingest
+# instead of leaving vectors of the old form beside the new.
+INDEXED_FORM = 2
+
+
 def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:
     """All chunks of one meeting, in document order."""
     chunks: list[Chunk] = []
@@ -70,7 +76,7 @@ def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS)
         body = text[start:end]
         chunks.append(
             Chunk(
-                chunk_id=content_id(meeting.source, kind, start, end, body),
+                chunk_id=content_id(meeting.source, kind, start, end, body, INDEXED_FORM),
                 text=body,
                 source=meeting.source,
                 start=start,

@@ -38,7 +38,11 @@ _NOT_MINUTES_NAMES = re.compile(r"^(readme|license|licence|copying|changelog)(\.
 
 def speaker_prefix(chunk: Chunk) -> str:
     """「〔盛山正仁 文部科学大臣〕」: who speaks, put before a remark's words in what is embedded
-    and what BM25 indexes (not in the stored text), so 「盛山大臣は…」 finds the speech."""
+    and what BM25 indexes (not in the stored text), so 「盛山大臣は…」 finds the speech. None when the
+    words already end naming who said them (a summary's 「…続けたい(terada」「…（山田委員）」). A change here
+    bumps ``chunking.INDEXED_FORM``."""
+    if chunk.speaker and chunk.speaker in chunk.text[-40:]:
+        return ""
     return who_prefix(chunk.speaker, chunk.role)
 
 

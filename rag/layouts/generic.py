@@ -43,6 +43,30 @@ def heading_text(line: Line) -> str:
     return (m.group(1) if m else norm).strip()
 
 
+# who said it, at the item's end, as summary minutes print it: 「…検討すべきである。（山田委員）」, and
+# notes that keep a member's handle: 「…継続していきたい(terada」
+_ATTRIBUTION_RE = re.compile(r"[(（]\s*([^()（）\n。、,]{1,16}?)\s*([)）]?)\s*$")
+_HANDLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{1,20}")
+
+
+def attribution(body: str) -> tuple[str | None, str | None]:
+    """(speaker, role) an item names at its end, as printed; (None, None) when it names no one
+    (「（仮称）」「（資料１）」「（拍手）」, an office alone such as 「（事務局）」)."""
+    from .speakers import split_label
+
+    m = _ATTRIBUTION_RE.search(nfkc(body).rstrip())
+    if not m:
+        return None, None
+    inside, closed = m.group(1).strip(), bool(m.group(2))
+    if _HANDLE_RE.fullmatch(inside) and not inside.isupper():  # a member's handle, not 「(PSF)」「(IT)」
+        return inside, None
+    if closed:
+        who = split_label(inside)
+        if who and who[0] and who[1]:  # a name with its title: 「山田委員」→ 山田 / 委員
+            return who
+    return None, None
+
+
 def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list[Remark], list[Decision]]:
     remarks: list[Remark] = []
     decisions: list[Decision] = []
@@ -58,7 +82,9 @@ def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list
                 decisions.append(Decision(body, start, end, section))
             else:
                 org = _ORG_RE.match(nfkc(body))
-                remarks.append(Remark(len(remarks) + 1, body, start, end, section, org.group(1) if org else None))
+                speaker, role = attribution(body)
+                remarks.append(Remark(len(remarks) + 1, body, start, end, section, org.group(1) if org else None,
+                                      None, speaker, role))
                 decisions.extend(_decisions_in(body, start, section))
             current = None
 

@@ -1598,3 +1598,20 @@ def test_kanji_seat_numbers_joined_to_names_with_kun_are_seats():
     assert [(a.name.replace(" ", ""), a.title) for a in m.attendees] == [
         ("古城まさお", "一番"), ("平慶翔", "四番"), ("伊藤しょうこう", "十一番")]
     assert_spans_slice_back(m, stored)
+
+
+def test_summary_items_name_their_speaker_at_the_end_where_the_minutes_do():
+    """「…検討すべきである。（山田委員）」 and a note's 「…続けたい(terada」: the item's speaker as printed; an
+    office alone (「（事務局）」), a note (「（仮称）」) or several people name no one speaker."""
+    text = """架空検討会（第３回）議事要旨
+日時：令和６年５月１０日（金）10:00-12:00
+議事概要
+・人材育成の予算を増やすべきである。（山田委員）
+・センター（仮称）を設置したい。（事務局）
+・オンライン開催を続けたい(terada
+・会場費の内訳を教えてほしい(iqbal、terada
+・新しい拠点を（仮称）
+"""
+    m, stored = parse(text)
+    assert turns(m) == [("山田", "委員"), (None, None), ("terada", None), (None, None), (None, None)]
+    assert_spans_slice_back(m, stored)
