@@ -38,7 +38,7 @@ def presides(role: str | None) -> bool:
 
 # Role words, longest first so 「副委員長」 wins over 「委員長」.
 ROLE_WORDS = tuple(sorted({
-    "委員長", "副委員長", "委員", "議長", "副議長", "仮議長", "臨時議長", "仮委員長", "議員",
+    "委員長", "副委員長", "委員", "分科員", "議長", "副議長", "仮議長", "臨時議長", "仮委員長", "議員",
     "内閣総理大臣", "国務大臣", "國務大臣", "大臣", "副大臣", "大臣政務官", "政務官", "政府委員", "政府参考人",
     "参考人", "公述人", "証人", "説明員", "総理", "長官", "次官", "審議官", "統括官", "事務総長", "総裁", "副総裁",
     "知事", "副知事", "市長", "副市長", "町長", "副町長", "村長", "副村長", "区長", "副区長", "教育長", "管理者",
@@ -157,6 +157,9 @@ def _label_end(raw: str, pos: int, ascii_space: bool = False) -> int:
     return len(raw)
 
 
+_SAME_SURNAME = re.compile(r"(?P<who>[一-龥々ヶ]{1,4}[(（][一-龥々ぁ-んァ-ヶ]{1,3}[)）])(?P<role>[一-龥]{1,8})$")
+
+
 def split_label(inner: str) -> tuple[str | None, str | None] | None:
     """(speaker, role) of a label's text without its mark, or None if it is not a speaker label.
 
@@ -175,6 +178,10 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
         return None
     if re.search(r"\d+\s*(?:名|人)\)?$", norm):  # 「出席議員（１９名）」
         return None
+    m = _SAME_SURNAME.match(norm)
+    if m and m.group("role") in ROLE_WORDS:
+        # 「○福田（昭）分科員」「○佐藤（英）委員」: the Diet's way of telling members of one surname apart
+        return raw[: m.end("who")], raw[m.start("role"):]
     m = _BRACKET_LABEL.match(norm)
     if m and re.search(r"(?:担当|関係)$", m.group("name")):
         # 「伊奈川参事官（社会保障担当）」: the bracket is the title's remit, not a name

@@ -1615,3 +1615,16 @@ def test_summary_items_name_their_speaker_at_the_end_where_the_minutes_do():
     m, stored = parse(text)
     assert turns(m) == [("山田", "委員"), (None, None), ("terada", None), (None, None), (None, None)]
     assert_spans_slice_back(m, stored)
+
+
+def test_diet_labels_that_tell_two_members_of_one_surname_apart():
+    """「○福田（昭）分科員」: the Diet prints the given name's first character after a surname two
+    members share; the label names 福田（昭）, a 分科員 (a budget subcommittee's member)."""
+    text = """第217回国会　衆議院　予算委員会第三分科会　第1号　令和7年2月27日
+○福田（昭）分科員　消費税について伺います。
+○青木政府参考人　お答えいたします。
+○佐藤（英）委員　関連して伺います。
+"""
+    m, stored = parse(text)
+    assert turns(m) == [("福田（昭）", "分科員"), ("青木", "政府参考人"), ("佐藤（英）", "委員")]
+    assert_spans_slice_back(m, stored)
