@@ -1627,4 +1627,6 @@ def test_diet_labels_that_tell_two_members_of_one_surname_apart():
 """
     m, stored = parse(text)
     assert turns(m) == [("福田（昭）", "分科員"), ("青木", "政府参考人"), ("佐藤（英）", "委員")]
+    # the date after the title is the record's date, not part of the meeting's name
+    assert (m.body, m.name, m.number, m.date) == ("衆議院", "第217回国会 予算委員会第三分科会", 1, "2025-02-27")
     assert_spans_slice_back(m, stored)
