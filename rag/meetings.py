@@ -409,7 +409,7 @@ def _date_label(d: str) -> str:
 # ------------------------------------------------------------------ speakers named in a question
 
 _STATEMENT = re.compile(r"述べ|発言|答弁|説明|質問|言っ|語っ|報告|主張|意見|提案|求め|表明|指摘|回答|答え|話し|挨拶|あいさつ")
-_TITLE_AFTER_SURNAME = ("大臣", "副大臣", "政務官", "議長", "副議長", "委員長", "副委員長", "委員", "議員", "市長", "区長", "町長",
+_TITLE_AFTER_SURNAME = ("大臣", "副大臣", "政務官", "議長", "副議長", "委員長", "副委員長", "委員", "分科員", "主査", "議員", "市長", "区長", "町長",
                         "村長", "知事", "部長", "局長", "課長", "室長", "会長", "部会長", "座長", "教授", "理事", "参考人",
                         "君", "さん", "氏", "総理", "長官", "教育長")
 
@@ -432,6 +432,12 @@ def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str,
     found: dict[str, None] = {}
     for e in entries:
         for (name, _role, _n), f in zip(e.speakers, e.folded_speakers):
+            shared = _SHARED_SURNAME.fullmatch(f)
+            if shared:  # 「福田(昭)」: 福田昭夫 is named by 「福田昭」…, and 「福田分科員」 by the surname
+                surname = shared.group(1)
+                if surname + shared.group(2) in q or any(surname + t in q for t in _TITLE_AFTER_SURNAME):
+                    found[name] = None
+                continue
             if len(f) >= 2 and f in q:
                 found[name] = None
                 continue
@@ -440,6 +446,9 @@ def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str,
                     found[name] = None
                     break
     return tuple(found)
+
+
+_SHARED_SURNAME = re.compile(r"([^()]{1,4})\(([^()]{1,3})\)")  # the Diet's 「福田（昭）」, folded
 
 
 def organisations_named(question: str, organisations: Iterable[str]) -> tuple[str, ...]:
