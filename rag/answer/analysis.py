@@ -20,10 +20,12 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "attendees": ("誰", "だれ", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
                   "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at"),
     "agenda": ("議題", "議事次第", "案件", "agenda", "topics", "items"),
+    # the record's own number (「会議録は何号ですか」「第何回の会合」): the title states it
+    "number": ("何号", "第何回", "何回目", "第何号"),
     "decision": ("決定され", "決定事項", "決定した", "決定しま", "何が決定", "決まった", "決まりま", "決議", "了承",
                  "decid", "decision", "adopted", "resolved"),
 }
-INTENT_KIND = {"date": "header", "place": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
+INTENT_KIND = {"date": "header", "place": "header", "number": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
 # When the sitting ended (「何時に散会しましたか」「最終的に何時に終わりましたか」): the record's closing line
 # (``Meeting.closing_span``), which a remark or a trailer holds, not the header.
 CLOSING_QUESTION = re.compile(r"閉会|散会|延会|閉議|終わ|終了|閉じ|\b(?:end|ended|close|closed|adjourn\w*|finish\w*)\b")
@@ -195,8 +197,9 @@ def detect_intents(question: str) -> list[str]:
         found.remove("decision")  # 「決議案は誰が発議」: a resolution bill is a document, not what was decided
     if "attendees" in found and not WHO_QUESTION.search(q) and not any(k in q for k in INTENTS["attendees"][2:]):
         found.remove("attendees")  # 「誰か触れましたか」: whether anyone did
-    if "date" in found and not any(k in q for k in ABOUT_MEETING):
-        found.remove("date")
+    for about in ("date", "number"):
+        if about in found and not any(k in q for k in ABOUT_MEETING):
+            found.remove(about)
     # 「出席者は…どう評価」 asks what attendees said, not who they were
     if "attendees" in found and STATEMENT_QUESTION.search(q):
         found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list

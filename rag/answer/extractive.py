@@ -164,6 +164,8 @@ class ExtractiveWriter:
                 wanted.append(meeting.date_span)
             if meeting and "place" in intents and meeting.place_span:
                 wanted.append(meeting.place_span)
+            if meeting and "number" in intents and meeting.number is not None:
+                wanted.append(meeting.title_span)  # 「…第三分科会　第1号　令和7年2月27日」
             lines = [p for p in parts if any(p.start <= w.start and w.end <= p.end for w in wanted)]
             # a header line holding what the question asks for: a time (「何時に開会」 →
             # 「開会（午前１０時００分）」), a count of people (「何人」 → 「出席議員（３２人）」), an amount

@@ -192,25 +192,27 @@ class Gate:
         """``q`` with the record parts the router should bring: a date or place only when the question
         asks about the meeting itself (「参議院本会議で趣旨説明された法律案によると、東京科学大学はいつ発足
         する予定と説明されましたか」 asks a date a remark must state; the header date line led its answer)."""
-        if not {"date", "place", "closing"} & set(q.intents):
+        if not {"date", "place", "closing", "number"} & set(q.intents):
             return q
         if about_meeting(q.text, q.weights, self.meeting_terms([h.chunk for h in hits])):
             return q
-        return replace(q, intents=tuple(i for i in q.intents if i not in ("date", "place", "closing")))
+        return replace(q, intents=tuple(i for i in q.intents if i not in ("date", "place", "closing", "number")))
 
     def answered_by_record(self, q: Question, candidates: list[Chunk]) -> bool:
-        """「第14回会合はいつ開催されましたか」: the meeting's own date, time or place, stated by its record,
+        """「第14回会合はいつ開催されましたか」: the meeting's own date, time, place or number (「会議録は何号
+        ですか」: the title's), stated by its record,
         whose header the router put first. The relevance score weighs topical evidence and does not
         apply (such a question has no topic words for coverage to find)."""
         if "presiding" in q.intents and candidates and chairs_remark(self.index, candidates[0], q.text):
             return True  # 「議事進行を務めたのは誰」: the chair's own remark, by the role the minutes give
-        asked = [i for i in q.intents if i in ("date", "place", "closing")]
+        asked = [i for i in q.intents if i in ("date", "place", "closing", "number")]
         if not asked or not candidates:
             return False
         meeting = self._meeting_by_id(candidates[0].meeting_id)
         if meeting is None or not about_meeting(q.text, q.weights, self.meeting_terms(candidates)):
             return False
-        spans = {"date": meeting.date_span, "place": meeting.place_span, "closing": meeting.closing_span}
+        spans = {"date": meeting.date_span, "place": meeting.place_span, "closing": meeting.closing_span,
+                 "number": meeting.title_span if meeting.number is not None else None}
         if not all(spans[i] is not None for i in asked):
             return False
         # the router put the record's line first: the header, or the chunk holding the closing line

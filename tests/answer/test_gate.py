@@ -229,6 +229,16 @@ def test_the_meetings_own_date_is_answered_by_its_record_not_by_the_relevance_sc
         assert gate.answered_by_record(q, [e.chunk for e in gather(assistant.index, q, hits)]) is by_record, question
 
 
+def test_the_records_number_is_answered_by_its_title(roster_assistant):
+    """「…定例会の会議録は何号ですか」: the title states the number; the record answers it with that line, and a
+    count asked of something else (「全部で何回開かれましたか」) is no question about the record's number."""
+    from rag.answer.analysis import detect_intents
+
+    answer = roster_assistant.ask("架空市議会の令和五年第四回定例会の会議録は何号ですか")
+    assert not answer.abstained and answer.citations[0].text == "令和五年第四回架空市議会定例会会議録（第二号）"
+    assert "number" not in detect_intents("この部会は全部で何回開かれましたか")
+
+
 _ROSTER_MINUTES = """令和五年第四回架空市議会定例会会議録（第二号）
 令和五年十月二十日（金曜日）
 午前十時開議
