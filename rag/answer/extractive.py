@@ -28,6 +28,7 @@ from .analysis import (
     quoted,
     term_coverage,
 )
+from ..layouts.speakers import ROLE_WORDS
 from .evidence import BACK_REFERENCE, FORWARD_REFERENCE, chairs_remark, first_after, last_before
 from .labels import location_label
 
@@ -330,6 +331,9 @@ def chair_sentence(first: Citation, japanese: bool) -> str:
             else f"The sitting was chaired by {chunk.speaker} ({chunk.role}). [{first.n}]")
 
 
+_ASKED_ROLE = re.compile(r"([一-龥ァ-ヶー]{2,12})(?:は|が)(?:誰|だれ)")  # 「答弁した政府参考人は誰」: a 政府参考人 is asked for
+
+
 def speaker_sentence(question: str, first: Citation, japanese: bool) -> str:
     """For 「誰が…と述べましたか」: the speaker of the cited remark where the minutes name one;
     otherwise a plain statement that they do not. Built only from parsed fields."""
@@ -342,6 +346,12 @@ def speaker_sentence(question: str, first: Citation, japanese: bool) -> str:
         # the question quotes words the cited remark does not say: no speaker is asserted
         return ("議事録に、引用された言葉どおりの発言は見つかりませんでした。近い内容の記載は次のとおりです。" if japanese
                 else "The minutes contain no remark with the quoted words; the closest passages are:")
+    asked = _ASKED_ROLE.search(q)
+    if chunk.speaker and chunk.role and asked and asked.group(1).endswith(ROLE_WORDS) and not fold(chunk.role).endswith(
+            fold(next(w for w in ROLE_WORDS if asked.group(1).endswith(w)))):
+        # 「答弁した政府参考人は誰」 cited with the questioner's remark: he is not who was asked for (a speaker
+        # whose role the minutes do not give is not ruled out)
+        return ""
     if chunk.speaker:
         name = f"{chunk.role}の{chunk.speaker}" if chunk.role else chunk.speaker
         return f"発言したのは{name}です。[{first.n}]" if japanese else f"The speaker is {chunk.speaker}" + (f" ({chunk.role})" if chunk.role else "") + f". [{first.n}]"

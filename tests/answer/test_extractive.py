@@ -227,3 +227,24 @@ def test_a_roster_heading_with_its_number_and_count_is_a_heading():
     assert _is_heading("４　欠席議員（１名）") and _is_heading("出席説明員") and _is_heading("【政府】")
     assert not _is_heading("２２番　山田花子") and not _is_heading("22番山田花子議員（３名）")
     assert not _is_heading("山田　太郎")
+
+
+def test_a_who_question_asking_for_a_role_names_no_speaker_of_another_role():
+    """「…について答弁した環境部長は誰」 cited with a member's remark: the member is not the 部長 asked
+    for, so no 「発言したのは…」 is asserted; cited with the 部長's own remark, he is named."""
+    from rag.answer.extractive import speaker_sentence
+    from rag.domain import Citation
+
+    from invented_minutes import BRIEFING, TARGET
+
+    member = Citation(1, BRIEFING, BRIEFING.text, BRIEFING.start, BRIEFING.end)
+    official = Citation(1, TARGET, TARGET.text, TARGET.start, TARGET.end)
+    question = "ごみ減量について答弁した環境部長は誰ですか"
+    assert speaker_sentence(question, member, True) == ""
+    assert speaker_sentence(question, official, True) == "発言したのは環境部長の鈴木です。[1]"
+    assert speaker_sentence("ごみ減量について発言したのは誰ですか", member, True) == "発言したのは委員の佐藤です。[1]"
+    from dataclasses import replace
+
+    unknown = replace(BRIEFING, role=None)  # a TEI utterance: the minutes give no role
+    cited = Citation(1, unknown, unknown.text, unknown.start, unknown.end)
+    assert speaker_sentence(question, cited, True) == "発言したのは佐藤です。[1]"
