@@ -234,6 +234,10 @@ def _split_name_role(label: str) -> tuple[str | None, str | None] | None:
         # (Sino-Japanese common nouns throughout, as no surname the dictionary knows is)
         return None, compact
     end = name_end(compact[:cut])
+    if end == cut and role_word.endswith(OFFICE_ENDINGS) and not role_word.endswith(MEMBER_ROLES):
+        # a surname the dictionary does not know before an office's remit of common nouns
+        # (「末松生活安全部長」 → 末松 / 生活安全部長; a member's 「高橋伸子委員」 is not split so)
+        end = next((n for n in (2, 3) if cut - n >= 2 and remit_only(compact[n:cut])), end)
     return compact[:end], compact[end:]
 
 

@@ -1630,3 +1630,17 @@ def test_diet_labels_that_tell_two_members_of_one_surname_apart():
     # the date after the title is the record's date, not part of the meeting's name
     assert (m.body, m.name, m.number, m.date) == ("衆議院", "第217回国会 予算委員会第三分科会", 1, "2025-02-27")
     assert_spans_slice_back(m, stored)
+
+
+def test_an_unknown_surname_before_an_offices_remit_is_the_name():
+    """「◯末松生活安全部長」: no surname the dictionary knows, but 生活安全 is an office's remit of common
+    nouns, so 末松 speaks as 生活安全部長; a member's 「◯高橋伸子委員」 keeps the whole name."""
+    text = """令和八年架空委員会会議録
+令和八年五月十四日（木曜日）
+◯永川俊彦委員長　執行部の説明を求めます。
+◯末松生活安全部長　御説明いたします。
+◯高橋伸子委員　質問します。
+"""
+    m, stored = parse(text)
+    assert turns(m) == [("永川俊彦", "委員長"), ("末松", "生活安全部長"), ("高橋伸子", "委員")]
+    assert_spans_slice_back(m, stored)
