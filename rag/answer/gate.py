@@ -457,8 +457,10 @@ class Gate:
                         if r and len(fold(r)) >= 2 and not re.match(r"[区市町村県都府道国州]", fold(r))}, key=len, reverse=True)
         own = " ".join(f"{m.body} {m.name}" for m in meetings)
         for place, start, end, _ in runs:
+            # (a given name may stand between: 「井田良委員は」; not an administrative unit: 「東京都知事は」)
             if ((start, end) not in people and roles and place not in own
-                    and re.match(rf"(?:{'|'.join(map(re.escape, roles))})(?:は|が|から)", text[end:])):
+                    and re.match(rf"(?:[一-龥ぁ-ん](?<![都道府県市区町村郡]))?(?:[一-龥ぁ-ん](?<![都道府県市区町村郡]))?"
+                                 rf"(?:{'|'.join(map(re.escape, roles))})(?:は|が|から)", text[end:])):
                 people[(start, end)] = place
         for (_, end), person in sorted(people.items()):
             # the person is who spoke: the name, at most a title (財務大臣, 議員, 氏), then は/が/から

@@ -376,6 +376,9 @@ def test_a_member_the_minutes_never_record_is_named_even_when_the_dictionary_rea
     answer = council_assistant.ask("神田委員は電子記録の保存期間について何と述べましたか")
     assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "神田" in answer.abstention[1]
     assert not council_assistant.ask("乙野委員は電子記録の保存期間について何と述べましたか").abstained
+    # with the given name between (「井田良委員は」, UniDic: 井田 a place): still that person
+    answer = council_assistant.ask("井田良委員は電子記録の保存期間について何と述べましたか")
+    assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "井田" in answer.abstention[1]
 
 
 def test_each_sentence_of_a_question_asks_its_own_value(council_assistant):
