@@ -348,9 +348,19 @@ class Gate:
     def topic_weights(self, q: Question, candidates: list[Chunk]) -> dict[str, float]:
         """The question's weighted terms less the words that only name the meeting
         (「中央環境審議会第31回総会の報告によると」): every chunk of that meeting lacks them alike, so
-        they say nothing about relevance or about which excerpt answers."""
-        drop = self.meeting_terms(candidates) | self._date_terms(q.text, candidates)
+        they say nothing about relevance or about which excerpt answers; nor do the names of the
+        speakers it asks about."""
+        drop = self.meeting_terms(candidates) | self._date_terms(q.text, candidates) | self._speaker_terms(q.text, candidates)
         return {t: w for t, w in q.weights.items() if t not in drop} or q.weights
+
+    def _speaker_terms(self, question: str, candidates: list[Chunk]) -> set[str]:
+        """Tokens of the speakers the question names (「石渡委員は自己紹介で…」): they say whose words are
+        asked for, which the remark's label, not its text, states (retrieval keeps to their remarks)."""
+        ids = {c.meeting_id for c in candidates}
+        named = speakers_mentioned(question, [e for e in self.index.catalog() if e.meeting_id in ids])
+        texts = [fold(c.text) for c in candidates[:3]]
+        # a summary's 「…(ian」 keeps the name in the words: there it still counts
+        return {t for name in named if not any(fold(name) in text for text in texts) for t in tokenize(name)}
 
     def _date_terms(self, question: str, candidates: list[Chunk]) -> set[str]:
         """Tokens only the candidate meetings' own date gives the question (「令和5年12月1日の本会議で」)."""

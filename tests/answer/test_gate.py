@@ -8,6 +8,7 @@ import pytest
 from rag.answer.analysis import detect_intents, read_question
 from rag.answer.gate import FEATURES, MODEL_PATH, Signals, relevance_model
 from rag.devtools.calibrate import DEV_SETS, fit
+from rag.lexical import tokenize
 
 
 def test_the_shipped_fit_reads_the_codes_features_and_never_saw_the_held_out_set():
@@ -123,6 +124,17 @@ def role_assistant(tmp_path_factory):
 def test_a_role_no_speaker_has_is_named_in_the_abstention(role_assistant):
     answer = role_assistant.ask("教育長は防災倉庫の備蓄食料について何と答弁しましたか")
     assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "教育長" in answer.abstention[1]
+
+
+def test_a_named_speakers_name_is_not_a_topic_word(role_assistant):
+    """「森本町長は備蓄食料について何と答弁しましたか」: retrieval keeps to 森本's remarks, whose words never
+    say his name (the label does); the topic is what he said, so the name is no topic word."""
+    question = "森本町長は防災倉庫の備蓄食料について何と答弁しましたか"
+    q = read_question(question, role_assistant.index.lexical)
+    hits, _ = role_assistant.search(question)
+    topic = role_assistant.answerer.gate.topic_weights(q, [h.chunk for h in hits])
+    assert not set(tokenize("森本")) & set(topic) and set(tokenize("森本")) <= set(q.weights)
+    assert "備蓄" in topic
 
 
 def test_a_member_named_by_name_is_not_an_absent_role(role_assistant):
