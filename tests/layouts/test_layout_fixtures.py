@@ -1624,9 +1624,11 @@ def test_diet_labels_that_tell_two_members_of_one_surname_apart():
 ○福田（昭）分科員　消費税について伺います。
 ○青木政府参考人　お答えいたします。
 ○佐藤（英）委員　関連して伺います。
+○松井関係官　ありがとうございます。会長には大村委員が互選されたということでよろしゅうございましょうか。
 """
     m, stored = parse(text)
-    assert turns(m) == [("福田（昭）", "分科員"), ("青木", "政府参考人"), ("佐藤（英）", "委員")]
+    # a ministry's 関係官 (法制審議会's secretariat) speaks too: his words are not the member's before him
+    assert turns(m) == [("福田（昭）", "分科員"), ("青木", "政府参考人"), ("佐藤（英）", "委員"), ("松井", "関係官")]
     # the date after the title is the record's date, not part of the meeting's name
     assert (m.body, m.name, m.number, m.date) == ("衆議院", "第217回国会 予算委員会第三分科会", 1, "2025-02-27")
     assert_spans_slice_back(m, stored)
