@@ -205,7 +205,23 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
         return None
     if norm.endswith("君") and len(norm) > 1:
         return raw[:-1].strip(), None
-    return _split_name_role(raw)
+    return _split_name_role(raw) or _surname_and_office(raw)
+
+
+_OFFICE_SUFFIX = ("官", "長", "員", "監", "役", "士")
+
+
+def _surname_and_office(label: str) -> tuple[str, str] | None:
+    """A title no list here knows, after a surname the dictionary knows (「松井関係官」「坂本主任調査員」):
+    the surname, then an office of common nouns ending as offices do (官, 長, 員…); else None."""
+    compact = nospace(label)
+    surname = leading_proper_noun(compact)
+    if not surname or len(surname) > 4:
+        return None
+    office = compact[len(surname):]
+    if 2 <= len(office) <= 10 and office.endswith(_OFFICE_SUFFIX) and remit_only(office):
+        return surname, office
+    return None
 
 
 def _strip_honorific(name: str) -> str:

@@ -1646,3 +1646,17 @@ def test_an_unknown_surname_before_an_offices_remit_is_the_name():
     m, stored = parse(text)
     assert turns(m) == [("永川俊彦", "委員長"), ("末松", "生活安全部長"), ("高橋伸子", "委員")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_title_no_list_knows_after_a_known_surname_is_still_a_label():
+    """「○坂本主任調査員」「○田中書記官」: offices no list here names, after a surname the dictionary knows,
+    ending as offices do: their words are theirs, not the speech before them. 「○議事日程」 is no one."""
+    text = """架空審議会　第５回会議　議事録
+○山田会長　それでは説明をお願いします。
+○坂本主任調査員　資料１について御説明いたします。
+○田中書記官　補足いたします。
+○議事日程
+"""
+    m, stored = parse(text)
+    assert turns(m) == [("山田", "会長"), ("坂本", "主任調査員"), ("田中", "書記官")]
+    assert_spans_slice_back(m, stored)
