@@ -65,7 +65,7 @@ def units(chunk: Chunk) -> list[Span]:
 # What is embedded and BM25-indexed for a chunk besides its text (rag.index.speaker_prefix,
 # section_prefix): part of every chunk id, so a change to it re-indexes each file on its next ingest
 # instead of leaving vectors of the old form beside the new.
-INDEXED_FORM = 2
+INDEXED_FORM = 3
 
 
 def chunk_meeting(meeting: Meeting, text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:

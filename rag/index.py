@@ -41,7 +41,7 @@ def speaker_prefix(chunk: Chunk) -> str:
     and what BM25 indexes (not in the stored text), so 「盛山大臣は…」 finds the speech. None when the
     words already end naming who said them (a summary's 「…続けたい(terada」「…（山田委員）」). A change here
     bumps ``chunking.INDEXED_FORM``."""
-    if chunk.speaker and chunk.speaker in chunk.text[-40:]:
+    if chunk.speaker and re.search(r"[(（]\s*" + re.escape(chunk.speaker) + r"[^()（）]{0,12}[)）]?\s*$", chunk.text):
         return ""
     return who_prefix(chunk.speaker, chunk.role)
 

@@ -1,12 +1,13 @@
 """Evidence: the retrieved hits, with the record lines the question asks for routed first.
 
 A question about the meeting itself (date, place, attendees, agenda, decisions) gets the
-resolved meeting's record chunks for it. When the retriever returned a record chunk of that kind,
-it keeps the rank it was given and the meeting's other lines of the kind stay out (the reranker
-reads the same intent; 「…総会の報告によると、次の交渉はいつ」 asks for another event's date, which a
-remark answers; of forty decisions, the one about 会期 was the one retrieved). When it returned
-none, the meeting's lines of that kind come first, those sharing the question's words first. Everything else
-is the retriever's hits in rank order. Numbered from 1.
+resolved meeting's record chunks for it (its decisions and agenda lines, those sharing the
+question's words first). A record chunk the retriever returned keeps the rank it was given (the
+reranker reads the same intent, and 「…総会の報告によると、次の交渉はいつ」 asks for another event's
+date, which a remark answers); one it did not return comes first — except a decision once the
+retriever returned one of the meeting's (of forty decisions, the one about 会期 was the one
+retrieved: the others do not lead it). Everything else is the retriever's hits in rank order.
+Numbered from 1.
 
 After the gate, a remark paragraph that opens by referring back (「といいますのは、…」「それは…」)
 brings the paragraph before it in the same remark, and one that ends announcing what follows
@@ -50,11 +51,12 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
         retrieved = {(h.chunk.meeting_id, h.chunk.kind) for h in hits}
         for intent in question.intents:
             kind = INTENT_KIND.get(intent)
-            if kind is None or (meeting_id, kind) in retrieved:
-                continue  # the retriever chose among the meeting's decisions (agenda lines…) already
-            # none retrieved: the record's lines of that kind, the ones about the question's words first
+            if kind is None or (kind == "decision" and (meeting_id, kind) in retrieved):
+                continue  # the retriever chose among the meeting's decisions already
             lines = index.chunks_of(meeting_id, kind)
-            for chunk in sorted(lines, key=lambda c: -term_coverage(c.text, question.weights)):
+            if kind in ("decision", "agenda"):  # lines about different matters: those about the question's first
+                lines = sorted(lines, key=lambda c: -term_coverage(c.text, question.weights))
+            for chunk in lines:
                 if chunk.chunk_id not in {c.chunk_id for c in routed}:
                     routed.append(chunk)
     # a phrase the question quotes verbatim (「…と述べたのは誰」): the remarks that say it lead

@@ -52,7 +52,7 @@ _HANDLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{1,20}")
 def attribution(body: str) -> tuple[str | None, str | None]:
     """(speaker, role) an item names at its end, as printed; (None, None) when it names no one
     (「（仮称）」「（資料１）」「（拍手）」, an office alone such as 「（事務局）」)."""
-    from .speakers import split_label
+    from .speakers import remit_only, split_label
 
     m = _ATTRIBUTION_RE.search(nfkc(body).rstrip())
     if not m:
@@ -62,7 +62,7 @@ def attribution(body: str) -> tuple[str | None, str | None]:
         return inside, None
     if closed:
         who = split_label(inside)
-        if who and who[0] and who[1]:  # a name with its title: 「山田委員」→ 山田 / 委員
+        if who and who[0] and who[1] and not remit_only(who[0]):  # 「山田委員」→ 山田 / 委員; not 「（出席議員）」
             return who
     return None, None
 

@@ -54,7 +54,7 @@ def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
     whole = _full_text(obj, items)
     if whole is not None:
         key, text = whole
-        return [SourceDoc(source=source, text=_plain_text(text), file_type="json", hints=_hints(obj),
+        return [SourceDoc(source=source, text=_item_text(text), file_type="json", hints=_hints(obj),
                           warnings=(f"read the minutes' full text in {key!r}, which holds the words of every item under "
                                     f"{path or '(top level)'} with their speakers' labels",))]
     warnings: list[str] = []
@@ -104,8 +104,10 @@ def _full_text(obj, items: list[dict]) -> tuple[str, str] | None:
 def _hints(obj: dict) -> Hints:
     """The meeting's title and ISO date where the export states them in plain top-level fields."""
     title = next((v.strip() for k, v in obj.items() if k.lower() in ("title", "name") and isinstance(v, str) and v.strip()), None)
-    date = next((v for k, v in obj.items() if "date" in k.lower() and isinstance(v, str)
-                 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip())), None)
+    dated = [(k, v) for k, v in obj.items() if "date" in k.lower() and isinstance(v, str)
+             and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip())]
+    dated.sort(key=lambda kv: "meeting" not in kv[0].lower())  # 「meetingDate」 before 「updatedDate」
+    date = dated[0][1] if dated else None
     return Hints(title=title, date=date.strip() if date else None)
 
 
