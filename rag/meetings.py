@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .domain import Meeting, fold
 from .layouts.japanese import DATE_RE, NUM, WAREKI, date_from_match, kanji_number
 from .layouts.meta import ASSEMBLY_RE
+from .layouts.speakers import shared_surname
 from .records import CatalogEntry
 
 
@@ -432,10 +433,10 @@ def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str,
     found: dict[str, None] = {}
     for e in entries:
         for (name, _role, _n), f in zip(e.speakers, e.folded_speakers):
-            shared = _SHARED_SURNAME.fullmatch(f)
+            shared = shared_surname(f)
             if shared:  # 「福田(昭)」: 福田昭夫 is named by 「福田昭」…, and 「福田分科員」 by the surname
-                surname = shared.group(1)
-                if surname + shared.group(2) in q or any(surname + t in q for t in _TITLE_AFTER_SURNAME):
+                surname, initial = shared
+                if surname + initial in q or any(surname + t in q for t in _TITLE_AFTER_SURNAME):
                     found[name] = None
                 continue
             if len(f) >= 2 and f in q:
@@ -447,8 +448,6 @@ def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str,
                     break
     return tuple(found)
 
-
-_SHARED_SURNAME = re.compile(r"([^()]{1,4})\(([^()]{1,3})\)")  # the Diet's 「福田（昭）」, folded
 
 
 def organisations_named(question: str, organisations: Iterable[str]) -> tuple[str, ...]:

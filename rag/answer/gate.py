@@ -356,8 +356,7 @@ class Gate:
     def _speaker_terms(self, question: str, candidates: list[Chunk]) -> set[str]:
         """Tokens of the speakers the question names (「石渡委員は自己紹介で…」): they say whose words are
         asked for, which the remark's label, not its text, states (retrieval keeps to their remarks)."""
-        ids = {c.meeting_id for c in candidates}
-        named = speakers_mentioned(question, [e for e in self.index.catalog() if e.meeting_id in ids])
+        named = speakers_mentioned(question, self._entries({c.meeting_id for c in candidates}))
         texts = [fold(c.text) for c in candidates[:3]]
         # a summary's 「…(ian」 keeps the name in the words: there it still counts
         return {t for name in named if not any(fold(name) in text for text in texts) for t in tokenize(name)}
@@ -504,8 +503,11 @@ class Gate:
 
     def _names_a_speaker(self, q: str, meetings: list) -> bool:
         """「中条きよし議員は」: the question names a speaker of these meetings."""
-        ids = {m.meeting_id for m in meetings}
-        return bool(speakers_mentioned(q, [e for e in self.index.catalog() if e.meeting_id in ids]))
+        return bool(speakers_mentioned(q, self._entries({m.meeting_id for m in meetings})))
+
+    def _entries(self, meeting_ids: set[str]) -> list:
+        """The catalog rows of these meetings (the catalog is cached by the record store)."""
+        return [e for e in self.index.catalog() if e.meeting_id in meeting_ids]
 
     def signals(self, q: Question, hits: list[Hit], candidates: list[Chunk]) -> Signals:
         """What the relevance score reads, from the hits and the evidence chunks."""

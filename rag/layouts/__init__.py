@@ -73,7 +73,8 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     lines = split_lines(text)
     warnings = list(doc.warnings)
     structured = doc.turns is not None
-    turns = doc.turns if structured else text_turns(doc, lines)
+    closing_span = closing_in(lines)  # where the sitting ended: the record's time, and where signatures begin
+    turns = doc.turns if structured else text_turns(doc, lines, closing_span)
     transcript = len(turns) >= 2 or (structured and len(turns) >= 1)
 
     if doc.header is not None:
@@ -126,7 +127,6 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     if iso is None:
         warnings.append("no meeting date found: the record has no date, so date filters and date questions cannot find it")
     time = time or from_to_time(date_lines) or time_in(date_lines) or time_in(header_lines)
-    closing_span = closing_in(lines)
     time = with_closing(time, closing_span)
 
     place_block = by_field.get("place", [(None, [])])[0][1]

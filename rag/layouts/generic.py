@@ -14,6 +14,7 @@ import re
 
 from ..domain import Decision, Remark
 from .lines import Line, is_rule, nfkc
+from .speakers import remit_only, split_label
 from .summary import _ORG_RE  # one rule for 「防衛省としては」 in every summary layout
 
 _BULLET_RE = re.compile(r"^(?:[-・•*○◯●◎■□◆◇▪‐]|\d{1,2}[)）]|[①-⑳])\s*")
@@ -52,8 +53,6 @@ _HANDLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{1,20}")
 def attribution(body: str) -> tuple[str | None, str | None]:
     """(speaker, role) an item names at its end, as printed; (None, None) when it names no one
     (「（仮称）」「（資料１）」「（拍手）」, an office alone such as 「（事務局）」)."""
-    from .speakers import remit_only, split_label
-
     m = _ATTRIBUTION_RE.search(nfkc(body).rstrip())
     if not m:
         return None, None

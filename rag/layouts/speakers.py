@@ -157,7 +157,13 @@ def _label_end(raw: str, pos: int, ascii_space: bool = False) -> int:
     return len(raw)
 
 
-_SAME_SURNAME = re.compile(r"(?P<who>[一-龥々ヶ]{1,4}[(（][一-龥々ぁ-んァ-ヶ]{1,3}[)）])(?P<role>[一-龥]{1,8})$")
+_SAME_SURNAME = re.compile(r"(?P<who>(?P<surname>[一-龥々ヶ]{1,4})[(（](?P<initial>[一-龥々ぁ-んァ-ヶ]{1,3})[)）])(?P<role>[一-龥]{1,8})?$")
+
+
+def shared_surname(name: str) -> tuple[str, str] | None:
+    """(surname, the given name's first character) of the Diet's 「福田（昭）」, else None."""
+    m = _SAME_SURNAME.fullmatch(nfkc(name).strip())
+    return (m.group("surname"), m.group("initial")) if m and not m.group("role") else None
 
 
 def split_label(inner: str) -> tuple[str | None, str | None] | None:
@@ -179,7 +185,7 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
     if re.search(r"\d+\s*(?:名|人)\)?$", norm):  # 「出席議員（１９名）」
         return None
     m = _SAME_SURNAME.match(norm)
-    if m and m.group("role") in ROLE_WORDS:
+    if m and m.group("role") and m.group("role") in ROLE_WORDS:
         # 「○福田（昭）分科員」「○佐藤（英）委員」: the Diet's way of telling members of one surname apart
         return raw[: m.end("who")], raw[m.start("role"):]
     m = _BRACKET_LABEL.match(norm)
@@ -208,7 +214,8 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
     return _split_name_role(raw) or _surname_and_office(raw)
 
 
-_OFFICE_SUFFIX = ("官", "長", "員", "監", "役", "士")
+# how an office's title ends when no list here names it (「関係官」「主任調査員」「危機管理監」「会計管理者」)
+OFFICE_SUFFIXES = ("官", "長", "員", "監", "役", "士", "者")
 
 
 def _surname_and_office(label: str) -> tuple[str, str] | None:
@@ -219,7 +226,7 @@ def _surname_and_office(label: str) -> tuple[str, str] | None:
     if not surname or len(surname) > 4:
         return None
     office = compact[len(surname):]
-    if 2 <= len(office) <= 10 and office.endswith(_OFFICE_SUFFIX) and remit_only(office):
+    if 2 <= len(office) <= 10 and office.endswith(OFFICE_SUFFIXES) and remit_only(office):
         return surname, office
     return None
 

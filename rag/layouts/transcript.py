@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..domain import Decision, Remark
+from ..domain import Decision, Remark, Span
 from ..readers.base import SourceDoc, Turn
 from .japanese import kanji_number
 from .lines import Line, is_rule, is_stage_note, nfkc, split_lines
@@ -49,14 +49,15 @@ AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, s
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
 
 
-def text_turns(doc: SourceDoc, lines: list[Line | None]) -> tuple[Turn, ...]:
-    """Turns found from speaker labels in the text."""
+def text_turns(doc: SourceDoc, lines: list[Line | None], closing: Span | None = None) -> tuple[Turn, ...]:
+    """Turns found from speaker labels in the text; ``closing`` is the sitting's closing line
+    (``header.closing_in``), under which names signed are no speech."""
     labels = find_labels(lines)
     turns = []
     text = doc.text
     signature = _signature_start(lines)
     if signature is None:
-        signature = _signatures_after_closing(text, lines, labels)
+        signature = _signatures_after_closing(lines, labels, closing)
     for i, label in enumerate(labels):
         if signature is not None and label.start >= signature:
             break
@@ -88,13 +89,10 @@ def _is_roster_heading(text: str, label: Label, end: int) -> bool:
     return field is not None and field.field in ("attendees", "agenda") and field.value is None
 
 
-def _signatures_after_closing(text: str, lines: list[Line | None], labels: list[Label]) -> int | None:
+def _signatures_after_closing(lines: list[Line | None], labels: list[Label], closing: Span | None) -> int | None:
     """Where the names signed under the closing line begin (「午前11時21分散会」 over 「市会議長　鈴木太郎」
     「市会議員　山下正人」), when no 地方自治法 heading says so: lines after the sitting's last clock line,
     after the last label, none of them a sentence."""
-    from .header import closing_in
-
-    closing = closing_in(lines)
     if closing is None or not labels or closing.start < labels[-1].start:
         return None
     after = [ln for ln in lines if ln is not None and ln.start >= closing.end]
