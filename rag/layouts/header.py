@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from ..domain import Attendee, Span
 from .japanese import CLOSING_RE, FROM_TO_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms, unspaced
 from .lines import Line, is_rule, nfkc, nospace
-from .speakers import OFFICE_ENDINGS, ROLE_WORDS, name_end, remit_only
+from .speakers import OFFICE_ENDINGS, OFFICE_SUFFIXES, ROLE_WORDS, name_end, remit_only
 
 # key (spaces removed, NFKC) -> field
 FIELD_KEYS: dict[str, str] = {}
@@ -583,7 +583,7 @@ def _title_over_name(block: list[Line], n: int, spaced: bool) -> tuple[str, Line
     return (title, below, used) if title.endswith(_TITLE_ENDINGS + (")", "）")) else None
 
 
-_TITLE_ENDINGS = ROLE_WORDS + ("監", "長", "官", "者")  # 「危機管理監」「デジタル統括本部長」「会計管理者」
+_TITLE_ENDINGS = ROLE_WORDS + OFFICE_SUFFIXES  # 「危機管理監」「デジタル統括本部長」「会計管理者」「…委員会専門員」
 
 
 def _title_before_kun(title: str, name: str) -> bool:

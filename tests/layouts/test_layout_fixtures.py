@@ -1660,3 +1660,21 @@ def test_a_title_no_list_knows_after_a_known_surname_is_still_a_label():
     m, stored = parse(text)
     assert turns(m) == [("山田", "会長"), ("坂本", "主任調査員"), ("田中", "書記官")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_committees_staff_title_before_kun_is_that_persons_title():
+    """「衆議院架空委員会専門員　　…辻本　頼昭君」: a title ending as offices do (専門員) before 「…君」 is the
+    person's title, with wide or narrow gaps (the staff had been read as three rows, one a title)."""
+    text = """第196回国会　架空委員会合同審査会会議録　第１号
+平成三十年五月三十日（水曜日）
+　　出席政府委員
+　　　国務大臣　　　　　　　　　鈴木　俊一君
+　　　衆議院架空委員会専門員　　　　　　辻本　頼昭君
+　　　参議院常任委員会専門員　　美濃部寿彦君
+○会長（佐藤勉君）　これより会議を開きます。
+○鈴木国務大臣　お答えいたします。
+"""
+    m, stored = parse(text)
+    assert [(a.name.replace(" ", ""), a.title) for a in m.attendees] == [
+        ("鈴木俊一", "国務大臣"), ("辻本頼昭", "衆議院架空委員会専門員"), ("美濃部寿彦", "参議院常任委員会専門員")]
+    assert_spans_slice_back(m, stored)
