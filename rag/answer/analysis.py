@@ -46,8 +46,11 @@ _KNUM = r"[0-9〇一二三四五六七八九十百千万億兆,.]"
 # Answer types: a question asking for one of these is answered only by an excerpt that holds
 # one AND is about what was asked (see ``_typed_answer_missing``).
 # (pattern in the question, pattern in an excerpt, what is missing, words that only say "which type")
+_MONEY_WORDS = r".*\b(?:money|cost|costs|spend|spent|budget\w*|fund\w*|paid|pay|price|fees?|subsid\w*|grants?|donat\w*|yen)\b"
 ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]], ...] = (
-    (re.compile(r"何円|何億|何万|いくら|金額|総額|予算額|要求額|how much|yen|amount"),
+    # English "how much" asks money only beside a money word ("how much did the city spend"); "how much
+    # of the inhabited land" asks a share: the quantity type below
+    (re.compile(rf"何円|何億|何万|いくら|金額|総額|予算額|要求額|\byen\b|\bamount|how much\b(?={_MONEY_WORDS})"),
      # 「３０万以下は…」: spoken amounts drop 円 after 万 (not 「３万人」「３万件」, which count)
      re.compile(rf"{_KNUM}+\s*(?:円|億|千円|万円?(?![人名件世帯台戸回票か箇ヶカ所]))"), "金額",
      frozenset({"円", "億", "万", "千", "いくら", "金額", "総額", "額", "予算額", "要求額", "何", "幾ら"})),
@@ -60,6 +63,9 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
     (re.compile(r"何%|何パーセント|何割|(?:率|割合)は(?:どれ|いくら|何)|what percentage|what share|what rate"),
      re.compile(rf"{_KNUM}+\s*(?:%|パーセント|割|ポイント)"), "割合",
      frozenset({"率", "割合", "何", "パーセント", "%", "割", "どれ", "位", "いくら"})),
+    # any other English "how much": a quantity of some kind (money, a share, tonnes, time): a number
+    (re.compile(rf"how much\b(?!{_MONEY_WORDS})"), re.compile(rf"[0-9]|{_KNUM}+\s*(?:円|億|万|千|%|パーセント|割|倍|トン|人|名|件|時間|日|年|か月)"),
+     "数量", frozenset()),
 )
 # 「何世帯」「何か所」「何件」「何倍」: a count with its own counter word; the answer holds a number with that
 # counter (「約２，４００世帯」「３か所」). People, yen, votes, percentages and clock/calendar words have

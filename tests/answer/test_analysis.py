@@ -120,3 +120,19 @@ def test_english_counts_ask_for_the_counter_the_minutes_write(question, what):
     from rag.answer.analysis import asked_values
 
     assert what in [a.what for a in asked_values(question.lower())]
+
+
+@pytest.mark.parametrize("question, what, answered_by", [
+    # "how much of the inhabited land": a share, which 「20％」 answers; not money
+    ("What projection did a member cite about how much of Japan's inhabited land would become uninhabited by 2050?",
+     "数量", "2050年には20％が無居住地域になる"),
+    ("How much did the town spend on snow removal?", "金額", "除雪費に３，０００万円を追加"),
+    ("How much funding did the ministry request?", "金額", "概算要求額は５億円"),
+])
+def test_english_how_much_asks_money_only_beside_a_money_word(question, what, answered_by):
+    from rag.answer.analysis import asked_values
+    from rag.lexical import normalize
+
+    asked = asked_values(question.lower())
+    assert [a.what for a in asked] == [what]
+    assert asked[0].has.search(normalize(answered_by))
