@@ -183,6 +183,7 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     properties together match no meeting of that body, they are tried without it, and the
     reference is missing only if they match no meeting at all.
     """
+    question = full_house_names(question)
     ref = parse_reference(question)
     if not catalog:
         return Resolution(ref, ())
@@ -195,6 +196,15 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
         if without.meeting_ids and all(_own_words_named(by_id[i], question) for i in without.meeting_ids):
             return without
     return found
+
+
+# 「参院本会議」「衆院予算委員会」: the houses' short names, which minutes never print for their own house
+_SHORT_HOUSE_RE = re.compile(r"(参|衆)院(?!議)")
+
+
+def full_house_names(question: str) -> str:
+    """The question with 参院/衆院 written as 参議院/衆議院, the names the records carry."""
+    return _SHORT_HOUSE_RE.sub(lambda m: m.group(1) + "議院", question)
 
 
 _GENERIC_NAME_WORDS = frozenset({"委員", "委員会", "会", "会議", "本", "議会", "定例", "臨時", "第", "回", "号", "日",

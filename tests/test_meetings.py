@@ -168,3 +168,12 @@ def test_a_session_number_in_the_meetings_name_is_the_meetings():
     q = "令和7年2月14日の葛飾区議会本会議で、令和7年第1回定例会の会期はいつまでと決まりましたか"
     assert resolve(q, JOINT, KNOWN).meeting_ids == ("katsu",)
     assert resolve("葛飾区議会の第2回定例会の会期は", JOINT, KNOWN).missing
+
+
+@pytest.mark.parametrize("question", ["2023年4月7日の参院本会議で何が可決されましたか", "参院の本会議第8号では何が可決されましたか"])
+def test_a_houses_short_name_names_it(question):
+    # 「参院」 is how questions write 参議院; the records carry the full name
+    plenary = CatalogEntry("sangi8", "sangi8.xml", 0, "参議院 本会議 第8号", "参議院", "本会議 第8号", 8, "号", "会議録",
+                           "ndl", "xml", "2023-04-07", None, 3, (), "sangi8", ())
+    res = resolve(question, CATALOG[:2] + [plenary], lambda phrase: False)
+    assert res.missing is None and res.meeting_ids == ("sangi8",)

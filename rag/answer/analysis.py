@@ -18,12 +18,13 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "date": ("いつ", "日時", "日付", "開催日", "何日", "何月", "何時", "時間", "曜日", "when", "date", "time", "what day"),
     "place": ("どこ", "場所", "会場", "where", "venue", "place", "location"),
     "attendees": ("誰", "だれ", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
-                  "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at"),
+                  "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at",
+                  "took part", "take part", "attended", "participated", "participants"),
     "agenda": ("議題", "議事次第", "案件", "agenda", "topics", "items"),
     # the record's own number (「会議録は何号ですか」「第何回の会合」): the title states it
     "number": ("何号", "第何回", "何回目", "第何号"),
     "decision": ("決定され", "決定事項", "決定した", "決定しま", "何が決定", "決まった", "決まりま", "決議", "了承",
-                 "decid", "decision", "adopted", "resolved"),
+                 "decid", "decision", "adopt", "resolved", "resolution", "passed", "approv", "reject"),
 }
 INTENT_KIND = {"date": "header", "place": "header", "number": "header", "attendees": "attendees", "agenda": "agenda", "decision": "decision"}
 # When the sitting ended (「何時に散会しましたか」「最終的に何時に終わりましたか」): the record's closing line
@@ -144,7 +145,7 @@ TIME_QUESTION = re.compile(r"何時|時刻|開会|開議|閉会|散会|what time
 TIME_TEXT = re.compile(rf"(?:午前|午後)?\s*{_KNUM}+\s*時|\d{{1,2}}:\d{{2}}")
 DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
 DAY_QUESTION = re.compile(r"何日|日付|what date|which day")  # a day is asked for: a month alone does not answer
-DAY_TEXT = re.compile(r"\d+\s*月\s*\d+\s*日")
+DAY_TEXT = re.compile(r"[0-9〇一二三四五六七八九十]+\s*月\s*[0-9〇一二三四五六七八九十]+\s*日")  # 「十二月六日」: Diet records write kanji
 # when something other than the meeting happens: a date, a month or year (「来年4月頃」「令和6年度中」), or
 # a period word (「年内」「下旬」「来春」)
 DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年|月|日)|来年|今年|本年|年内|年度内|年度末|年明け|上旬|中旬|下旬|来月|今月|来週|今週"
@@ -195,12 +196,31 @@ def is_japanese(text: str) -> bool:
     return japanese > 0 and japanese * 3 >= latin
 
 
+# 「審議された議案は何」「趣旨説明が行われた法律案は何ですか」"which bills were debated": the matters put to
+# the meeting, which its agenda lists (not 「議案第70号の補正額はいくら」, which asks about one of them)
+AGENDA_QUESTION = re.compile(r"(?:議案|法律案|法案|条例案|予算案|案件|請願|陳情)(?:は|が)(?:何|なに|どれ|どの(?!よう))"
+                             r"|\b(?:which|what) (?:bills?|items?|matters?|motions?)\b")
+
+
+# What became of a matter put to the meeting, asked as the question's predicate: 「…議定書はどう扱われた」
+# 「…法律案はどのように議決されましたか」「全会一致で可決された法律案はどれ」「陳情は採択されましたか」 (not
+# 「可決された給与条例の改正で、手当は今後どうなりますか」, where the vote only names the matter)
+DECISION_QUESTION = re.compile(
+    r"(?:可決|否決|議決|採決|承認|採択)(?:され|し)(?:ましたか|たか|たの(?:は|です)|た(?:もの|法律案|法案|議案|案件|事項|条例|件|陳情|請願)"
+    r"(?:は|を)?(?:何|なに|どれ|どの))"
+    r"|どう(?:扱われ|処理され|なりましたか|なったか|なったのですか)|どのように(?:議決|採決|決|処理|扱|処分)|(?:採決|議決)の結果")
+
+
 def detect_intents(question: str) -> list[str]:
     """Which parts of a meeting record the question asks about (date, place, attendees, …)."""
     q = unicodedata.normalize("NFKC", question).lower() + " "
     found = [name for name, keys in INTENTS.items() if any(k in q for k in keys)]
+    if "agenda" not in found and AGENDA_QUESTION.search(q):
+        found.append("agenda")
     if "decision" in found and not any(k in q.replace("決議案", "") for k in INTENTS["decision"]):
         found.remove("decision")  # 「決議案は誰が発議」: a resolution bill is a document, not what was decided
+    if "decision" not in found and DECISION_QUESTION.search(q):
+        found.append("decision")
     if "attendees" in found and not WHO_QUESTION.search(q) and not any(k in q for k in INTENTS["attendees"][2:]):
         found.remove("attendees")  # 「誰か触れましたか」: whether anyone did
     for about in ("date", "number"):
@@ -255,6 +275,11 @@ def course_tokens() -> frozenset[str]:
     return frozenset(t for w in words for t in tokenize(w))
 
 
+def _numeral(token: str) -> bool:
+    """「9」「九」「第」「号」: a number (in digits or kanji) or the words that make it an ordinal."""
+    return token.isdigit() or token in ("第", "号", "回") or all(ch in "〇一二三四五六七八九十百千" for ch in token)
+
+
 def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[str] | frozenset[str]) -> bool:
     """Does a date/place question ask about the meeting itself (its header answers), rather than
     about something the meeting discussed? ``meeting_terms``: tokens of the meeting's name and body."""
@@ -270,7 +295,8 @@ def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[s
     if not total:
         return True
     events = event_tokens() | course_tokens()
-    rest = {t: w for t, w in weights.items() if t not in meeting_terms and t not in events and not t.isdigit()}
+    # numbers name the sitting (「議事日程第九号の会議」), which the catalog resolved
+    rest = {t: w for t, w in weights.items() if t not in meeting_terms and t not in events and not _numeral(t)}
     # and few words of its own, however long the meeting's name: 「法制審議会商法（船荷証券等関係）部会の第１６回
     # 会議（令和６年８月２１日）で、要綱案に基づく法案を国会に提出する具体的な日付は」 asks another date
     return sum(rest.values()) / total <= MAX_REST_ABOUT_MEETING and len(rest) <= MAX_OWN_WORDS_ABOUT_MEETING

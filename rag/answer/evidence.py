@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from ..domain import Chunk, Evidence, Hit, holds
+from ..index import section_prefix
 from ..layouts.speakers import chair_title, presides
 from .analysis import INTENT_KIND, Question, as_quoted, quoted, term_coverage
 
@@ -55,7 +56,9 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
                 continue  # the retriever chose among the meeting's decisions already
             lines = index.chunks_of(meeting_id, kind)
             if kind in ("decision", "agenda"):  # lines about different matters: those about the question's first
-                lines = sorted(lines, key=lambda c: -term_coverage(c.text, question.weights))
+                # (a decision is about the item it is filed under: 「よって、本件は承認することに決しました」
+                # under 「日程第一　…協定への…連合王国の加入に関する議定書」)
+                lines = sorted(lines, key=lambda c: -term_coverage(section_prefix(c) + c.text, question.weights))
             for chunk in lines:
                 if chunk.chunk_id not in {c.chunk_id for c in routed}:
                     routed.append(chunk)

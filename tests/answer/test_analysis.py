@@ -136,3 +136,35 @@ def test_english_how_much_asks_money_only_beside_a_money_word(question, what, an
     asked = asked_values(question.lower())
     assert [a.what for a in asked] == [what]
     assert asked[0].has.search(normalize(answered_by))
+
+
+@pytest.mark.parametrize("question, intent, wanted", [
+    ("12月6日の参議院本会議で、CPTPPへの英国加入の議定書はどう扱われた？", "decision", True),
+    ("物価高騰対策給付金に係る差押禁止等に関する法律案はどのように議決されましたか", "decision", True),
+    ("全会一致で可決された法律案はどれですか", "decision", True),
+    # the vote only names the matter asked about
+    ("可決された職員の給与条例の改正で、配偶者のいる職員の家族手当は今後どうなりますか", "decision", False),
+    ("承認された固定資産税の専決処分では、大規模な修繕をいつから減額しますか", "decision", False),
+    ("墨田区議会の12月緊急議会で審議された議案は何ですか", "agenda", True),
+    ("令和5年12月1日の参議院本会議で趣旨説明が行われた法律案は何ですか", "agenda", True),
+    ("議案第70号の補正額はいくらですか", "agenda", False),
+    ("法律案はどのように議決されましたか", "agenda", False),
+    ("Which directors took part in board meeting #58?", "attendees", True),
+    ("Which resolution did the House of Councillors adopt on 29 November 2023?", "decision", True),
+])
+def test_the_record_part_asked_for_in_other_words(question, intent, wanted):
+    assert (intent in detect_intents(question)) is wanted
+
+
+def test_a_day_written_in_kanji_is_a_day():
+    from rag.answer.analysis import DAY_TEXT
+
+    assert DAY_TEXT.search("令和五年十二月六日（水曜日）") and DAY_TEXT.search("12月6日")
+    assert not DAY_TEXT.search("十二月中に")
+
+
+def test_the_sittings_number_in_kanji_is_not_a_topic_word():
+    from rag.answer.analysis import about_meeting
+
+    weights = {"議事": 3.7, "日程": 1.0, "第": 1.0, "九": 4.2, "号": 1.2, "月": 2.4, "日": 2.7, "開く": 3.4}
+    assert about_meeting("参議院本会議の議事日程第九号の会議は何月何日に開かれましたか", weights, {"参議", "院本", "会議"})
