@@ -250,11 +250,9 @@ def _resolve(question: str, ref: MeetingRef, catalog: list[CatalogEntry], phrase
     # (only when the question also named the body: a bare 「第20回」 needs a meeting numbered so).
     unknown_ok = bool(said)
     if ref.numbers:
-        matching = _exact_first([e for e in candidates if (e.number is None and unknown_ok)
-                                 or any(e.number == n and (u is None or u == e.number_unit) for n, u in ref.numbers)
-                                 # 「令和7年第1回定例会」 names the session of the record numbered 「第1日」
-                                 or any(u and (n, u) in _name_numbers(e.name) for n, u in ref.numbers)],
-                                lambda e: e.number is not None)
+        agree = {e.meeting_id: _numbers_agree(e, ref.numbers) for e in candidates}
+        matching = _exact_first([e for e in candidates if agree[e.meeting_id] or (agree[e.meeting_id] is None and unknown_ok)],
+                                lambda e: agree[e.meeting_id] is True)
         label = "・".join(f"第{n}{u or '回'}" for n, u in ref.numbers)
         if not matching:
             where = f"{said[0]}の" if said else ""
@@ -290,6 +288,30 @@ def _resolve(question: str, ref: MeetingRef, catalog: list[CatalogEntry], phrase
     if not said:
         return Resolution(ref, ())
     return Resolution(ref, tuple(e.meeting_id for e in candidates))
+
+
+def _numbers_agree(entry: CatalogEntry, numbers: tuple[tuple[int, str | None], ...]) -> bool | None:
+    """True when every number the question states agrees with the meeting's, where the meeting
+    states one in that unit, and at least one is the meeting's; False when one disagrees; None
+    when the meeting states none in the question's units (unknown, not different).
+    「令和6年第4回定例会の初日（第1号）」 is not 「第4回定例会 第5号」, though its 第4回 is; 「令和7年第1回定例会」
+    names the session of the record numbered 「第1日」; 「第212回国会の…本会議第9号」 names a sitting whose
+    record does not state the Diet session; 「第1回臨時市議会」 may be 「5月臨時会 第1日」."""
+    known = set(_name_numbers(entry.name))
+    if entry.number is not None:
+        known.add((entry.number, entry.number_unit))
+    agreed = False
+    for n, unit in numbers:
+        if unit is None:  # an English ordinal: "the 31st general meeting"
+            ok = any(k == n for k, _ in known)
+        elif any(u == unit for _, u in known):
+            ok = (n, unit) in known
+        else:
+            continue  # the meeting states no number in this unit: unknown, not different
+        if not ok:
+            return False
+        agreed = True
+    return True if agreed else None
 
 
 def _name_numbers(name: str) -> set[tuple[int, str]]:

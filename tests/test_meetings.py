@@ -177,3 +177,14 @@ def test_a_houses_short_name_names_it(question):
                            "ndl", "xml", "2023-04-07", None, 3, (), "sangi8", ())
     res = resolve(question, CATALOG[:2] + [plenary], lambda phrase: False)
     assert res.missing is None and res.meeting_ids == ("sangi8",)
+
+
+def test_every_number_the_question_states_must_agree():
+    sitting = CatalogEntry("oto5", "o.html", 0, "音更町議会 令和6年第4回定例会 第5号", "音更町議会", "令和6年第4回定例会 第5号",
+                           5, "号", "会議録", "transcript", "html", "2024-12-17", None, 3, (), "oto5", ())
+    known = lambda phrase: True  # noqa: E731
+    # its 第4回 is this session's, its 第1号 another sitting's: not indexed
+    res = resolve("音更町議会 令和6年第4回定例会の初日（第1号）は何月何日に開会しましたか", [sitting], known)
+    assert res.meeting_ids == () and "第1号" in res.missing
+    assert resolve("音更町議会の令和6年第4回定例会第5号の議題は", [sitting], known).meeting_ids == ("oto5",)
+    assert resolve("音更町議会の第4回定例会では何が可決されましたか", [sitting], known).meeting_ids == ("oto5",)

@@ -16,7 +16,8 @@ from ..lexical import tokenize
 # Metadata intents route a question to the record's own header/attendee/agenda/decision chunk.
 INTENTS: dict[str, tuple[str, ...]] = {
     "date": ("いつ", "日時", "日付", "開催日", "何日", "何月", "何時", "時間", "曜日", "when", "date", "time", "what day"),
-    "place": ("どこ", "場所", "会場", "where", "venue", "place", "location"),
+    "place": ("どこ", "場所", "会場", "議場", "建物", "どの部屋", "where", "venue", "place", "location", "which room",
+              "which building"),
     "attendees": ("誰", "だれ", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
                   "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at",
                   "took part", "take part", "attended", "participated", "participants"),

@@ -46,6 +46,9 @@ from .analysis import (
 )
 from .evidence import chairs_remark
 
+# words that name where a meeting sat (a line holding one may answer 「どこで開かれましたか」 where the record's
+# header has no place field)
+VENUE_TEXT = re.compile(r"会議室|議場|議事堂|ホール|庁舎|会館|官邸|講堂|オンライン|zoom|teams|web会議|ウェブ会議|リモート")
 SEAT_ROLE = re.compile(r"第?\s*[0-9〇一二三四五六七八九十百]+\s*番")
 # Words that only say "a decision / an agenda item of this meeting" (「今回の会合で決定されたのは」), not what about
 RECORD_WORDS = frozenset({
@@ -177,6 +180,8 @@ class Gate:
         why = self._unanswerable(q.text, q.japanese, list(q.terms), hits, candidates, q.weights)
         if why is not None:
             return why
+        if "place" in q.intents and self._place_unrecorded(candidates):
+            return "answer_type_missing", "開催場所の記載はありません"
         if self.answered_by_record(q, candidates) or quotes_lead(q, candidates):
             return None
         signals = self.signals(q, hits, candidates)  # coverage is of the topic words (``topic_weights``)
@@ -197,6 +202,16 @@ class Gate:
         if about_meeting(q.text, q.weights, self.meeting_terms([h.chunk for h in hits])):
             return q
         return replace(q, intents=tuple(i for i in q.intents if i not in ("date", "place", "closing", "number")))
+
+    def _place_unrecorded(self, candidates: list[Chunk]) -> bool:
+        """「…本会議はどの建物・議場で開かれましたか」 about a meeting whose record states no place, and no
+        evidence line names a venue either (a remark's 「本日はオンラインで開催」 would): the record
+        cannot say, and the nearest remark about 会議 is no answer. (``q.intents`` keeps "place" only
+        for a question about the meeting itself: ``record_question``.)"""
+        meetings = self._meetings(candidates[:1])
+        if not meetings or meetings[0].place_span is not None:
+            return False
+        return not any(VENUE_TEXT.search(normalize(line)) for c in candidates[:5] for line, _ in line_contexts(c))
 
     def answered_by_record(self, q: Question, candidates: list[Chunk]) -> bool:
         """「第14回会合はいつ開催されましたか」: the meeting's own date, time, place or number (「会議録は何号

@@ -430,3 +430,12 @@ def test_who_presided_is_its_own_record_part(question, presiding):
     from rag.answer.analysis import detect_intents
 
     assert ("presiding" in detect_intents(question)) is presiding
+
+
+def test_a_place_the_record_does_not_state_is_said_to_be_missing(roster_assistant, assistant):
+    """The 架空市議会 record states no place and no line names a venue: 「どこで開かれましたか」 gets that
+    reason, not the nearest remark about the meeting; the seed's record states its place."""
+    answer = roster_assistant.ask("架空市議会の令和五年第四回定例会（第二号）の本会議は、どの議場で開かれましたか")
+    assert answer.abstention == ("answer_type_missing", "開催場所の記載はありません"), answer.text
+    answer = assistant.ask("第14回会合はどこで開かれましたか")
+    assert not answer.abstained and any("官邸" in c.text for c in answer.citations)
