@@ -24,6 +24,7 @@ from .analysis import (
     TIME_TEXT,
     WHO_QUESTION,
     as_quoted,
+    asked_values,
     detect_intents,
     quoted,
     term_coverage,
@@ -130,6 +131,9 @@ class ExtractiveWriter:
             # with 2.2 citations per answer instead of 3); a routed record line is always cited
             if item[2].chunk_id not in strength or strength[item[2].chunk_id] >= CITE_SHARE * reference:
                 chosen.append(item)
+        typed = _holding_asked_value(question, scored, chosen)
+        if typed is not None:  # "How many members attended?": an answer must hold a number of people
+            chosen = chosen[: self.max_citations - 1] + [typed]
         chosen.sort(key=lambda x: x[1])
         quoted: list[tuple[Chunk, list[Span]]] = []
         for _, _, chunk, spans in chosen:
@@ -314,6 +318,25 @@ def _words(item: tuple) -> str:
     """The excerpt's text, normalised: two chunks that say the same thing cite it once."""
     chunk, spans = item[2], item[3]
     return normalize(chunk.text[spans[0].start - chunk.start : spans[-1].end - chunk.start])
+
+
+def _holding_asked_value(question: str, scored: list, chosen: list):
+    """When the question asks for a value (an amount, a number of people, a date…) and no chosen
+    excerpt holds one, the other candidate whose excerpt does and matches the question best (the
+    header line 「出席議員（３２人）」 ranked below the roster that names them), else None."""
+    asked = [a.has for a in asked_values(unicodedata.normalize("NFKC", question).lower()) if a.kind in ("value", "date")]
+    if not asked:
+        return None
+
+    def holds_value(item) -> bool:
+        chunk, spans = item[2], item[3]
+        text = normalize(chunk.text[spans[0].start - chunk.start : spans[-1].end - chunk.start])
+        return any(has.search(text) for has in asked)
+
+    if any(holds_value(c) for c in chosen):
+        return None
+    holding = [item for item in scored if item not in chosen and holds_value(item)]
+    return max(holding, key=lambda item: item[0]) if holding else None  # the excerpt that best answers
 
 
 def _overlaps(a: tuple, b: tuple) -> bool:

@@ -248,3 +248,17 @@ def test_a_who_question_asking_for_a_role_names_no_speaker_of_another_role():
     unknown = replace(BRIEFING, role=None)  # a TEI utterance: the minutes give no role
     cited = Citation(1, unknown, unknown.text, unknown.start, unknown.end)
     assert speaker_sentence(question, cited, True) == "発言したのは佐藤です。[1]"
+
+
+def test_a_value_asked_for_is_cited_from_the_excerpt_that_holds_one():
+    """「いつまでに」 asks for a date: when the strongly ranked excerpts hold none, the one that does
+    (「令和10年度までに」) is cited, however weakly the retriever ranked it."""
+    question = "ごみ減量計画の目標はいつまでに達成するとされていますか"
+    ev = [Evidence(n, chunk, Hit(chunk, score)) for n, (chunk, score)
+          in enumerate(((BRIEFING, 1.0), (CLOSING, 0.9), (TARGET, CITE_SHARE / 2)), start=1)]
+    draft = ExtractiveWriter(_Index()).draft(question, ev, True, WEIGHTS)
+    cited = [c.chunk for claim in draft.claims for c in claim.citations]
+    assert TARGET in cited and BRIEFING in cited
+    # asked for nothing typed: the weak item stays out
+    draft = ExtractiveWriter(_Index()).draft("ごみ減量計画の目標について何と説明されましたか", ev, True, WEIGHTS)
+    assert TARGET not in [c.chunk for claim in draft.claims for c in claim.citations]
