@@ -27,6 +27,8 @@ from ..config import PROJECT_DIR, Settings
 DEV_SETS = (
     ("evals/dev.jsonl", ("corpus",)),
     ("evals/corpus_dev.jsonl", ("../shared/corpus-dev", "corpus")),
+    ("evals/corpus_dev_record.jsonl", ("../shared/corpus-dev", "corpus")),
+    ("evals/corpus_dev_paraphrase.jsonl", ("../shared/corpus-dev", "corpus")),
 )
 
 
