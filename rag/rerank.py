@@ -6,7 +6,7 @@ repeat the question's words. The reranker reads, for each of the ~40 fused candi
 cheap facts (both ranks, the cosine's distance to the best one, the BM25 score, how much of the
 question's topic the chunk and its best sentence hold, a number when a quantity is asked and a
 value of the asked type (an amount, a count with its counter, a time, a date), the record part a metadata question asks for, the length, the presiding officer, a speaker or
-organisation the question names) and scores them with a logistic model fitted on the dev question sets only
+organisation the question names, how strongly another paragraph of the same remark was retrieved) and scores them with a logistic model fitted on the dev question sets only
 (``python -m rag calibrate``, rag/rerank.json). The held-out set never chooses its weights.
 """
 from __future__ import annotations
@@ -24,7 +24,8 @@ from .layouts.speakers import PRESIDING_ROLES as PRESIDING
 from .retrieval import RRF_K  # the rank features are the fusion's two terms
 
 FEATURES = ("dense_rrf", "lexical_rrf", "cosine_gap", "bm25", "coverage", "sentence_coverage",
-            "number", "no_number", "record_part", "length", "presiding", "speaker_named", "typed", "untyped")
+            "number", "no_number", "record_part", "length", "presiding", "speaker_named", "typed", "untyped",
+            "sibling")
 MODEL_PATH = Path(__file__).with_name("rerank.json")
 
 
@@ -119,6 +120,22 @@ class Reranker:
         def share(tokens: frozenset[str]) -> float:
             return sum(w for t, w in q.weights.items() if t in tokens) / total
 
+        # a long remark is chunked by paragraph, and the paragraph that answers a paraphrased question
+        # often follows the one whose words the retrievers matched: each remark chunk reads the best
+        # fused score of another chunk of its remark (leave-one-document-out on the dev sets: evidence
+        # first 0.706 -> 0.717, in the top 5 0.915 -> 0.925)
+        fused = {cid: (1.0 / (RRF_K + dense[cid][0]) if cid in dense else 0.0)
+                 + (1.0 / (RRF_K + lexical[cid][0]) if cid in lexical else 0.0) for cid in chunks}
+        remarks: dict[tuple[str, int], list[str]] = {}
+        for cid, chunk in chunks.items():
+            if chunk.kind == "remark" and chunk.remark_no is not None:
+                remarks.setdefault((chunk.meeting_id, chunk.remark_no), []).append(cid)
+
+        def sibling(cid: str, chunk: Chunk) -> float:
+            if chunk.kind != "remark" or chunk.remark_no is None:
+                return 0.0
+            return max((fused[o] for o in remarks[(chunk.meeting_id, chunk.remark_no)] if o != cid), default=0.0)
+
         rows = {}
         for cid, chunk in chunks.items():
             whole, sentences = self._tokens.get(chunk)
@@ -143,6 +160,7 @@ class Reranker:
                       or (bool(chunk.organisation) and normalize(chunk.organisation) in folded_q)),
                 float(typed),
                 float(bool(wanted) and not typed),
+                sibling(cid, chunk),
             ]
         return rows
 

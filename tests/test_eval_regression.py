@@ -24,14 +24,9 @@ pytestmark = pytest.mark.slow
 # (rag/answer/gate.json), which cannot tell q65 from answerable paraphrases (sumida-q07: 0.90 / 0.15)
 # without false abstentions; the multi-document dev split went from 0.750 to 0.917 abstention accuracy
 # and from 0.150 to 0.067 false abstention. Seed: 0.857 (12/14).
-# Lowered 2026-11-28, again a trade-off: the gate and reranker refitted on two more dev sets
-# (evals/corpus_dev_record.jsonl, evals/corpus_dev_paraphrase.jsonl, 112 questions written by helpers
-# who read only the minutes) weigh a word no minutes contain less (-5.0 -> -2.6), and q64
-# (「ブロックチェーン」) is answered. Fitted without the paraphrase set, that set measured 0.571 -> 0.643
-# abstention accuracy and recall@5 0.857 -> 0.881 against the earlier fit. Seed: 0.786 (11/14).
 MIN_RECALL_AT_5 = 0.98
 MIN_CITATION_RECALL = 0.98  # raised 2026-11-27: 0.984 (61/62) with the answer pipeline
-MIN_ABSTENTION_ACCURACY = 0.78
+MIN_ABSTENTION_ACCURACY = 0.85
 
 
 @pytest.fixture(scope="module")

@@ -121,3 +121,20 @@ def test_fitting_learns_what_rrf_misses_and_is_measured_on_unseen_documents():
     assert rrf["at_1"] == 0.2  # the relevant candidate first in 2 of 10 questions
     assert fitted["at_1"] == 1.0 and weights[FEATURES.index("coverage")] > 0
     assert leave_one_document_out(rows)["at_1"] == 1.0
+
+
+def test_a_paragraph_reads_how_strongly_another_paragraph_of_its_remark_was_retrieved():
+    """A long remark is chunked by paragraph; the paragraph after the one whose words matched often
+    answers. Each remark chunk carries the best fused score of a sibling (0 for none, and for record
+    chunks)."""
+    from dataclasses import replace
+
+    cut = TARGET.text.index("そのため")
+    first = replace(TARGET, chunk_id="t1", text=TARGET.text[:cut], end=TARGET.start + cut)
+    second = replace(TARGET, chunk_id="t2", text=TARGET.text[cut:], start=TARGET.start + cut)
+    chunks = {c.chunk_id: c for c in (HEADER, first, second, BRIEFING)}
+    dense = {"t1": (1, 0.9), HEADER.chunk_id: (2, 0.85), BRIEFING.chunk_id: (3, 0.84)}  # t2 not retrieved
+    rows = Reranker(_Index(), model=RerankModel.rrf()).features("ごみ減量の目標", "ごみ減量の目標", chunks, dense, {})
+    sibling = {cid: dict(zip(FEATURES, row))["sibling"] for cid, row in rows.items()}
+    assert sibling["t2"] == pytest.approx(1 / 6) and sibling["t1"] == 0.0
+    assert sibling[HEADER.chunk_id] == 0.0 and sibling[BRIEFING.chunk_id] == 0.0
