@@ -277,10 +277,12 @@ class ChromaStore:
                 where=where,
                 include=["documents", "metadatas", "distances"],
             )
-        return [
+        found = [
             (Chunk.from_metadata(cid, doc, meta), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
-        ][:k]
+        ]
+        # equal cosines (a chair's 「福祉部長。」 said fourteen times) come back in no fixed order: by id
+        return sorted(found, key=lambda x: (-x[1], x[0].chunk_id))[:k]
 
     def _query_allowed(self, vector: np.ndarray, k: int, allowed: list[str]) -> list[tuple[Chunk, float]] | None:
         """Search only ``allowed`` ids; None when Chroma does not know some of them (use ``where``)."""

@@ -78,3 +78,34 @@ def test_dense_reads_the_question_and_its_topic_as_one_mean_vector(assistant, mo
     assert np.allclose(seen[0], q, atol=1e-6)
     mean = (q + t) / np.linalg.norm(q + t)
     assert np.allclose(seen[1], mean, atol=1e-6) and abs(float(np.linalg.norm(seen[1])) - 1) < 1e-5
+
+
+_SHORT_TURNS = """架空町議会　令和5年第3回定例会会議録（第2号）
+令和5年9月12日（火）午前10時開議
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○３番（高田みえ君）　防災倉庫の備蓄品について、更新の計画を伺います。備蓄食料の入替えはいつ行うのですか。
+○議長（川上一郎君）　福祉部長。
+○福祉部長（森本二郎君）　防災倉庫の備蓄食料は、毎年度、賞味期限の一年前に入れ替えております。
+○議長（川上一郎君）　福祉部長。
+○福祉部長（森本二郎君）　訂正いたします。入替えは毎年度九月に行っております。
+○議長（川上一郎君）　以上で本日の日程は終了しました。
+"""
+
+
+def test_the_dense_side_ranks_no_chunk_too_short_to_say_anything(tmp_path):
+    """A chair's 「福祉部長。」 said many times sits close to every question's vector; the dense side
+    leaves chunks under MIN_DENSE_CHARS out (BM25 still finds their words)."""
+    from conftest import make_settings
+
+    from rag.retrieval import MIN_DENSE_CHARS
+    from rag.service import Assistant
+
+    (tmp_path / "kaso.txt").write_text(_SHORT_TURNS, encoding="utf-8")
+    a = Assistant.open(make_settings(tmp_path / "data", RAG_EMBEDDING_BACKEND="hash"))
+    assert a.index.ingest([tmp_path / "kaso.txt"]).ok
+    ids = a.index.store.all_ids()
+    short = [cid for cid in ids if len(a.index.chunk(cid).text.strip()) < MIN_DENSE_CHARS]
+    assert short
+    dense = a.retriever.retrieve("福祉部長", k=len(ids), mode="dense")
+    assert dense and all(len(h.chunk.text.strip()) >= MIN_DENSE_CHARS for h in dense)
+    assert any(h.chunk.chunk_id in short for h in a.retriever.retrieve("福祉部長", k=len(ids), mode="bm25"))
