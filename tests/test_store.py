@@ -145,3 +145,18 @@ def test_processes_opening_a_new_folder_at_once_all_open_it(tmp_path):
         for p in procs:
             _, err = p.communicate(timeout=120)
             assert p.returncode == 0, err
+
+
+def test_a_small_stores_unfiltered_search_is_exact_and_sees_every_write(store, chunks):
+    """Up to ``exact_search_max`` chunks every vector is scored: the top k is the brute-force top k,
+    equal cosines in id order, and a write or delete is seen by the next query."""
+    vectors = _vectors(chunks)
+    store.upsert(chunks, vectors)
+    query = vectors[10] + vectors[20]
+    sims = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)) @ (query / np.linalg.norm(query))
+    expected = [chunks[i].chunk_id for i in np.lexsort((np.array([c.chunk_id for c in chunks]), -sims))[:8]]
+    assert [c.chunk_id for c, _ in store.query(query, 8)] == expected
+    store.delete([expected[0]])
+    assert expected[0] not in [c.chunk_id for c, _ in store.query(query, 8)]
+    store.upsert([chunks[10]], vectors[10:11] * 0 + query)  # moved onto the query itself
+    assert store.query(query, 1)[0][0].chunk_id == chunks[10].chunk_id
