@@ -303,6 +303,8 @@ def _numbers_agree(entry: CatalogEntry, numbers: tuple[tuple[int, str | None], .
     agreed = False
     for n, unit in numbers:
         if unit is None:  # an English ordinal: "the 31st general meeting"
+            if not known:
+                continue  # the meeting states no number at all: unknown
             ok = any(k == n for k, _ in known)
         elif any(u == unit for _, u in known):
             ok = (n, unit) in known

@@ -205,7 +205,8 @@ class ChromaStore:
             )
         self.collection = self.vectorstore._collection
         self.collection._embedding_function = _guard_embedding_function(embeddings)
-        self._vectors: tuple[list[str], np.ndarray] | None = None  # every id and vector, for exact search
+        # every id and vector, for exact search (None: not read yet; False: too many to hold)
+        self._vectors: tuple[list[str], np.ndarray] | bool | None = None
         built_with = (self.collection.metadata or {}).get("embedding_model")
         if built_with and built_with != self.model_id:
             raise IndexMismatchError(
@@ -299,13 +300,16 @@ class ChromaStore:
         if self.settings.uses_server:
             return None  # another client may write at any time: nothing says when a copy is stale
         if self._vectors is None:
-            ids = self.all_ids()
-            if len(ids) > self.exact_search_max:
+            if self.collection.count() > self.exact_search_max:
+                self._vectors = False  # too many: the approximate index, until the next write or reopen
                 return None
+            ids = self.all_ids()
             got = self.collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": [], "embeddings": []}
             matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
             norms = np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
             self._vectors = (list(got["ids"]), matrix / norms)
+        if self._vectors is False:
+            return None
         ids, matrix = self._vectors
         if not ids or k <= 0:
             return []

@@ -188,3 +188,10 @@ def test_every_number_the_question_states_must_agree():
     assert res.meeting_ids == () and "第1号" in res.missing
     assert resolve("音更町議会の令和6年第4回定例会第5号の議題は", [sitting], known).meeting_ids == ("oto5",)
     assert resolve("音更町議会の第4回定例会では何が可決されましたか", [sitting], known).meeting_ids == ("oto5",)
+
+
+def test_an_english_ordinal_leaves_an_unnumbered_meeting_a_candidate():
+    unnumbered = CatalogEntry("aomo", "a.html", 0, "青森市議会", "青森市議会", "", None, None, "会議録", "transcript",
+                              "html", None, None, 3, (), "aomo", ())
+    res = resolve("At the 4th regular session of the Aomori City Assembly, what was decided?", [unnumbered], lambda p: True)
+    assert res.meeting_ids == ("aomo",) and res.missing is None  # stating no number is not stating another

@@ -160,3 +160,14 @@ def test_a_small_stores_unfiltered_search_is_exact_and_sees_every_write(store, c
     assert expected[0] not in [c.chunk_id for c, _ in store.query(query, 8)]
     store.upsert([chunks[10]], vectors[10:11] * 0 + query)  # moved onto the query itself
     assert store.query(query, 1)[0][0].chunk_id == chunks[10].chunk_id
+
+
+def test_a_store_too_large_to_hold_asks_the_approximate_index_once_per_write(tmp_path, chunks, monkeypatch):
+    store = ChromaStore(make_settings(tmp_path / "d", RAG_EMBEDDING_BACKEND="hash"), HashEmbeddings())
+    store.exact_search_max = 5
+    store.upsert(chunks, _vectors(chunks))
+    listed = []
+    monkeypatch.setattr(store, "all_ids", lambda: listed.append(1) or [])
+    for _ in range(3):
+        assert len(store.query(_vectors(chunks)[0], 3)) == 3
+    assert listed == []  # never lists every id to decide, query after query
