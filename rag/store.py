@@ -300,14 +300,19 @@ class ChromaStore:
         if self.settings.uses_server:
             return None  # another client may write at any time: nothing says when a copy is stale
         if self._vectors is None:
-            if self.collection.count() > self.exact_search_max:
+            # one page of at most exact_search_max + 1 ids tells whether the store is small enough
+            # (no count(): a round trip that the query path of a large store must not pay)
+            ids = list(self.collection.get(include=[], limit=self.exact_search_max + 1)["ids"])
+            if len(ids) > self.exact_search_max:
                 self._vectors = False  # too many: the approximate index, until the next write or reopen
                 return None
-            ids = self.all_ids()
-            got = self.collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": [], "embeddings": []}
-            matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
-            norms = np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-            self._vectors = (list(got["ids"]), matrix / norms)
+            if not ids:
+                self._vectors = ([], np.zeros((0, 1), dtype=np.float32))
+            else:
+                got = self.collection.get(ids=ids, include=["embeddings"])
+                matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+                norms = np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+                self._vectors = (list(got["ids"]), matrix / norms)
         if self._vectors is False:
             return None
         ids, matrix = self._vectors

@@ -166,8 +166,9 @@ def test_a_store_too_large_to_hold_asks_the_approximate_index_once_per_write(tmp
     store = ChromaStore(make_settings(tmp_path / "d", RAG_EMBEDDING_BACKEND="hash"), HashEmbeddings())
     store.exact_search_max = 5
     store.upsert(chunks, _vectors(chunks))
-    listed = []
-    monkeypatch.setattr(store, "all_ids", lambda: listed.append(1) or [])
+    pages = []
+    get = store.collection.get
+    monkeypatch.setattr(store.collection, "get", lambda **kw: pages.append(kw) or get(**kw))
     for _ in range(3):
         assert len(store.query(_vectors(chunks)[0], 3)) == 3
-    assert listed == []  # never lists every id to decide, query after query
+    assert sum(1 for kw in pages if kw.get("limit")) == 1  # asked once whether it is small, not per query
