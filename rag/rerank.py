@@ -124,17 +124,10 @@ class Reranker:
         # often follows the one whose words the retrievers matched: each remark chunk reads the best
         # fused score of another chunk of its remark (leave-one-document-out on the dev sets: evidence
         # first 0.706 -> 0.713, in the top 5 0.915 -> 0.922, as fitted when it was added)
-        fused = {cid: (1.0 / (RRF_K + dense[cid][0]) if cid in dense else 0.0)
-                 + (1.0 / (RRF_K + lexical[cid][0]) if cid in lexical else 0.0) for cid in chunks}
         remarks: dict[tuple[str, int], list[str]] = {}
         for cid, chunk in chunks.items():
             if chunk.kind == "remark" and chunk.remark_no is not None:
                 remarks.setdefault((chunk.meeting_id, chunk.remark_no), []).append(cid)
-
-        def sibling(cid: str, chunk: Chunk) -> float:
-            if chunk.kind != "remark" or chunk.remark_no is None:
-                return 0.0
-            return max((fused[o] for o in remarks[(chunk.meeting_id, chunk.remark_no)] if o != cid), default=0.0)
 
         rows = {}
         for cid, chunk in chunks.items():
@@ -160,8 +153,10 @@ class Reranker:
                       or (bool(chunk.organisation) and normalize(chunk.organisation) in folded_q)),
                 float(typed),
                 float(bool(wanted) and not typed),
-                sibling(cid, chunk),
             ]
+        for cid, chunk in chunks.items():  # the fused score (both RRF terms) of the best other paragraph
+            siblings = remarks.get((chunk.meeting_id, chunk.remark_no), []) if chunk.kind == "remark" else []
+            rows[cid].append(max((rows[o][0] + rows[o][1] for o in siblings if o != cid), default=0.0))
         return rows
 
     def rank(self, question: str, topic_query: str, chunks: dict[str, Chunk],

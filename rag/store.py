@@ -73,6 +73,12 @@ def chroma_where(filters: Filters | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _unit_rows(embeddings, n: int) -> np.ndarray:
+    """Chroma's embeddings as an (n, dim) float32 matrix of unit rows (an empty one for n = 0)."""
+    matrix = np.asarray(embeddings, dtype=np.float32).reshape(n, -1) if n else np.zeros((0, 1), dtype=np.float32)
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+
 def make_client(settings: Settings):
     """An embedded persistent client, or an HTTP client when CHROMA_HOST is set."""
     import chromadb
@@ -306,20 +312,19 @@ class ChromaStore:
             if len(ids) > self.exact_search_max:
                 self._vectors = False  # too many: the approximate index, until the next write or reopen
                 return None
-            if not ids:
-                self._vectors = ([], np.zeros((0, 1), dtype=np.float32))
-            else:
-                got = self.collection.get(ids=ids, include=["embeddings"])
-                matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
-                norms = np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-                self._vectors = (list(got["ids"]), matrix / norms)
+            got = self.collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": [], "embeddings": []}
+            self._vectors = (list(got["ids"]), _unit_rows(got["embeddings"], len(got["ids"])))
         if self._vectors is False:
             return None
-        ids, matrix = self._vectors
+        return self._best_of(*self._vectors, vector, k)
+
+    def _best_of(self, ids: list[str], matrix: np.ndarray, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
+        """The ``k`` of ``ids`` (rows of unit ``matrix``) closest to ``vector``, best first and equal
+        cosines by id, read back as chunks (text only for the k kept)."""
         if not ids or k <= 0:
             return []
-        sims = matrix @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
-        order = [int(i) for i in np.lexsort((np.asarray(ids), -sims))[:k]]  # best first, equal cosines by id
+        sims = matrix @ (vector / max(float(np.linalg.norm(vector)), 1e-12))  # cosine: our space is cosine
+        order = [int(i) for i in np.lexsort((np.asarray(ids), -sims))[:k]]
         best = [ids[i] for i in order]
         rows = self.collection.get(ids=best, include=["documents", "metadatas"])
         by_id = {cid: (doc, meta) for cid, doc, meta in zip(rows["ids"], rows["documents"], rows["metadatas"])}
@@ -333,15 +338,7 @@ class ChromaStore:
             got = self.collection.get(ids=list(allowed), include=["embeddings"])
             if len(got["ids"]) != len(set(allowed)):
                 return None
-            matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
-            # cosine space: 1 - distance == cosine similarity (our vectors are unit length)
-            norms = np.linalg.norm(matrix, axis=1) * max(float(np.linalg.norm(vector)), 1e-12)
-            sims = (matrix @ vector) / np.maximum(norms, 1e-12)
-            order = sorted(range(len(sims)), key=lambda i: (-float(sims[i]), got["ids"][i]))[:k]
-            best = [got["ids"][i] for i in order]
-            rows = self.collection.get(ids=best, include=["documents", "metadatas"])  # text only for the k kept
-            by_id = {cid: (doc, meta) for cid, doc, meta in zip(rows["ids"], rows["documents"], rows["metadatas"])}
-            return [(Chunk.from_metadata(cid, *by_id[cid]), float(sims[i])) for cid, i in zip(best, order)]
+            return self._best_of(list(got["ids"]), _unit_rows(got["embeddings"], len(got["ids"])), vector, k)
         try:
             res = self.collection.query(
                 query_embeddings=[vector],

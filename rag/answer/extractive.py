@@ -329,9 +329,7 @@ def _holding_asked_value(question: str, scored: list, chosen: list):
         return None
 
     def holds_value(item) -> bool:
-        chunk, spans = item[2], item[3]
-        text = normalize(chunk.text[spans[0].start - chunk.start : spans[-1].end - chunk.start])
-        return any(has.search(text) for has in asked)
+        return any(has.search(_words(item)) for has in asked)
 
     if any(holds_value(c) for c in chosen):
         return None

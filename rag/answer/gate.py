@@ -21,6 +21,7 @@ from ..chunking import units
 from ..domain import Chunk, Hit, fold, holds
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
+from ..layouts import PLACE_WORDS
 from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize, proper_name_runs, token_spans, tokenize
 from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
@@ -47,8 +48,8 @@ from .analysis import (
 from .evidence import chairs_remark
 
 # words that name where a meeting sat (a line holding one may answer 「どこで開かれましたか」 where the record's
-# header has no place field)
-VENUE_TEXT = re.compile(r"会議室|議場|議事堂|ホール|庁舎|会館|官邸|講堂|オンライン|zoom|teams|web会議|ウェブ会議|リモート")
+# header has no place field): the parser's, and the chamber and online rooms a remark names
+VENUE_TEXT = re.compile(PLACE_WORDS.pattern + r"|議場|zoom|teams|ウェブ会議|リモート", re.IGNORECASE)
 SEAT_ROLE = re.compile(r"第?\s*[0-9〇一二三四五六七八九十百]+\s*番")
 # Words that only say "a decision / an agenda item of this meeting" (「今回の会合で決定されたのは」), not what about
 RECORD_WORDS = frozenset({

@@ -346,7 +346,8 @@ def _body_start(lines: list[Line | None], blocks: list[tuple[FieldLine, list[Lin
     return len(lines)
 
 
-_PLACE_WORDS = re.compile(r"(会議室|ホール|ビル|庁舎|議事堂|官邸|会館|ホテル|講堂|スクエア|センター|大会議室|会場|オンライン|Web会議|WEB会議)")
+# words that name a building or room (the gate's place guard reads them in evidence lines too)
+PLACE_WORDS = re.compile(r"(会議室|ホール|ビル|庁舎|議事堂|官邸|会館|ホテル|講堂|スクエア|センター|大会議室|会場|オンライン|Web会議|WEB会議)")
 
 
 def _unlabelled_place(header: list[Line], date_span: Span | None) -> Span | None:
@@ -357,7 +358,7 @@ def _unlabelled_place(header: list[Line], date_span: Span | None) -> Span | None
     for i, line in enumerate(header[:-1]):
         if line.start <= date_span.start < line.end + 1:
             nxt = header[i + 1]
-            if len(nxt.norm) <= 60 and "。" not in nxt.norm and _PLACE_WORDS.search(nxt.norm) and not find_date(nxt.text):
+            if len(nxt.norm) <= 60 and "。" not in nxt.norm and PLACE_WORDS.search(nxt.norm) and not find_date(nxt.text):
                 return nxt.span
     return None
 
