@@ -13,7 +13,7 @@ from ..domain import Answer, Claim, Draft, Hit
 from ..errors import LLMUnavailableError
 from .analysis import is_japanese, read_question
 from .evidence import gather, with_neighbours
-from .extractive import ExtractiveWriter
+from .extractive import MAX_CITATIONS, ExtractiveWriter
 from .gate import Gate, Thresholds
 
 NOT_FOUND_JA = "議事録には該当する記載が見つかりませんでした。"
@@ -35,7 +35,8 @@ class Answerer(Protocol):
 class AnswerPipeline:
     """Answers from hits; ``writer`` is an LLM writer or None (extractive only)."""
 
-    def __init__(self, index, writer=None, thresholds: Thresholds | None = None, max_citations: int = 3) -> None:
+    def __init__(self, index, writer=None, thresholds: Thresholds | None = None,
+                 max_citations: int = MAX_CITATIONS) -> None:
         self.index = index
         self.gate = Gate(index, thresholds)
         self.extractive = ExtractiveWriter(index, max_citations)
