@@ -126,10 +126,37 @@ def _names_a_thing(term: str) -> bool:
     return len(term) >= 3 and all("\u30a0" <= ch <= "\u30ff" for ch in term)
 
 
+_SAME_SCRIPT = (re.compile(r"[\u30a0-\u30ffー]"), re.compile(r"[A-Za-z0-9\-]"))
+
+
 def as_written(question: str, token: str) -> str:
-    """A question's token as the question wrote it (its lemma may be a reading: 鈴木 → スズキ)."""
-    norm = normalize(question)
-    return next((norm[start:end] for tok, start, end in token_spans(norm) if tok == token), token)
+    """A question's token as the question wrote it: its case (「AI」, not 「ai」) and the whole word
+    of its script it is part of (「ブロックチェーン」, which the tokenizer splits); a lemma that is a
+    reading (鈴木 → スズキ) by the span the tokenizer gave it."""
+    text = unicodedata.normalize("NFKC", question)
+    found = re.search(re.escape(token), text, re.IGNORECASE)
+    if found is None:
+        norm = normalize(question)
+        return next((norm[start:end] for tok, start, end in token_spans(norm) if tok == token), token)
+    start, end = found.span()
+    script = next((s for s in _SAME_SCRIPT if s.fullmatch(text[start])), None)
+    if script is not None:
+        while start > 0 and script.fullmatch(text[start - 1]):
+            start -= 1
+        while end < len(text) and script.fullmatch(text[end]):
+            end += 1
+    return text[start:end]
+
+
+def unseen_note(words: list[str], japanese: bool) -> str:
+    """What an answer says first when the question names something no minutes contain, although
+    the evidence cleared the gate (「USB」 may be 外部記録媒体 in the minutes): that the word itself is
+    not in the minutes, so what follows is the nearest the minutes say, not a mention of it."""
+    if not words:
+        return ""
+    named = "、".join(f"「{w}」" for w in words)
+    return (f"（{named}という語は議事録に出てきません。近い内容の記載を示します。）" if japanese
+            else f"(The minutes never use {', '.join(words)}; the closest passages are shown.)")
 
 
 def line_contexts(chunk: Chunk) -> list[tuple[str, str]]:
@@ -436,8 +463,10 @@ class Gate:
             return None
         meetings = self._meetings(candidates)
         speakers = [fold(n) for m in meetings for n, _, _ in m.speakers() if len(fold(n)) >= 2]
-        if not speakers:  # summary minutes name no speakers: nothing to check
-            return None
+        if not speakers and not any(m.attendees for m in meetings):
+            return None  # no speakers and no roster: nothing to check a name against
+        # (summary minutes name no speakers, but their roster says who was there: 「鈴木委員は」 of a
+        # meeting whose roster has no 鈴木 asks for remarks the minutes cannot hold)
         # 「山田議員が提出した意見書について、市長は何と答弁しましたか」 asks what a speaker said
         if self._names_a_speaker(q, meetings):
             return None
@@ -451,8 +480,8 @@ class Gate:
         """「玉野有彦教育長は…と答弁しましたか」 when the minutes list 玉野有彦 as present and record no
         remark of theirs (a speaker named by surname only, 「玉野」, counts as them). ``speaking``:
         ``_speaking_subject``'s reading of the question."""
-        if speaking is None:
-            return None
+        if speaking is None or not speaking[1]:
+            return None  # summary minutes: an attendee's words are not told apart (``speaker_not_named``)
         meetings, speakers = speaking
         qf = fold(q)
         for m in meetings:

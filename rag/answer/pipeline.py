@@ -14,7 +14,7 @@ from ..errors import LLMUnavailableError
 from .analysis import is_japanese, read_question
 from .evidence import gather, with_neighbours
 from .extractive import MAX_CITATIONS, ExtractiveWriter
-from .gate import Gate, Thresholds
+from .gate import Gate, Thresholds, as_written, unseen_note
 
 NOT_FOUND_JA = "議事録には該当する記載が見つかりませんでした。"
 NOT_FOUND_EN = "The minutes contain nothing that answers this question. (議事録には該当する記載が見つかりませんでした。)"
@@ -70,6 +70,7 @@ class AnswerPipeline:
         if why is not None:
             return self.abstain(question, hits, *why)
         evidence = with_neighbours(self.index, evidence)  # after the gate: it decided on what was retrieved
+        caveat = unseen_note(list(dict.fromkeys(as_written(question, t) for t in self.gate.unseen_terms(q))), q.japanese)
         removed: tuple = ()
         note = FALLBACK_JA if q.japanese else FALLBACK_EN
         if self.writer is not None:
@@ -80,14 +81,14 @@ class AnswerPipeline:
             if draft is not None:
                 verified = self.verifier.verify(question, evidence, draft, q.japanese)
                 if verified.claims:
-                    return self._answer(question, hits, draft, verified)
+                    return self._answer(question, hits, draft, verified, caveat)
                 removed = verified.removed
         topic = self.gate.topic_weights(q, [e.chunk for e in evidence])
         draft = self.extractive.draft(question, evidence, q.japanese, topic, intents=q.intents)
         verified = self.verifier.verify(question, evidence, draft, q.japanese)
         if not verified.claims:
             return self.abstain(question, hits, "no_evidence", "")
-        answer = self._answer(question, hits, draft, verified)
+        answer = self._answer(question, hits, draft, verified, caveat)
         if self.writer is not None:  # the model's draft had nothing supported (or no model answered)
             answer = Answer(question, f"{note}\n{answer.text}", False, answer.citations, answer.contexts,
                             writer=answer.writer, removed=removed, fallback=True)
@@ -110,8 +111,10 @@ class AnswerPipeline:
         reply = shown if isinstance(shown, str) else "".join(str(p) for p in shown or ())
         return self.writer.from_reply(reply, evidence)
 
-    def _answer(self, question: str, hits: list[Hit], draft: Draft, verified) -> Answer:
-        return Answer(question, compose(draft, verified.claims), False, verified.citations, tuple(hits),
+    def _answer(self, question: str, hits: list[Hit], draft: Draft, verified, caveat: str = "") -> Answer:
+        """``caveat``: a line said before everything else (``unseen_note``)."""
+        text = compose(draft, verified.claims)
+        return Answer(question, f"{caveat}\n{text}" if caveat else text, False, verified.citations, tuple(hits),
                       writer=draft.writer, removed=verified.removed)
 
     def _source_text(self, meeting_id: str) -> str | None:

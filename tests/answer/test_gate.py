@@ -340,9 +340,48 @@ def test_an_unknown_word_is_named_as_the_question_wrote_it(assistant):
     from rag.answer.gate import as_written
 
     assert as_written("鈴木一郎委員は何と述べましたか", "スズキ") == "鈴木"
-    assert as_written("ブロックチェーンの方針は", "ブロック") == "ブロック"
+    # the whole word of its script (the tokenizer splits 「ブロックチェーン」), in the question's case
+    assert as_written("ブロックチェーンの方針は", "ブロック") == "ブロックチェーン"
+    assert as_written("ＡＩ規制について議論されましたか", "ai") == "AI"
+    assert as_written("USB-C端子は", "usb") == "USB-C"
     answer = assistant.ask("鈴木一郎委員は情報セキュリティについて何と述べましたか")
     assert answer.abstained and "スズキ" not in answer.text, answer.text
+    answer = assistant.ask("ブロックチェーンの導入について、どのような方針が示されましたか")
+    assert answer.abstention == ("unknown_term", "「ブロックチェーン」はどの議事録にも出てきません")
+
+
+def test_a_person_not_on_a_summary_minutes_roster_is_said_not_to_have_spoken(assistant):
+    """議事要旨 name no speakers, but their roster says who was there: 「鈴木委員は…と述べましたか」 of a
+    meeting whose roster has no 鈴木 cannot be answered by any remark (the seed had cited a roster
+    line); an attendee the question names is the summary-minutes guard's (not told apart)."""
+    answer = assistant.ask("鈴木委員は情報セキュリティについて何と述べましたか")
+    assert answer.abstention == ("speaker_not_found", "鈴木氏の発言は記録にありません"), answer.abstention
+    answer = assistant.ask("泉信也国家公安委員会委員長は何と述べましたか")
+    assert answer.abstention and answer.abstention[0] == "speaker_not_named", answer.abstention
+    assert not assistant.ask("防衛省は来年度の予算で何を求めましたか").abstained
+
+
+def test_an_answer_despite_a_word_no_minutes_contain_says_so_first(assistant, monkeypatch):
+    """The relevance score may answer although the question names something no minutes contain
+    (「USB」 may be 外部記録媒体 in the minutes): the answer then says first that the word itself is not in
+    the minutes, so the excerpts read as the nearest the minutes say, not as a mention of it."""
+    from rag.answer.gate import unseen_note
+
+    question = "AI規制について議論されましたか"
+    hits = assistant.retriever.retrieve(question, k=5)
+    answer = assistant.answerer.answer(question, hits)
+    q = read_question(question, assistant.index.lexical)
+    assert assistant.answerer.gate.unseen_terms(q) == ["ai"]
+    if not answer.abstained:  # whether it answers is the fitted score's call; what it says first is not
+        assert answer.text.startswith("（「AI」という語は議事録に出てきません。近い内容の記載を示します。）\n"), answer.text
+    # the note is said whatever decides: the same evidence, forced past the gate, says it too
+    monkeypatch.setattr(assistant.answerer.gate, "check", lambda *args: None)
+    answer = assistant.answerer.answer(question, hits)
+    assert not answer.abstained and answer.text.startswith(unseen_note(["AI"], True) + "\n")
+    assert unseen_note([], True) == "" and unseen_note(["USB"], False).startswith("(The minutes never use USB")
+    # a question whose words the minutes all contain gets no note
+    monkeypatch.undo()
+    assert not assistant.ask("防衛省は来年度の予算で何を求めましたか").text.startswith("（")
 
 
 def test_a_quoted_phrase_leads_to_the_remark_that_says_it(role_assistant):
