@@ -480,7 +480,43 @@ def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str,
                 if len(f) > cut and any(f[:cut] + t in q for t in _TITLE_AFTER_SURNAME):
                     found[name] = None
                     break
+    for name in _speakers_by_role(q, entries):
+        found.setdefault(name, None)
     return tuple(found)
+
+
+# Ministers' titles as they are spoken (「文科大臣」「厚労省」): the records carry the full ones
+_MINISTRY_SHORT = {"文科": "文部科学", "厚労": "厚生労働", "経産": "経済産業", "国交": "国土交通", "農水": "農林水産"}
+_TITLE_ALIASES = {"総理": "内閣総理大臣", "首相": "内閣総理大臣", "総理大臣": "内閣総理大臣"}
+_ROLE_SUBJECT = re.compile(r"([一-龥々ァ-ヶー]{2,16})(?:は|が|から)")
+MAX_SPEAKERS_BY_ROLE = 3  # 「部長は」 among six 部長s says no one in particular
+# a member of a body, not an office: 「ある委員は」「提案した委員は誰」 say one of many, whoever the
+# record's roles happen to call so
+_MEMBERSHIP = frozenset({"委員", "議員", "構成員", "専門委員", "臨時委員", "特別委員", "分科員", "理事", "幹事", "監事", "顧問",
+                         "参考人", "政府参考人", "説明員", "公述人", "証人", "事務局", "教授", "准教授", "主査", "主事",
+                         "主任", "書記", "事務官"})
+
+
+def _speakers_by_role(q: str, entries: list[CatalogEntry]) -> list[str]:
+    """Speakers the folded question names by their role alone, as the one speaking or asked:
+    「文部科学大臣は」「情報システム課長が」, 「官房長官は」 for a 内閣官房長官 and 「大臣は」 for the one minister
+    who speaks (the question's title is the end of the speaker's role); at most
+    MAX_SPEAKERS_BY_ROLE speakers (「委員は」 in a committee names nobody)."""
+    from .layouts.speakers import ROLE_WORDS
+
+    found: list[str] = []
+    for m in _ROLE_SUBJECT.finditer(q):
+        title = m.group(1)
+        for short, full in _MINISTRY_SHORT.items():
+            title = title.replace(short, full)
+        title = _TITLE_ALIASES.get(title, title)
+        if not title.endswith(ROLE_WORDS) or title in _MEMBERSHIP:
+            continue
+        holders = list(dict.fromkeys(name for e in entries for name, role, _ in e.speakers
+                                     if role and fold(role).endswith(title)))
+        if 0 < len(holders) <= MAX_SPEAKERS_BY_ROLE:
+            found += [n for n in holders if n not in found]
+    return found
 
 
 

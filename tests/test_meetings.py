@@ -195,3 +195,31 @@ def test_an_english_ordinal_leaves_an_unnumbered_meeting_a_candidate():
                               "html", None, None, 3, (), "aomo", ())
     res = resolve("At the 4th regular session of the Aomori City Assembly, what was decided?", [unnumbered], lambda p: True)
     assert res.meeting_ids == ("aomo",) and res.missing is None  # stating no number is not stating another
+
+
+def _sitting(*speakers: tuple[str, str | None]) -> CatalogEntry:
+    return CatalogEntry("s1", "s1.xml", 0, "参議院 本会議 第8号", "参議院", "本会議 第8号", 8, "号", "会議録", "ndl",
+                        "xml", "2023-12-01", None, 9, tuple((n, r, 1) for n, r in speakers), "s1", ())
+
+
+def test_a_speaker_is_named_by_the_office_alone():
+    """「文科大臣は…と説明しましたか」 names the one speaker whose role ends in that title (the
+    ministers' short titles read as the records write them); a member of a body (「ある委員は」
+    「提案した委員は誰」) and an office many speakers hold name no one."""
+    from rag.meetings import speakers_named
+
+    sitting = _sitting(("盛山正仁", "文部科学大臣"), ("林芳正", "内閣官房長官"), ("岸田文雄", "内閣総理大臣"),
+                       ("宮口治子", None), ("吉良よし子", None), ("前田育司", "政策部長"), ("森岡修平", "福祉部長"),
+                       ("荻野章広", "総務部長"), ("川平貴儀", "市民部長"), ("山田一郎", "委員"))
+    asks = {
+        "授業料の上限について文科大臣は何と説明しましたか": ("盛山正仁",),
+        "文部科学大臣が答弁した内容は": ("盛山正仁",),
+        "官房長官は何と述べましたか": ("林芳正",),
+        "総理は何と答弁しましたか": ("岸田文雄",),
+        "政策部長は何と答えましたか": ("前田育司",),
+        "部長は何と答えましたか": (),  # four 部長s
+        "ある委員は何と述べましたか": (),
+        "大臣の発言について宮口議員は何と述べましたか": ("宮口治子",),  # 「大臣の」 is what was spoken about
+    }
+    for question, named in asks.items():
+        assert speakers_named(question, [sitting]) == named, question
