@@ -54,7 +54,8 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
     # of the inhabited land" asks a share: the quantity type below
     (re.compile(rf"何円|何億|何万|いくら|金額|総額|予算額|要求額|\byen\b|\bamount|how much\b(?={_MONEY_WORDS})"),
      # 「３０万以下は…」: spoken amounts drop 円 after 万 (not 「３万人」「３万件」, which count)
-     re.compile(rf"{_KNUM}+\s*(?:円|億|千円|万円?(?![人名件世帯台戸回票か箇ヶカ所]))"), "金額",
+     # (nor 「約１万８００世帯」: the count's counter may follow the digits after 万)
+     re.compile(rf"{_KNUM}+\s*(?:円|億|千円|万円?)(?!{_KNUM}*\s*(?:人|名|件|世帯|台|戸|回|票|か所|箇所|ヶ所|カ所))"), "金額",
      frozenset({"円", "億", "万", "千", "いくら", "金額", "総額", "額", "予算額", "要求額", "何", "幾ら"})),
     (re.compile(r"何票|票数|賛成.*反対|how many votes|number of votes|vote count|votes (?:for|against|in favou?r)"
                 r"|how many (?:[a-z]+ ){0,2}?voted"), re.compile(rf"{_KNUM}+\s*票"), "票数",
@@ -154,7 +155,9 @@ DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年|月|日)|来年|今年|本年|年内
 DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "付け", "付", "設定", "いつ"}  # 「何月何日付け」: 付け asks the date too
 # 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
 WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
-STATEMENT_QUESTION = re.compile(r"意見|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁|質問|説明し|報告し|say|said|state|remark|view|opinion|argue|ask|answer|explain")
+# (not a document's name: 「…を求める意見書」 was submitted, not said; 「話題」 is a topic, 「話した」 was said)
+STATEMENT_QUESTION = re.compile(r"意見(?!書)|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁(?!書)|質問(?!書)|説明し|報告し|話[しさす]|語[っらりる]|訴え"
+                                r"|say|said|state|remark|view|opinion|argue|ask|answer|explain|mention|talk")
 ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
 GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
 # How and when something was said, not what about (「…の冒頭で、…は何名と報告されましたか」): a line holding

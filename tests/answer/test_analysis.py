@@ -108,6 +108,24 @@ def test_a_spoken_amount_without_yen_is_an_amount_but_a_count_is_not():
     assert amount.has.search(normalize("２億７，８０８万円"))
     assert amount.has.search(normalize("自動車関連は部品も含めて約五兆円、四割弱ですね"))
     assert not amount.has.search(normalize("人口は約３万人、申請は１万件でした"))
+    # the counter may follow the digits after 万: households, not yen
+    assert not amount.has.search(normalize("対象として約１万８００世帯を見込んでおる"))
+    assert not amount.has.search(normalize("約１億２，０００万人"))
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("首都圏の外でもPyConを開いてほしいと話したのは誰ですか", True),
+    ("国の対応について大臣は何と語ったか", True),
+    ("What did the minister mention about the budget?", True),
+    # a document's name is not a statement: who submitted 「…を求める意見書」 is not who said it
+    ("陳情第３号「国立病院の機能強化を求める意見書」提出の件は、誰が出した陳情ですか", False),
+    ("質問書を提出したのはどの会派ですか", False),
+    ("学校給食費の値上げが話題になりましたか", False),
+])
+def test_a_statement_question_asks_what_was_said(question, asks):
+    from rag.answer.analysis import STATEMENT_QUESTION
+
+    assert bool(STATEMENT_QUESTION.search(question.lower())) is asks
 
 
 @pytest.mark.parametrize("question, what", [
