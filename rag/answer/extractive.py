@@ -29,6 +29,7 @@ from .analysis import (
     quoted,
     term_coverage,
 )
+from ..layouts.header import FIELD_KEYS
 from ..layouts.speakers import ROLE_WORDS
 from .evidence import BACK_REFERENCE, FORWARD_REFERENCE, chairs_remark, first_after, last_before
 from .labels import location_label
@@ -233,6 +234,12 @@ class ExtractiveWriter:
             intent_match = any(INTENT_KIND.get(i) == chunk.kind for i in intents)
             best = max(scores)
             lines = [i for i, s in enumerate(scores) if best > 0 and s >= 0.8 * best]
+            if chunk.kind == "agenda" and lines and all(_agenda_heading(parts[i].text) for i in lines):
+                # 「議事日程第九号ではどんな案件が」 matches the heading 「○議事日程　第九号」, which lists
+                # nothing itself: the items under it answer, up to the next heading
+                under = [j for i in lines for j in range(i, len(parts))
+                         if j == i or not any(_agenda_heading(p.text) for p in parts[i + 1 : j + 1])]
+                return parts[min(under) : max(under) + 1], best
             if chunk.kind == "agenda" and lines and len(lines) < len(parts) // 2:
                 return parts[min(lines) : max(lines) + 1], best  # the agenda item(s) asked about
             return parts, max(best, 0.5 if intent_match else 0.0)
@@ -317,6 +324,21 @@ def _is_heading(line: str) -> bool:
     # 「４　欠席議員（１名）」: a numbered field and the count it gives are no one's name
     text = re.sub(r"^\d+\s*[.．、]\s*|^\d+\s+|\s*[(（]\s*\d+\s*[名人][)）]$", "", text)
     return 0 < len(text) <= 12 and not re.search(r"[,、，・/\d]|\s", text)
+
+
+_AGENDA_KEYS = tuple(sorted((k for k, field in FIELD_KEYS.items() if field == "agenda"), key=len, reverse=True))
+
+
+def _agenda_heading(line: str) -> bool:
+    """An agenda's own heading (「○議事日程　第九号」「○本日の会議に付した案件」「議題：」), which names the
+    list, not an item of it: the parser's agenda field words, then at most the list's number; or the
+    number alone (「第九号」: the value of the field 「議事日程」, where the chunk starts)."""
+    text = unicodedata.normalize("NFKC", line).strip("○◯●◎■□・-*#【】[]() \t\u3000")
+    if re.fullmatch(r"第[0-9〇一二三四五六七八九十百]+号", text):
+        return True
+    key = next((k for k in _AGENDA_KEYS if text.startswith(k)), None)
+    rest = text[len(key):].strip(":：】() \u3000") if key else None
+    return rest is not None and (rest == "" or re.fullmatch(r"第?[0-9〇一二三四五六七八九十百]+号?", rest) is not None)
 
 
 def _words(item: tuple) -> str:

@@ -111,6 +111,41 @@ def test_a_roster_heading_cites_the_list_under_it_not_itself():
     assert cited("山田太郎は出席しましたか", {"ヤマダ": 2.0, "タロウ": 2.0}) == "山田太郎"  # BM25 terms of a name
 
 
+def test_an_agenda_heading_cites_the_items_under_it_not_itself():
+    """「議事日程第九号ではどんな案件が」 matches the heading (the chunk opens with the field's value
+    「第九号」), which lists nothing: the items under it are cited, up to the next heading; a
+    question about one item still cites that item alone."""
+    from rag.domain import Chunk
+
+    text = ("第九号\n　令和五年十二月六日\n第一　官報の発行に関する法律案\n第二　大麻取締法の一部を改正する法律案\n"
+            "第三　地方自治法の一部を改正する法律案\n第四　郵便法の一部を改正する法律案\n第五　道路法の一部を改正する法律案\n"
+            "第六　河川法の一部を改正する法律案\n○本日の会議に付した案件\n一、日程第一から第六まで\n")
+    agenda = Chunk(chunk_id="agenda", text=text, source="a.xml", start=0, end=len(text), meeting_id="m",
+                   meeting="参議院 本会議 第9号", date="2023-12-06", section="議事概要", kind="agenda")
+
+    class _AgendaIndex:
+        class records:  # noqa: N801 - stands in for the index's record store
+            @staticmethod
+            def get(meeting_id):
+                return None
+
+        lexical = None
+
+        @staticmethod
+        def source_text(chunk):
+            return text
+
+    def cited(question: str, weights: dict) -> str:
+        draft = ExtractiveWriter(_AgendaIndex()).draft(question, [Evidence(1, agenda, Hit(agenda, 1.0))], True, weights)
+        (citation,) = {c for claim in draft.claims for c in claim.citations}
+        assert text[citation.start:citation.end] == citation.text
+        return citation.text
+
+    listed = cited("議事日程第九号ではどんな案件が日程に載っていましたか", {"第": 0.5, "九": 2.0, "号": 0.5, "載る": 1.0})
+    assert listed.startswith("第九号") and "第六　河川法" in listed and "本日の会議に付した案件" not in listed
+    assert cited("大麻取締法の改正案は議題になりましたか", {"大麻": 3.0, "取締": 2.0}) == "第二　大麻取締法の一部を改正する法律案"
+
+
 def _split_target():
     """TARGET cut into its two paragraphs, the second opening 「そのため、」 (it refers back)."""
     from dataclasses import replace
