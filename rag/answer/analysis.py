@@ -284,12 +284,24 @@ def _numeral(token: str) -> bool:
     return token.isdigit() or token in ("第", "号", "回") or all(ch in "〇一二三四五六七八九十百千" for ch in token)
 
 
+# 「Xの開催日」「Xの会場」: X's date or venue; the meeting's own when X is a meeting (or 本日, 今回 …)
+_OWNED_WHEN_WHERE = re.compile(r"([^\s、。,?？]{1,30}?)の(?:開催日時?|開催場所|開催地|会場|日時|場所)")
+_MEETING_NOUNS = ABOUT_MEETING + ("会合", "会", "部会", "審議会", "協議会", "分科会", "小委員会", "本日", "今回", "当日",
+                                  "同日", "この", "その", "meeting", "回", "号", "日",  # 「第14回の」「第九号の」「6日の」
+                                  "どこ", "どの", "何")  # 「どこの会場で開かれましたか」 asks the venue
+
+
 def about_meeting(question: str, weights: dict[str, float], meeting_terms: set[str] | frozenset[str]) -> bool:
     """Does a date/place question ask about the meeting itself (its header answers), rather than
     about something the meeting discussed? ``meeting_terms``: tokens of the meeting's name and body."""
     q = unicodedata.normalize("NFKC", question).lower()
     if not any(k in q for k in ABOUT_MEETING) or NEXT_MEETING.search(q):
         return False  # 「次回の会合はいつ」 asks about another meeting, which the minutes may announce
+    for owner in _OWNED_WHEN_WHERE.finditer(re.sub(r"[(（][^()（）]*[)）]", "", q)):
+        # 「PyCon APAC 2023の開催日と会場」: the date and venue of the thing named, which the meeting's own
+        # name may share words with (PyCon), not the meeting's own (「第58回会議の開催日」「本日の会場」)
+        if not owner.group(1).endswith(_MEETING_NOUNS):
+            return False
     if not is_japanese(question):
         # its words are not the index's, so no share of weight tells: the meeting must be what was
         # held, opened or closed, or whose date or venue is asked ("On what date did the House pass

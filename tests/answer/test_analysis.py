@@ -47,9 +47,14 @@ def _weights(question: str) -> dict[str, float]:
     # a long meeting name does not drown the question's own words: another date is asked
     ("中央環境審議会第31回総会（令和5年11月21日）で、計画案に基づく法案を国会に提出する具体的な日付は何月何日", False),
     ("中央環境審議会第31回総会（令和5年11月21日）は何時から何時まで開かれましたか", True),
+    # 「Xの開催日」: X's date, though X shares a word with the meeting's name (PyCon); a meeting's own
+    ("PyCon JP運営会議#58で、PyCon APAC 2023の開催日と会場はどこだと報告されましたか", False),
+    ("中央環境審議会第31回総会の開催日はいつですか", True),
+    ("第14回会合の開催場所はどこですか", True),
+    ("墨田区議会の12月緊急議会は、どこの会場で開かれましたか", True),
 ])
 def test_about_the_meeting_or_about_something_it_discussed(question, about):
-    meeting = set(tokenize("墨田区議会 音更町議会 中央環境審議会 第31回総会 第14回会合 12月緊急議会"))
+    meeting = set(tokenize("墨田区議会 音更町議会 中央環境審議会 第31回総会 第14回会合 12月緊急議会 PyCon JP運営会議"))
     assert about_meeting(question, _weights(question), meeting) is about
 
 
