@@ -118,6 +118,58 @@ def relevance_model() -> RelevanceModel:
     return RelevanceModel(tuple(data["weights"]), data["bias"], data["threshold"])
 
 
+def _script(surface: str) -> str | None:
+    if re.fullmatch(r"[一-龥]+", surface):
+        return "kanji"
+    if re.fullmatch(r"[ァ-ヶー]+", surface):
+        return "katakana"
+    return None
+
+
+def abbreviations(question: str) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
+    """The words a question writes as an abbreviation's pieces: two or more short tokens of one
+    script run together (「科博」 cut 科|博, 「クラファン」 クラ|ファン), as (pieces, their tokens, the run)."""
+    norm = normalize(question)
+    runs: list[list[tuple[str, int, int]]] = []
+    for tok, start, end in token_spans(norm):
+        surface = norm[start:end]
+        script = _script(surface) if len(surface) <= 3 else None
+        last = runs[-1][-1] if runs else None
+        if script and last and last[2] == start and _script(norm[last[1]:last[2]]) == script:
+            runs[-1].append((tok, start, end))
+        elif script:
+            runs.append([(tok, start, end)])
+    return [(tuple(norm[s:e] for _, s, e in run), tuple(t for t, _, _ in run), norm[run[0][1]:run[-1][2]])
+            for run in runs if len(run) >= 2]
+
+
+def abbreviated_coverage(text: str, weights: dict[str, float], abbreviated) -> float:
+    """``term_coverage`` that also reads an abbreviation of ``abbreviations`` as the words it keeps the
+    heads of, in order (科博 in 国立科学博物館, クラファン in クラウドファンディング): the question's
+    pieces count as found when ``text`` does not write the run itself but has adjacent words that
+    start with each piece in turn. For the typed guard's "is a sentence with an amount about this?"."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    norm = normalize(text)
+    spans = token_spans(norm)
+    found = {t for t, _, _ in spans}
+    surfaces = [norm[s:e] for _, s, e in spans]
+    for pieces, tokens, run in abbreviated:
+        if run in norm or all(t in found for t in tokens):
+            continue
+        j = -1
+        for piece in pieces:
+            nxt = next((i for i in (range(j + 1, min(len(surfaces), j + 2)) if j >= 0 else range(len(surfaces)))
+                        if surfaces[i].startswith(piece)), None)
+            if nxt is None:
+                break
+            j = nxt
+        else:
+            found |= set(tokens)
+    return sum(w for t, w in weights.items() if t in found) / total
+
+
 def _names_a_thing(term: str) -> bool:
     """Numbers, Latin-script words and katakana loanwords: names of things, whose absence from
     every indexed minutes says more than a missing verb or common word (「起きる」「見解」) does."""
@@ -367,6 +419,7 @@ class Gate:
                  if a.kind == "value" or (a.kind == "date" and not about_meeting)]
         if not asked:
             return None
+        short = abbreviations(q)  # 「科博のクラファン、いくら集まった」
         for has, what, words, header_ok in asked:
             topic = self._specific(weights, candidates, words)
             windows = [context for c in candidates if c.kind != "header" or header_ok
@@ -374,7 +427,7 @@ class Gate:
             if header_ok and PER_UNIT_QUESTION.search(q):  # 「1世帯当たりいくら」: a total does not answer
                 windows = [w for w in windows if PER_UNIT_TEXT.search(normalize(w))]
             # an English question shares no words with Japanese minutes: only the type can be checked
-            if not windows or (japanese and topic and max(term_coverage(w, topic) for w in windows) < self.thresholds.min_typed_coverage):
+            if not windows or (japanese and topic and max(abbreviated_coverage(w, topic, short) for w in windows) < self.thresholds.min_typed_coverage):
                 return f"{what}の記載はありません"
         return None
 

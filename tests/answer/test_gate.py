@@ -478,3 +478,21 @@ def test_a_place_the_record_does_not_state_is_said_to_be_missing(roster_assistan
     assert answer.abstention == ("answer_type_missing", "開催場所の記載はありません"), answer.text
     answer = assistant.ask("第14回会合はどこで開かれましたか")
     assert not answer.abstained and any("官邸" in c.text for c in answer.citations)
+
+
+def test_an_abbreviation_reads_as_the_words_it_keeps_the_heads_of():
+    """「科博のクラファン、いくら集まった」: the typed guard looks for an amount about 科博 and クラファン,
+    which the minutes write 国立科学博物館 and クラウドファンディング; the pieces count only as heads
+    of adjacent words, in order."""
+    from rag.answer.gate import abbreviated_coverage, abbreviations
+    from rag.lexical import tokenize
+
+    question = "科博のクラファン、いくら集まった？"
+    short = abbreviations(question)
+    assert [run for _, _, run in short] == ["科博", "クラファン"]
+    topic = {t: 1.0 for t in tokenize(question) if t != "集まる"}
+    said = "国立科学博物館のクラウドファンディングが話題になりました。目標額の一億円に対して九億円以上の寄附が集まった"
+    assert abbreviated_coverage(said, topic, short) == 1.0
+    assert abbreviated_coverage(said, topic, []) < 0.5  # the plain coverage finds none of the four pieces
+    # heads of words that are not adjacent (科学…博士) are not the abbreviation
+    assert abbreviated_coverage("科学技術の博士課程とクラウドの話", topic, short) == 0.0
