@@ -153,6 +153,7 @@ DAY_TEXT = re.compile(r"[0-9〇一二三四五六七八九十]+\s*月\s*[0-9〇�
 DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年|月|日)|来年|今年|本年|年内|年度内|年度末|年明け|上旬|中旬|下旬|来月|今月|来週|今週"
                        r"|[来今](?:春|夏|秋|冬)")
 DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "付け", "付", "設定", "いつ"}  # 「何月何日付け」: 付け asks the date too
+REASON_QUESTION = re.compile(r"原因|理由|なぜ|何故|どうして|背景|\bwhy\b|\breason")
 # 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
 WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
 # (not a document's name: 「…を求める意見書」 was submitted, not said; 「話題」 is a topic, 「話した」 was said)
@@ -230,6 +231,9 @@ def detect_intents(question: str) -> list[str]:
     for about in ("date", "number"):
         if about in found and not any(k in q for k in ABOUT_MEETING):
             found.remove(about)
+    # 「参加者が少なかった原因は」 asks why, not who took part
+    if "attendees" in found and not WHO_QUESTION.search(q) and REASON_QUESTION.search(q):
+        found.remove("attendees")
     # 「出席者は…どう評価」 asks what attendees said, not who they were
     if "attendees" in found and STATEMENT_QUESTION.search(q):
         found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list

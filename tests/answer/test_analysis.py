@@ -85,6 +85,14 @@ def test_percentages_are_an_answer_type():
     assert has.search("落札率は86.9%") and has.search("約3割") and not has.search("落札した")
 
 
+def test_a_reason_about_participants_is_not_the_attendee_list():
+    from rag.answer.analysis import detect_intents
+
+    assert "attendees" not in detect_intents("PyCon JP 2022、参加者が少なかった原因は？")
+    assert "attendees" not in detect_intents("Why were there fewer participants than expected?")
+    assert "attendees" in detect_intents("社員総会の参加者は誰ですか")
+
+
 def test_a_resolution_bill_is_a_document_not_a_decision():
     from rag.answer.analysis import detect_intents
 
