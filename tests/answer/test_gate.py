@@ -496,3 +496,21 @@ def test_an_abbreviation_reads_as_the_words_it_keeps_the_heads_of():
     assert abbreviated_coverage(said, topic, []) < 0.5  # the plain coverage finds none of the four pieces
     # heads of words that are not adjacent (科学…博士) are not the abbreviation
     assert abbreviated_coverage("科学技術の博士課程とクラウドの話", topic, short) == 0.0
+
+
+def test_leave_one_set_out_decides_each_set_by_a_fit_on_the_others():
+    """Two sets that agree: each decided by the other's fit makes no error. A third whose
+    unanswerable rows look answerable to the first two: its rows are answered, which the in-sample
+    fit (which sees them) would partly abstain on."""
+    from rag.devtools.calibrate import gate_leave_one_set_out
+
+    def rows(name: str, strong: int, weak: int, weak_cov: float = 0.05) -> list[dict]:
+        out = [_row(True, 0.88 + 0.002 * i, 0.6 + 0.01 * i) for i in range(strong)]
+        out += [_row(False, 0.80, weak_cov) for _ in range(weak)]
+        return [dict(r, set=name) for r in out]
+
+    agreeing = rows("a", 20, 3) + rows("b", 20, 3)
+    assert gate_leave_one_set_out(agreeing) == {"false_abstentions": 0, "false_answers": 0, "rows": 46}
+    odd = [dict(_row(False, 0.89, 0.65), set="c") for _ in range(3)]
+    result = gate_leave_one_set_out(agreeing + odd)
+    assert result["rows"] == 49 and result["false_answers"] >= 3
