@@ -628,7 +628,18 @@ class Gate:
         referenced = {str(n) for n, _ in parse_reference(q.text).numbers}  # 「第212回国会」: resolved before retrieval
         return [t for t, df in q.terms
                 if df == 0 and _names_a_thing(t) and (q.japanese or t.isdigit()) and not self._known_year(t)
-                and t not in referenced]
+                and t not in referenced and t not in self._spelled_out_acronyms(q.text)]
+
+    def _spelled_out_acronyms(self, question: str) -> set[str]:
+        """The words of a Latin name the question spells out whose initials the minutes write
+        (「Python Software Foundation」 where they say PSF): those words are not unseen."""
+        found: set[str] = set()
+        for run in re.finditer(r"[A-Za-z][A-Za-z0-9\-]*(?:[ \u3000]+[A-Za-z][A-Za-z0-9\-]*)+", unicodedata.normalize("NFKC", question)):
+            words = run.group().lower().split()
+            initials = "".join(w[0] for w in words)
+            if any(df > 0 for t, df in self.index.lexical.term_stats(initials) if t == initials):
+                found.update(words)
+        return found
 
     def _relevant(self, signals: Signals) -> bool:
         """The fitted relevance score (rag/answer/gate.json, ``python -m rag calibrate``) clears its

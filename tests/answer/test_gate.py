@@ -361,6 +361,16 @@ def test_a_person_not_on_a_summary_minutes_roster_is_said_not_to_have_spoken(ass
     assert not assistant.ask("防衛省は来年度の予算で何を求めましたか").abstained
 
 
+def test_a_name_spelled_out_whose_initials_the_minutes_write_is_not_unseen(assistant):
+    """The seed says ICPO and ASEAN; a question that spells them out names nothing absent (the
+    abstention had named 「Software」 for 「Python Software Foundation」 where the minutes say PSF)."""
+    spelled = read_question("International Criminal Police Organizationとの協力について何と述べましたか",
+                            assistant.index.lexical)
+    assert assistant.answerer.gate.unseen_terms(spelled) == []
+    other = read_question("International Telecommunication Unionとの協力について何と述べましたか", assistant.index.lexical)
+    assert "telecommunication" in assistant.answerer.gate.unseen_terms(other)  # no ITU in the minutes
+
+
 def test_an_answer_despite_a_word_no_minutes_contain_says_so_first(assistant, monkeypatch):
     """The relevance score may answer although the question names something no minutes contain
     (「USB」 may be 外部記録媒体 in the minutes): the answer then says first that the word itself is not in
