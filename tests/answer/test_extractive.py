@@ -72,6 +72,28 @@ def test_the_lead_line_names_a_date_once_when_the_minutes_wrote_it_as_iso():
     assert "（2023-06-12）" in draft.lead and "2023-06-12、2023-06-12" not in draft.lead
 
 
+def _cited_text(chunk, text: str, question: str, weights: dict, meeting=None) -> str:
+    """The one excerpt the writer cites from ``chunk`` (the whole of ``text``, whose record is
+    ``meeting``), checked to slice back exactly."""
+
+    class _OneChunkIndex:
+        class records:  # noqa: N801 - stands in for the index's record store
+            @staticmethod
+            def get(meeting_id):
+                return (meeting, text) if meeting is not None else None
+
+        lexical = None
+
+        @staticmethod
+        def source_text(chunk):
+            return text
+
+    draft = ExtractiveWriter(_OneChunkIndex()).draft(question, [Evidence(1, chunk, Hit(chunk, 1.0))], True, weights)
+    (citation,) = {c for claim in draft.claims for c in claim.citations}
+    assert text[citation.start:citation.end] == citation.text
+    return citation.text
+
+
 def test_a_roster_heading_cites_the_list_under_it_not_itself():
     """「社員総会に参加したのは誰ですか」 matches the heading 「社員総会」; the heading alone answers
     nothing, so the names under it are cited with it (up to the next heading). A line that is an
@@ -89,23 +111,8 @@ def test_a_roster_heading_cites_the_list_under_it_not_itself():
         date_original = None
         attendees = (Attendee("山田太郎", "", Span("山田太郎", name, name + 4)),)
 
-    class _RosterIndex:
-        class records:  # noqa: N801 - stands in for the index's record store
-            @staticmethod
-            def get(meeting_id):
-                return (_Meeting(), text)
-
-        lexical = None
-
-        @staticmethod
-        def source_text(chunk):
-            return text
-
     def cited(question: str, weights: dict) -> str:
-        draft = ExtractiveWriter(_RosterIndex()).draft(question, [Evidence(1, roster, Hit(roster, 1.0))], True, weights)
-        (citation,) = {c for claim in draft.claims for c in claim.citations}
-        assert text[citation.start:citation.end] == citation.text
-        return citation.text
+        return _cited_text(roster, text, question, weights, _Meeting())
 
     assert cited("社員総会に参加したのは誰ですか", {"社員": 1.0, "総会": 2.0}) == "社員総会\n* 社員: terada, iqbal, masuda"
     assert cited("山田太郎は出席しましたか", {"ヤマダ": 2.0, "タロウ": 2.0}) == "山田太郎"  # BM25 terms of a name
@@ -123,23 +130,8 @@ def test_an_agenda_heading_cites_the_items_under_it_not_itself():
     agenda = Chunk(chunk_id="agenda", text=text, source="a.xml", start=0, end=len(text), meeting_id="m",
                    meeting="参議院 本会議 第9号", date="2023-12-06", section="議事概要", kind="agenda")
 
-    class _AgendaIndex:
-        class records:  # noqa: N801 - stands in for the index's record store
-            @staticmethod
-            def get(meeting_id):
-                return None
-
-        lexical = None
-
-        @staticmethod
-        def source_text(chunk):
-            return text
-
     def cited(question: str, weights: dict) -> str:
-        draft = ExtractiveWriter(_AgendaIndex()).draft(question, [Evidence(1, agenda, Hit(agenda, 1.0))], True, weights)
-        (citation,) = {c for claim in draft.claims for c in claim.citations}
-        assert text[citation.start:citation.end] == citation.text
-        return citation.text
+        return _cited_text(agenda, text, question, weights)
 
     listed = cited("議事日程第九号ではどんな案件が日程に載っていましたか", {"第": 0.5, "九": 2.0, "号": 0.5, "載る": 1.0})
     assert listed.startswith("第九号") and "第六　河川法" in listed and "本日の会議に付した案件" not in listed
