@@ -626,9 +626,13 @@ class Gate:
         and Western years the minutes may write in 和暦, excepted). English words are never
         "unseen" in Japanese minutes: they are another language, not an absence."""
         referenced = {str(n) for n, _ in parse_reference(q.text).numbers}  # 「第212回国会」: resolved before retrieval
-        return [t for t, df in q.terms
-                if df == 0 and _names_a_thing(t) and (q.japanese or t.isdigit()) and not self._known_year(t)
-                and t not in referenced and t not in self._spelled_out_acronyms(q.text)]
+        unseen = [t for t, df in q.terms
+                  if df == 0 and _names_a_thing(t) and (q.japanese or t.isdigit()) and not self._known_year(t)
+                  and t not in referenced]
+        if unseen:
+            spelled = self._spelled_out_acronyms(q.text)
+            unseen = [t for t in unseen if t not in spelled]
+        return unseen
 
     def _spelled_out_acronyms(self, question: str) -> set[str]:
         """The words of a Latin name the question spells out whose initials the minutes write
