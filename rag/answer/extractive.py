@@ -105,6 +105,11 @@ class ExtractiveWriter:
     def _select(self, question: str, evidence: list[Evidence], weights: dict[str, float], intents: list[str],
                 japanese: bool = True) -> list[Citation]:
         candidates = [e.chunk for e in evidence]
+        folded = unicodedata.normalize("NFKC", question).lower()
+        if STATEMENT_QUESTION.search(folded) and "attendees" not in intents and any(c.kind == "remark" for c in candidates):
+            # 「国家公安委員会委員長は…と述べましたか」: the roster line naming him says he was there, not
+            # what he said; the remarks answer
+            candidates = [c for c in candidates if c.kind != "attendees"]
         # how strongly the retriever ranked each item (the reranker's probability in hybrid mode);
         # a routed record chunk the retriever did not return has none
         strength = {e.chunk.chunk_id: e.hit.score for e in evidence if e.hit is not None}

@@ -75,6 +75,13 @@ def test_the_lead_line_names_a_date_once_when_the_minutes_wrote_it_as_iso():
 def _cited_text(chunk, text: str, question: str, weights: dict, meeting=None) -> str:
     """The one excerpt the writer cites from ``chunk`` (the whole of ``text``, whose record is
     ``meeting``), checked to slice back exactly."""
+    (cited,) = _cited_texts([chunk], text, question, weights, meeting)
+    return cited
+
+
+def _cited_texts(chunks: list, text: str, question: str, weights: dict, meeting=None) -> list[str]:
+    """The excerpts the writer cites from ``chunks`` (evidence in that order, ranked alike; cut from
+    ``text``, whose record is ``meeting``), each checked to slice back exactly."""
 
     class _OneChunkIndex:
         class records:  # noqa: N801 - stands in for the index's record store
@@ -88,10 +95,32 @@ def _cited_text(chunk, text: str, question: str, weights: dict, meeting=None) ->
         def source_text(chunk):
             return text
 
-    draft = ExtractiveWriter(_OneChunkIndex()).draft(question, [Evidence(1, chunk, Hit(chunk, 1.0))], True, weights)
-    (citation,) = {c for claim in draft.claims for c in claim.citations}
-    assert text[citation.start:citation.end] == citation.text
-    return citation.text
+    evidence = [Evidence(n, c, Hit(c, 1.0)) for n, c in enumerate(chunks, start=1)]
+    draft = ExtractiveWriter(_OneChunkIndex()).draft(question, evidence, True, weights)
+    citations = list(dict.fromkeys(c for claim in draft.claims for c in claim.citations))
+    assert all(text[c.start:c.end] == c.text for c in citations)
+    return [c.text for c in citations]
+
+
+def test_a_statement_question_cites_what_was_said_not_the_roster_line():
+    """「国家公安委員会委員長は…と述べましたか」 matches the roster line that names him as strongly as his
+    remark: the roster says he was there, not what he said, so the remark is cited alone; asked who
+    attended, the roster line answers."""
+    from rag.domain import Chunk
+
+    text = "出席者\n泉 信也 国家公安委員会委員長\n\n今後とも、サイバー空間の安全確保を進めるよう、警察庁を督励してまいりたい。\n"
+    split = text.index("\n\n")
+    roster = Chunk(chunk_id="roster", text=text[:split], source="s.txt", start=0, end=split, meeting_id="m",
+                   meeting="政策会議 第14回", date="2007-10-03", section="出席者", kind="attendees")
+    start = split + 2
+    remark = Chunk(chunk_id="remark", text=text[start:].rstrip("\n"), source="s.txt", start=start,
+                   end=len(text) - 1, meeting_id="m", meeting="政策会議 第14回", date="2007-10-03",
+                   section="出席者意見開陳", kind="remark", organisation="警察")
+    weights = {"国家": 1.0, "公安": 2.0, "委員": 1.0, "委員長": 1.5, "警察": 2.0, "今後": 1.0}
+    said = _cited_texts([roster, remark], text, "国家公安委員会委員長は警察庁に対して今後どうすると述べましたか", weights)
+    assert said == [remark.text]
+    present = _cited_texts([roster, remark], text, "国家公安委員会委員長は出席していましたか", weights)
+    assert "泉 信也 国家公安委員会委員長" in present[0]
 
 
 def test_a_roster_heading_cites_the_list_under_it_not_itself():
