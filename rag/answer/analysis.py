@@ -60,7 +60,8 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
     (re.compile(r"何票|票数|賛成.*反対|how many votes|number of votes|vote count|votes (?:for|against|in favou?r)"
                 r"|how many (?:[a-z]+ ){0,2}?voted"), re.compile(rf"{_KNUM}+\s*票"), "票数",
      frozenset({"票", "票数", "賛成", "反対", "何", "数", "投票", "総数"})),
-    (re.compile(r"何人|何名|人数|how many (?:[a-z-]+ )?(?:people|persons|attendees|members|visitors|participants|residents"
+    # "how many members", "how many of the 30 members", "how many council members"
+    (re.compile(r"何人|何名|人数|how many (?:of (?:the|these|those|its|their) )?(?:[0-9,]+ )?(?:[a-z-]+ )?(?:people|persons|attendees|members|visitors|participants|residents"
                 r"|children|students|users|applicants|staff|employees)\b(?! voted)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
      frozenset({"人", "名", "何", "人数", "数"})),
     (re.compile(r"何%|何パーセント|何割|(?:率|割合)は(?:どれ|いくら|何)|what percentage|what share|what rate"),
@@ -145,7 +146,10 @@ QUANTITY_QUESTION = re.compile(r"何(?![故事処者等])[一-龥ァ-ヶー%]|�
 NUMBER_TEXT = re.compile(r"[0-9〇一二三四五六七八九十百千万億]+")
 TIME_QUESTION = re.compile(r"何時|時刻|開会|開議|閉会|散会|what time|\bstart|\bfinish|\bend(?:ed)?\b")
 TIME_TEXT = re.compile(rf"(?:午前|午後)?\s*{_KNUM}+\s*時|\d{{1,2}}:\d{{2}}")
-DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|when|what date")
+# English "when" asks a date as the question's own word ("When did…", "…, when was…"), not as a
+# conjunction ("how many members were present when the meeting opened" asks a count)
+DATE_QUESTION = re.compile(r"いつ|何月|何日|日付|what date|(?i:^\W*when\b|\bwhen (?:is|was|were|will|would|did|does|do|has|have"
+                           r"|had|are|exactly|approximately|roughly)\b)")
 DAY_QUESTION = re.compile(r"何日|日付|what date|which day")  # a day is asked for: a month alone does not answer
 DAY_TEXT = re.compile(r"[0-9〇一二三四五六七八九十]+\s*月\s*[0-9〇一二三四五六七八九十]+\s*日")  # 「十二月六日」: Diet records write kanji
 # when something other than the meeting happens: a date, a month or year (「来年4月頃」「令和6年度中」), or

@@ -146,11 +146,25 @@ def test_a_statement_question_asks_what_was_said(question, asks):
     ("How many public comments did the ward receive?", "「何件」にあたる数"),
     ("How many visitors per year did the mayor expect?", "人数"),
     ("How many households will receive the benefit?", "「何世帯」にあたる数"),
+    ("How many of the 30 members were present when the meeting opened?", "人数"),
 ])
 def test_english_counts_ask_for_the_counter_the_minutes_write(question, what):
     from rag.answer.analysis import asked_values
 
     assert what in [a.what for a in asked_values(question.lower())]
+
+
+@pytest.mark.parametrize("question, asks_a_date", [
+    ("When was the 31st general meeting held?", True),
+    ("At the Sumida emergency session, when did the mayor say the benefit would be paid?", True),
+    ("How many of the 30 members were present when the meeting opened?", False),  # a conjunction
+    ("What did the minister say when asked about the deficit?", False),
+    ("第31回総会はいつ開催されましたか", True),
+])
+def test_english_when_asks_a_date_only_as_the_question_word(question, asks_a_date):
+    from rag.answer.analysis import asked_values
+
+    assert ("該当する日付" in [a.what for a in asked_values(question.lower())]) is asks_a_date
 
 
 @pytest.mark.parametrize("question, what, answered_by", [
