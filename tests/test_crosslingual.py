@@ -106,6 +106,9 @@ def test_an_english_question_reaches_bm25_on_the_shipped_minutes(assistant):
     assert any(h.lexical_rank is not None for h in hits)
     # asked in Japanese, or with the bridge turned off (RAG_CROSSLINGUAL=0), BM25 reads the question only
     assert assistant.bridged("情報セキュリティ予算について何と述べましたか", None) is None
+    # the Japanese words that only name the meeting are not searched for, as its own words are not
+    named = assistant.bridged(question, None, drop={"情報", "セキュリティー"})  # the lemmas BM25 reads
+    assert "情報セキュリティ" not in named and "予算" in named
     off = replace(assistant, settings=assistant.settings.with_(crosslingual=False))
     assert off.bridged(question, None) is None
     assert all(h.lexical_rank is None for h in off.search(question)[0])
