@@ -190,6 +190,32 @@ def test_an_amount_per_unit_is_not_answered_by_a_total(benefit_assistant):
     assert not answer.abstained and any("１億２，０００万円" in c.text for c in answer.citations)
 
 
+_FIRE_TRUCK_MINUTES = """架空市議会　令和5年第2回臨時会会議録（第1号）
+令和5年5月22日（月）午前10時開会
+○福祉部長（森本二郎君）　子育て世帯臨時給付金の給付事業は、補正額１億２，０００万円を計上しております。
+○３番（高田みえ君）　消防車の更新について、配備の時期を伺います。
+○消防長（川上一郎君）　消防車は、来年度中に更新する予定でございます。
+"""
+
+
+@pytest.fixture(scope="module")
+def fire_truck_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_2023_05_22.txt", _FIRE_TRUCK_MINUTES)
+
+
+def test_an_english_amount_question_needs_its_phrase_beside_the_amount(fire_truck_assistant):
+    """An English question shares no words with the minutes, so its typed guard checked only that some
+    amount was cited: "how much will the new fire truck cost" was answered with the benefit's 補正額.
+    A phrase the dictionary translates into words the minutes use (fire truck: 消防車) must now be in
+    a line with the amount."""
+    answer = fire_truck_assistant.ask("How much will the new fire truck cost?")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "金額" in answer.abstention[1]
+    # child rearing: 子育て, in the line with the amount; the guard lets it through (hash embeddings here
+    # give English no cosine to pass the relevance score on, so only the guard is asserted)
+    answer = fire_truck_assistant.ask("How much money was budgeted for the child rearing benefit?")
+    assert answer.abstention is None or answer.abstention[0] != "answer_type_missing", answer.abstention
+
+
 def test_how_and_when_it_was_said_is_not_what_a_count_must_be_about(benefit_assistant):
     """「5月22日の本会議の冒頭で、出席議員は何名と報告されましたか」: the date, 本会議, 冒頭 and 報告 say
     which sitting, when and how, not what about; the line 「ただいまの出席議員は１８名」 need not repeat
