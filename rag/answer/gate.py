@@ -428,9 +428,9 @@ class Gate:
                 windows = [w for w in windows if PER_UNIT_TEXT.search(normalize(w))]
             if not windows or (japanese and topic and max(abbreviated_coverage(w, topic, short) for w in windows) < self.thresholds.min_typed_coverage):
                 return f"{what}の記載はありません"
-            # an English question shares no words with Japanese minutes: the type is checked, and each
-            # phrase the dictionary translates into words the minutes use (rag.crosslingual:
-            # "information security" 情報セキュリティ) must be in a line with the value. English set
+            # an English question shares no words with Japanese minutes: the type is checked, and when
+            # the dictionary translates phrases of it into words the minutes use (rag.crosslingual:
+            # "information security" 情報セキュリティ), one of them must be in a line with the value. English set
             # (42 questions written after the bridge): 2 more unanswerables abstained, none falsely;
             # no dev-set answer changed. Single words are not required: "present" is 現在 or 贈る to
             # the dictionary, 出席 to the minutes (9 false abstentions when they were)
