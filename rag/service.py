@@ -87,7 +87,6 @@ class Assistant:
             hits = self.retriever.retrieve(question, k=k, filters=filters, mode=mode, lexical_query=lexical_query, topic_query=topic)
         return hits, resolution.meeting_ids
 
-
     def bridged(self, question: str, lexical_query: str | None, drop: set[str] = frozenset(),
                 dated: str | None = None) -> str | None:
         """An English question's BM25 query with the Japanese words the dictionary gives for its

@@ -445,6 +445,9 @@ class Gate:
         words in ``question`` that does not name the meeting (a single word has too many senses)."""
         from ..crosslingual import shared_bridge
 
+        settings = getattr(self.index, "settings", None)
+        if settings is not None and not settings.crosslingual:  # RAG_CROSSLINGUAL=0: the type only, as before
+            return []
         drop = self.meeting_terms(candidates)
         out = []
         for t in shared_bridge().translate(question, self.index.lexical.phrase_frequency):

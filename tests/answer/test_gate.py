@@ -550,3 +550,18 @@ def test_leave_one_set_out_decides_each_set_by_a_fit_on_the_others():
     odd = [dict(_row(False, 0.89, 0.65), set="c") for _ in range(3)]
     result = gate_leave_one_set_out(agreeing + odd)
     assert result["rows"] == 49 and result["false_answers"] >= 3
+
+
+def test_without_the_bridge_an_english_value_question_is_checked_by_type_only(fire_truck_assistant):
+    """RAG_CROSSLINGUAL=0 turns the dictionary off everywhere: BM25 and the English typed guard."""
+    from dataclasses import replace
+
+    gate = fire_truck_assistant.answerer.gate
+    question = "How much will the new fire truck cost?"
+    assert gate._english_phrases(question, []) == [frozenset({"消防", "車"})]  # 消防車, as BM25 reads it
+    on = gate.index.settings
+    try:
+        gate.index.settings = replace(on, crosslingual=False)
+        assert gate._english_phrases(question, []) == []
+    finally:
+        gate.index.settings = on
