@@ -618,7 +618,7 @@ class Gate:
         return False
 
     def _in_index(self, phrase: str) -> bool:
-        return any(phrase in normalize(self.index.chunk(cid).text) for cid, _ in self.index.lexical.search(phrase, 5))
+        return self.index.lexical.phrase_frequency(phrase, 5) > 0
 
     def _attendee_names(self, candidates: list[Chunk]) -> list[str]:
         return [re.sub(r"\s+", "", a.name) for m in self._meetings(candidates) for a in m.attendees]
