@@ -119,8 +119,24 @@ class EnglishBridge:
 
     def _lookup(self, gloss: str) -> list[tuple[str, bool]]:
         """(headword, has a priority mark) for the entries with a sense glossed exactly ``gloss``
-        (or "to " + it, for a verb; or it with a parenthesised note: "bill (law)")."""
+        (or "to " + it, for a verb; or it with a parenthesised note: "bill (law)", "(public) park")."""
         return _cached_lookup(self, gloss)
+
+    def noted(self) -> dict[str, tuple[int, ...]]:
+        """Entries by their glosses that open with a parenthesised note, the note left out:
+        "park" → the entry glossed "(public) park" (公園). The gloss index cannot find those by
+        their words (about 4,400 glosses), so they are read once, here."""
+        table = getattr(self, "_noted", None)
+        if table is None:
+            found: dict[str, set[int]] = {}
+            for text, idseq in self._db().execute(
+                    "SELECT g.text, s.idseq FROM SenseGloss g JOIN Sense s ON s.ID = g.sid "
+                    "WHERE g.lang = 'eng' AND g.text >= '(' AND g.text < ')'"):
+                rest = re.sub(r"^\([^)]*\)\s*", "", text).lower()
+                if rest and "(" not in rest:
+                    found.setdefault(rest, set()).add(idseq)
+            table = self._noted = {k: tuple(sorted(v)) for k, v in found.items()}
+        return table
 
 
 @lru_cache(maxsize=4096)
@@ -134,6 +150,8 @@ def _cached_lookup(bridge: EnglishBridge, gloss: str) -> list[tuple[str, bool]]:
             "WHERE (g.text = ? OR (g.text >= ? AND g.text < ?)) AND g.lang = 'eng'",
             (key, key + " (", key + " )"),
         ))
+    noted = bridge.noted()
+    entries.update(i for key in (gloss.lower(), "to " + gloss.lower()) for i in noted.get(key, ()))
     out: list[tuple[str, bool]] = []
     for idseq in sorted(entries):
         kanji = db.execute(
