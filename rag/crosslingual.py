@@ -115,6 +115,10 @@ class EnglishBridge:
         for variant in _variants(phrase):
             for text, priority in self._lookup(variant):
                 found[text] = found.get(text, False) or priority
+        if not found and phrase[-1].endswith(("ent", "ant")):
+            # an adjective with no gloss of its own is glossed as its noun: "absent" → "absence" (欠席)
+            for text, priority in self._lookup(" ".join([*phrase[:-1], phrase[-1][:-1] + "ce"])):
+                found[text] = found.get(text, False) or priority
         return found
 
     def _lookup(self, gloss: str) -> list[tuple[str, bool]]:

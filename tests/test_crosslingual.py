@@ -130,3 +130,13 @@ def test_a_gloss_that_opens_with_a_note_is_found_by_its_words(bridge):
     minutes = {"公園": 5}.get
     found = _japanese(bridge.translate("Why are the two parks being combined into one?", lambda w: minutes(w, 0)))
     assert found["parks"] == ("公園",)
+
+
+def test_an_adjective_without_a_gloss_is_read_as_its_noun(bridge):
+    # JMdict glosses 欠席 "absence", and no entry "absent": the noun's entries stand in for it
+    minutes = {"欠席": 3}.get
+    found = _japanese(bridge.translate("Which official was absent?", lambda w: minutes(w, 0)))
+    assert found["absent"] == ("欠席",)
+    # a word glossed as itself keeps its own entries ("present": 出席 is "presence", not read for it)
+    found = _japanese(bridge.translate("Who was present?", lambda w: {"出席": 3, "現在": 2}.get(w, 0)))
+    assert "出席" not in found.get("present", ())
