@@ -20,8 +20,8 @@ from .speakers import OFFICE_ENDINGS, OFFICE_SUFFIXES, ROLE_WORDS, name_end, rem
 # key (spaces removed, NFKC) -> field
 FIELD_KEYS: dict[str, str] = {}
 for _field, _keys in {
-    "date": ("日時", "開催日時", "開催日", "期日", "日付", "開会日時", "会議日時", "開催年月日", "年月日", "とき"),
-    "place": ("場所", "開催場所", "会場", "会議場所", "ところ", "開催方法"),
+    "date": ("日時", "開催日時", "開催日", "期日", "日付", "開会日時", "会議日時", "開催年月日", "年月日", "とき", "招集年月日"),
+    "place": ("場所", "開催場所", "会場", "会議場所", "ところ", "開催方法", "招集の場所", "招集場所"),
     "title": ("会議名", "会議の名称", "件名", "名称"),
     "attendees": ("出席者", "出席委員", "出席議員", "出席構成員", "参加者", "出席者名", "委員出席者", "構成員", "出席国務大臣",
                   "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
@@ -105,10 +105,15 @@ def match_field(line: Line) -> FieldLine | None:
             continue
         return FieldLine(-1, key, FIELD_KEYS[key], _value(line, end))
     # 「地方自治法第121条による出席者」「地方自治法第百二十一条第一項の規定により出席した者」: officials
-    legal = re.match(r"地方自治法第[0-9一二三四五六七八九十百]+条(?:第[0-9一二三四五六七八九十]+項)?(?:の規定)?(?:により|による)"
-                     r"(?:説明のため)?出席(?:した者|者|した説明員)", compact)
+    legal = re.match(r"地方自治法第[0-9一二三四五六七八九十百]+条(?:第[0-9一二三四五六七八九十]+項)?(?:の規定)?(?:により|による)[、,]?"
+                     r"(?:説明のため)?(?:会議に)?出席(?:した者|者|した説明員)", compact)
     if legal and len(compact) <= len(legal.group(0)) + 12:
         return FieldLine(-1, legal.group(0), "attendees", None)
+    # 「町長の委任を受けて説明のため会議に出席した者」「職務のため出席した議会事務局職員」 (a town assembly's
+    # numbered header): the officials and staff present, under a heading that is a phrase, not a key
+    present = re.fullmatch(r"[^。、]{0,30}?(?:説明のため(?:会議に)?出席した者|職務のため(?:会議に)?出席した(?:議会)?事務局職員)", compact)
+    if present:
+        return FieldLine(-1, present.group(0), "attendees", None)
     heading = re.search(r"(議事日程(?:第\d+号)?|会議事項|付議事件)$", compact) if len(compact) <= 60 else None
     if heading:  # 「令和６年度…１２月緊急議会議事日程　第１号」「追加議事日程」「議会運営委員会会議事項」
         return FieldLine(-1, re.sub(r"第\d+号$", "", heading.group(1)), "agenda", None)
@@ -366,8 +371,13 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     # a count after the last name is no part of it: 「矢野裕美〔計12名〕」
     people = [replace(p, name=p.name[: tail.start()]) if (tail := _TRAILING_COUNT_RE.search(p.name)) and tail.start() else p
               for p in people]
-    # a count is no one: 「出席委員　十九名」「委員定数6名のうち出席者6名」
-    return [p for p in people if not _COUNT_RE.search(nospace(nfkc(p.name)))]
+    # a count is no one: 「出席委員　十九名」「委員定数6名のうち出席者6名」; nor is a table's column
+    # heading (「議席番号」) or a PDF's page number on a line of its own (「1」)
+    return [p for p in people if not _COUNT_RE.search(nospace(nfkc(p.name)))
+            and not _NOT_A_NAME_RE.fullmatch(nospace(nfkc(p.name)))]
+
+
+_NOT_A_NAME_RE = re.compile(r"[0-9]+|議席番号|番号|氏名|職名|職氏名|議席")
 
 
 _TRAILING_COUNT_RE = re.compile(r"\s*[〔（(\[［]\s*(?:計|以上|合計)?\s*[0-9０-９〇一二三四五六七八九十]+\s*(?:名|人)\s*[〕）)\]］]$")

@@ -180,8 +180,10 @@ def split_label(inner: str) -> tuple[str | None, str | None] | None:
     if kind and kind.end() < len(norm):
         # 「◯質疑佐藤委員」「◯答弁(水道課長)」「◯要望・質疑(宮委員)」: the kind of turn, then who speaks
         raw, norm = raw[kind.end():], norm[kind.end():]
-    if any(w in norm for w in HEADER_WORDS) and not norm.endswith(ROLE_WORDS + ("君",)):
-        return None
+    if any(w in norm for w in HEADER_WORDS):
+        role = next((r for r in ROLE_WORDS + ("君",) if norm.endswith(r)), None)
+        if role is None or norm[: -len(role)].strip() in HEADER_WORDS:
+            return None  # 「○ 会議録署名議員」 over the names that sign: a header field, no one speaking
     if re.search(r"\d+\s*(?:名|人)\)?$", norm):  # 「出席議員（１９名）」
         return None
     m = _SAME_SURNAME.match(norm)

@@ -21,7 +21,7 @@ _SIGNATURE_RE = re.compile(r"地方自治法第\s*(?:123|百二十三)\s*条|こ
 _SPEECH_NUMBER_RE = re.compile(r"^\d{1,4}\s*[:：]?$")
 _DECISION_RE = re.compile(
     r"[^。]*(?:(?:可決|否決|承認|了承|決定|採択|同意|認定|選任|許可)(?:すべきものと)?"
-    r"(?:されました|いたしました|することに決しました|と決しました|に決しました|と決します|に決します|されたものと)"
+    r"(?:されました|いたしました|致しました|することに決しました|と決しました|に決しました|と決します|に決します|されたものと)"
     r"|[^。、]ことに決しました)[^。]*。"  # 「本件は議員派遣一覧表のとおり派遣することに決しました。」「…継続審査に付することに決しました。」
 )
 # what a decision sentence decides, or how (「よって」「異議がありませんので」「採決の結果」): a sentence about
@@ -47,6 +47,9 @@ _ITEM_TAKEN_UP_RE = re.compile(
     r"|\s+(?:本案|本件|両案)について|。)")
 AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, several bills at once) is cut with …
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
+# a mark, a space, then a short line with no sentence end: an item's heading between turns (a speaker's
+# label has been matched before this is asked, so 「◎副区長（岸川紀子）」 is never one)
+_MARKED_HEADING_RE = re.compile(r"^[◎■□◆●◇]\s+[^。]{2,40}$")
 
 
 def text_turns(doc: SourceDoc, lines: list[Line | None], closing: Span | None = None) -> tuple[Turn, ...]:
@@ -55,7 +58,7 @@ def text_turns(doc: SourceDoc, lines: list[Line | None], closing: Span | None = 
     labels = find_labels(lines)
     turns = []
     text = doc.text
-    signature = _signature_start(lines)
+    signature = _signature_start(lines, labels[0].start if labels else 0)
     if signature is None:
         signature = _signatures_after_closing(lines, labels, closing)
     for i, label in enumerate(labels):
@@ -101,9 +104,12 @@ def _signatures_after_closing(lines: list[Line | None], labels: list[Label], clo
     return after[0].start
 
 
-def _signature_start(lines: list[Line | None]) -> int | None:
+def _signature_start(lines: list[Line | None], first_turn: int = 0) -> int | None:
+    """Where the signature block (地方自治法第123条 …, 「会議録署名議員」 over names) begins. Only
+    after the first turn: before it, 「○ 会議録署名議員」 is the header's field naming the members
+    who will sign (安平町議会), and reading it as the end of the minutes dropped every turn."""
     for line in lines:
-        if line is not None and _SIGNATURE_RE.search(line.norm):
+        if line is not None and line.start >= first_turn and _SIGNATURE_RE.search(line.norm):
             return line.start
     return None
 
@@ -242,6 +248,8 @@ def _trim(text: str, start: int, end: int, headings: bool) -> tuple[int, int, st
             _HEADING_RE.match(norm) or len(norm) <= 12
         ):
             return True
+        if headings and at_end and _MARKED_HEADING_RE.match(norm):
+            return True  # 「◎ 日程第１ 会議録署名議員の指名」「◎ 開会・開議宣告、議事日程の報告」 (安平町議会)
         return False
 
     while kept and droppable(kept[0][2], False):

@@ -1678,3 +1678,55 @@ def test_a_committees_staff_title_before_kun_is_that_persons_title():
     assert [(a.name.replace(" ", ""), a.title) for a in m.attendees] == [
         ("鈴木俊一", "国務大臣"), ("辻本頼昭", "衆議院架空委員会専門員"), ("美濃部寿彦", "参議院常任委員会専門員")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_town_assemblys_numbered_header_that_names_its_signing_members_before_the_turns():
+    """A Hokkaido town assembly's PDF minutes as text (invented names): 「○ 会議録署名議員」 is a header
+    field naming who will sign, not the signature block that ends the minutes (read that way it had
+    dropped every turn, and the record had no speaker); 「２ 招集の場所」 is the place; headings that are
+    phrases (「…の委任を受けて説明のため会議に出席した者」) group the officials; 「議席番号」 and a page
+    number are no one; 「◎ …」 lines between turns are items' headings; 「…と決定致しました。」 decides."""
+    text = """令和６年第１回山川町議会臨時会会議録
+令和６年１月29日（月曜日） 午前10時00分開会
+１ 招集年月日 令和６年１月29日（月曜日）
+２ 招集の場所 山川町議会議場
+３ 出席議員（３名）
+議席番号
+１番 川 田 一 郎 ２番 森 山 花 子
+３番 海 野 次 郎
+４ 地方自治法第121条第１項の規定により、説明のため会議に出席した者
+町 長 谷 口 正 人
+５ 町長の委任を受けて説明のため会議に出席した者
+総 務 課 長 岡 本 健
+６ 職務のため出席した議会事務局職員
+事 務 局 長 石 井 進
+1
+○ 会議録署名議員
+議長は、本臨時会の会議録署名議員に次の２人を指名した。
+１番 川 田 一 郎
+２番 森 山 花 子
+会 議 の 顛 末
+◎ 開会・開議宣告
+〇議長（海野次郎君） ただいまから令和６年第１回山川町議会臨時会を開会します。
+2
+◎ 日程第１ 会期の決定
+〇議長（海野次郎君） お諮りいたします。会期は本日１日限りにしたいと思います。
+異議なしと認めます。よって会期は本日１日限りと決定致しました。
+町長どうぞ。
+〇町長（谷口正人君） 皆さんおはようございます。行政報告をいたします。
+"""
+    m, stored = parse(text)
+    assert turns(m) == [("海野次郎", "議長"), ("海野次郎", "議長"), ("谷口正人", "町長")]
+    assert [r.section for r in m.remarks][1:] == ["◎ 日程第1 会期の決定"] * 2
+    assert m.remarks[0].text.endswith("開会します。")  # the page number and the next heading are not its words
+    assert m.place == "山川町議会議場"
+    assert m.date == "2024-01-29"
+    assert any("決定致しました" in d.text for d in m.decisions)
+    people = roster(m)
+    assert ("川田一郎", "1番", "出席議員") in people and ("海野次郎", "3番", "出席議員") in people
+    assert not any(name in ("議席番号", "1", "2") for name, _, _ in people)
+    groups = {name: group for name, _, group in people}
+    assert groups["谷口正人"].endswith("説明のため会議に出席した者")
+    assert groups["岡本健"] == "町長の委任を受けて説明のため会議に出席した者"
+    assert groups["石井進"] == "職務のため出席した議会事務局職員"
+    assert_spans_slice_back(m, stored)
