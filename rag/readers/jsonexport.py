@@ -12,8 +12,10 @@ A scraper's export that keeps the minutes as printed in one top-level string bes
 
 The item list is found by shape rather than by a vendor's key names: a
 top-level list of objects with a body field (``body``, ``html``, ``content``
-or ``text``), or such a list under a key of the top-level object (searched a
-few levels down), so other vendors' exports read too.
+or ``text``), or such a list under a key of the top-level object or under the
+entries of a list in it (searched a few levels down: a scraper's
+``{"schedules": [{"minutes": [{"title", "text"}]}]}``, one sitting per schedule),
+so other vendors' exports read too.
 """
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ EXPECTED = (
 
 
 def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
-    """One ``SourceDoc`` (``file_type="json"``) holding the text of every item of the export.
+    """One ``SourceDoc`` (``file_type="json"``) holding the text of every item of the export; one per
+    sitting when the item lists sit under the entries of a list (``schedules[i].minutes``).
 
     Items are taken in ``minute_id`` order when every item has one, else in
     file order; a roster item (``minute_type`` 名簿, the header with 期日,
@@ -49,8 +52,22 @@ def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
     found = _find_items(obj, path="", depth=0)
     if not found:
         raise InputError(source, f"is JSON but not a minutes export this reader knows: {EXPECTED}")
-    # several candidate lists: the one carrying the most body text is the minutes
-    path, items = max(found, key=lambda pair: sum(len(_body_of(item) or "") for item in pair[1]))
+    # several candidate lists: the kind carrying the most body text is the minutes; lists of one kind
+    # under the entries of one list (「schedules[0].minutes」, 「schedules[1].minutes」: a 定例会's days)
+    # are one sitting each
+    kinds: dict[str, list[tuple[str, list]]] = {}
+    for entry in found:
+        kinds.setdefault(re.sub(r"\[\d+\]", "[]", entry[0]), []).append(entry)
+    chosen = max(kinds.values(), key=lambda group: sum(len(_body_of(item) or "") for _, items in group for item in items))
+    if len(chosen) > 1:
+        return [d for n, (path, items) in enumerate(chosen) for d in _document(obj, path, items, source, [], ordinal=n)]
+    path, items = chosen[0]
+    return _document(obj, path, items, source, [entry for entry in found if entry[0] != path])
+
+
+def _document(obj, path: str, items: list[dict], source: str, others: list[tuple[str, list]],
+              ordinal: int | None = None) -> list[SourceDoc]:
+    """The stored text of one item list (``ordinal``: its place among the sittings of a file of several)."""
     whole = _full_text(obj, items)
     if whole is not None:
         key, text = whole
@@ -58,9 +75,9 @@ def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
                           warnings=(f"read the minutes' full text in {key!r}, which holds the words of every item under "
                                     f"{path or '(top level)'} with their speakers' labels",))]
     warnings: list[str] = []
-    if len(found) > 1:
-        others = ", ".join(p or "(top level)" for p, _ in found if p != path)
-        warnings.append(f"read the items under {path or '(top level)'}; also item-like lists under {others}")
+    if others and ordinal is None:
+        listed = ", ".join(p or "(top level)" for p, _ in others)
+        warnings.append(f"read the items under {path or '(top level)'}; also item-like lists under {listed}")
 
     parts: list[str] = []
     skipped: list[str] = []
@@ -75,12 +92,14 @@ def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
         warnings.append(f"{len(skipped)} item(s) with an empty body left out: {', '.join(skipped[:10])}")
     if not parts:
         raise InputError(source, f"is a minutes export whose {len(items)} item(s) all have empty bodies")
+    extra = {"ordinal": ordinal} if ordinal is not None else {}
     return [
         SourceDoc(
             source=source,
             text="\n\n".join(parts),
             file_type="json",
             warnings=tuple(warnings),
+            **extra,
         )
     ]
 
@@ -129,13 +148,19 @@ def _is_item_list(value) -> bool:
 
 
 def _find_items(value, path: str, depth: int) -> list[tuple[str, list]]:
-    """Every list of body-carrying items in the export, with the key path that holds it."""
+    """Every list of body-carrying items in the export, with the key path that holds it; the entries
+    of a list of objects are searched too (「schedules[0].minutes」: a scraper's sittings)."""
     if _is_item_list(value):
         return [(path, value)]
     found: list[tuple[str, list]] = []
-    if isinstance(value, dict) and depth < MAX_DEPTH:
+    if depth >= MAX_DEPTH:
+        return found
+    if isinstance(value, dict):
         for key, child in value.items():
             found.extend(_find_items(child, f"{path}.{key}" if path else str(key), depth + 1))
+    elif isinstance(value, list) and value and all(isinstance(child, dict) for child in value):
+        for i, child in enumerate(value):
+            found.extend(_find_items(child, f"{path}[{i}]", depth + 1))
     return found
 
 

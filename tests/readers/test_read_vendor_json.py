@@ -207,3 +207,20 @@ def test_a_full_text_field_beside_label_less_items_is_read_with_its_speakers():
     # without the full text, the items are read as before (the words without their labels)
     (items_only,) = read_vendor_json({k: v for k, v in obj.items() if k != "rawText"}, "x.json")
     assert "◯川上警務部長" not in items_only.text
+
+
+def test_item_lists_under_the_entries_of_a_list_are_one_sitting_each():
+    """A scraper's ``{"schedules": [{"minutes": [{"title", "text"}]}]}`` (a Hokkaido assembly site's
+    export): the minutes sit two levels down, under each sitting's entry; it was refused as "not a
+    minutes export". Invented text."""
+    first = "令和６年第１回山川町議会臨時会会議録\n○議長（山田一郎君）　ただいまから会議を開きます。"
+    second = "令和６年第１回山川町議会臨時会会議録（第２日）\n○議長（山田一郎君）　本日の会議を開きます。"
+    export = {"name": "令和6年第1回臨時会", "schedules": [
+        {"schedule_id": 1, "name": "第1日", "minutes": [{"minute_id": 1, "title": "第1日", "text": first}]},
+        {"schedule_id": 2, "name": "第2日", "minutes": [{"minute_id": 1, "title": "第2日", "text": second}]},
+    ]}
+    docs = read_vendor_json(export, "yamakawa.json")
+    assert [d.text for d in docs] == [first, second]
+    assert [d.ordinal for d in docs] == [0, 1]  # two meetings of one file
+    one = {"schedules": [export["schedules"][0]]}
+    assert [d.text for d in read_vendor_json(one, "yamakawa.json")] == [first]
