@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, replace
 
 from ..domain import Attendee, Span
-from .japanese import CLOSING_RE, FROM_TO_RE, START_TIME_RE, TIME_RANGE_RE, find_date, find_time, modern_forms, unspaced
+from .japanese import (CLOSING_RE, FROM_TO_RE, START_TIME_RE, TIME_RANGE_RE, date_from_parts, find_date, find_time,
+                       modern_forms, unspaced)
 from .lines import Line, is_rule, nfkc, nospace
 from .speakers import OFFICE_ENDINGS, OFFICE_SUFFIXES, ROLE_WORDS, name_end, remit_only
 
@@ -186,6 +187,21 @@ def date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
                 alone = START_TIME_RE.fullmatch(nfkc(rest))  # 「…(木)10時00分」: the start, no end stated
                 time = re.sub(r"\s+", "", alone.group(1)) if alone else None
             return span, iso, time
+    return None
+
+
+def split_date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
+    """A date whose year and month-day stand on different header lines (「令 和 ８ 年」 over
+    「赤平市議会第１回臨時会会議録（第１日）」 over 「１月３０日（金曜日）午前１０時００分 開 会」): the first
+    line with a month, a day and its weekday, and the nearest year printed above it, at most three
+    lines up. The span is the month and day as written."""
+    for i, line in enumerate(lines):
+        for above in reversed(lines[max(0, i - 3) : i + 1]):
+            found = date_from_parts(above.text, line.text)
+            if found:
+                iso, s, e = found
+                rest = line.text[e:] if len(line.norm) == len(line.text) else line.text
+                return line.sub_span(s, e), iso, find_time(re.sub(r"\s+", "", rest))  # 「午前１０時００分 開 会」
     return None
 
 

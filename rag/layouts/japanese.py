@@ -110,6 +110,22 @@ def find_date(line: str) -> tuple[str, int, int] | None:
     return None
 
 
+YEAR_RE = re.compile(rf"(?:(明治|大正|昭和|平成|令和)\s*(元|{NUM})|([0-9]{{4}}))\s*年")
+MONTH_DAY_RE = re.compile(rf"(?<![0-9年])({NUM})\s*月\s*({NUM})\s*日(?:\s*[\(（]\s*[月火水木金土日](?:曜日?)?\s*[\)）])")
+
+
+def date_from_parts(year_line: str, day_line: str) -> tuple[str, int, int] | None:
+    """A date printed in two parts: the year on one line (a title's 「令和８年第１回…会議録」, or
+    「令 和 ８ 年」 alone) and the month and day with the weekday on another (「１月３０日（金曜日）」).
+    (iso, start, end) of the month and day in ``day_line`` (NFKC offsets)."""
+    year = YEAR_RE.search(unspaced(nfkc(year_line)))
+    day = MONTH_DAY_RE.search(nfkc(day_line))
+    if not year or not day:
+        return None
+    found = find_date(f"{year.group(0)}{day.group(1)}月{day.group(2)}日")
+    return (found[0], day.start(), day.end()) if found else None
+
+
 def unspaced(norm: str) -> str:
     """A letter-spaced line (「午　後　一　時　三　分　開　会」, as some assemblies print the clock lines)
     without its spaces; any other line as it is."""

@@ -1730,3 +1730,20 @@ def test_a_town_assemblys_numbered_header_that_names_its_signing_members_before_
     assert groups["岡本健"] == "町長の委任を受けて説明のため会議に出席した者"
     assert groups["石井進"] == "職務のため出席した議会事務局職員"
     assert_spans_slice_back(m, stored)
+
+
+def test_a_year_and_a_month_day_printed_on_different_header_lines_make_the_date():
+    """「令 和 ８ 年」 alone over the title, and 「１月３０日（金曜日）」 below it (a city's PDF minutes as
+    text; invented names): the meeting's date is theirs, not the first full date in a speech
+    (「令和８年１月23日付…」 had been taken)."""
+    text = """令 和 ８ 年
+山川市議会第１回臨時会会議録（第１日）
+１月３０日（金曜日）午前１０時００分 開 会
+〇議長（海野次郎君） ただいまから臨時会を開会いたします。
+〇副市長（谷口正人君） 令和８年１月23日付で専決処分をいたしましたので、御報告いたします。
+"""
+    m, stored = parse(text)
+    assert m.date == "2026-01-30"
+    assert m.date_span is not None and stored[m.date_span.start:m.date_span.end] == "１月３０日（金曜日）"
+    assert turns(m) == [("海野次郎", "議長"), ("谷口正人", "副市長")]
+    assert_spans_slice_back(m, stored)
