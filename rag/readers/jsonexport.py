@@ -67,8 +67,9 @@ def read_vendor_json(obj: dict | list, source: str) -> list[SourceDoc]:
 
 def _document(obj, path: str, items: list[dict], source: str, others: list[tuple[str, list]],
               ordinal: int | None = None) -> list[SourceDoc]:
-    """The stored text of one item list (``ordinal``: its place among the sittings of a file of several)."""
-    whole = _full_text(obj, items)
+    """The stored text of one item list (``ordinal``: its place among the sittings of a file of several,
+    whose top-level fields, a full text among them, speak for the whole file, not for one sitting)."""
+    whole = _full_text(obj, items) if ordinal is None else None
     if whole is not None:
         key, text = whole
         return [SourceDoc(source=source, text=_item_text(text), file_type="json", hints=_hints(obj),

@@ -224,3 +224,6 @@ def test_item_lists_under_the_entries_of_a_list_are_one_sitting_each():
     assert [d.ordinal for d in docs] == [0, 1]  # two meetings of one file
     one = {"schedules": [export["schedules"][0]]}
     assert [d.text for d in read_vendor_json(one, "yamakawa.json")] == [first]
+    # a top-level field holding the whole file's text speaks for no one sitting
+    whole = dict(export, rawText=first + "\n\n" + second)
+    assert [d.text for d in read_vendor_json(whole, "yamakawa.json")] == [first, second]
