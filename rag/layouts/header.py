@@ -44,7 +44,9 @@ for _field, _keys in {
     "other": ("会議の公開・非公開", "会議の公開", "傍聴の可否", "傍聴者数", "傍聴者人数", "会議録の作成方法", "附属機関等の名称",
               # a council's web form goes on after the roster: 「次回開催予定日　未定」「問い合わせ先」「電話番号」
               "次回開催予定日", "次回開催予定", "次回の開催予定", "問い合わせ先", "問合せ先", "お問い合わせ先", "電話番号",
-              "ファックス番号", "ファクス番号", "FAX番号"),
+              "ファックス番号", "ファクス番号", "FAX番号",
+              # 「○ 会議録署名議員」 over the members the chair names to sign (a town assembly's header)
+              "会議録署名議員", "署名議員"),
 }.items():
     for _k in _keys:
         FIELD_KEYS[_k] = _field
@@ -826,7 +828,9 @@ def agenda_items(text: str, block: list[Line]) -> list[tuple[str, Span]]:
                 or re.search(r"(?:記録|会議録|議事録)(?:\s*第\s*[0-9一二三四五六七八九十]+\s*号)?$", norm.strip())
                 or re.fullmatch(r"[〇○◯]?\s*第\s*[0-9一二三四五六七八九十]+\s*日", norm.strip())  # 「〇　第　１　日」: which day
                 or re.fullmatch(r"(?:議事)?日程(?:第\d+号)?(?:と同じ|に同じ|のとおり)", nospace(norm))
-                or re.fullmatch(r"別紙[^。]{0,10}(?:のとおり|による)", nospace(norm))):
+                or re.fullmatch(r"別紙[^。]{0,10}(?:のとおり|による)", nospace(norm))
+                or re.fullmatch(r"(?:日程番号|議案番号|番号|付議案件|付議事件|件名|議案名|案件名|提出者|議決結果|結果)+", nospace(norm))):
+            # 「日程番号 議案番号 付 議 案 件」: the header row of an agenda printed as a table
             # 「本日の会議に付した事件　議事日程と同じ」 points at the agenda above; it is no item
             continue  # a group heading 「（消防本部）」 over its items (「（趣旨説明）」 after one is its end), the document's own 「総務常任委員会記録」
         m = item_re.match(norm)

@@ -1701,6 +1701,10 @@ def test_a_town_assemblys_numbered_header_that_names_its_signing_members_before_
 ６ 職務のため出席した議会事務局職員
 事 務 局 長 石 井 進
 1
+○ 議 事 日 程
+日程番号 議案番号 付 議 案 件
+日程第１ 会議録署名議員の指名
+日程第２ 会期の決定
 ○ 会議録署名議員
 議長は、本臨時会の会議録署名議員に次の２人を指名した。
 １番 川 田 一 郎
@@ -1722,6 +1726,8 @@ def test_a_town_assemblys_numbered_header_that_names_its_signing_members_before_
     assert m.place == "山川町議会議場"
     assert m.date == "2024-01-29"
     assert any("決定致しました" in d.text for d in m.decisions)
+    # the agenda table's header row and the signers' field are no items
+    assert [a.title for a in m.agenda] == ["会議録署名議員の指名", "会期の決定"]
     people = roster(m)
     assert ("川田一郎", "1番", "出席議員") in people and ("海野次郎", "3番", "出席議員") in people
     assert not any(name in ("議席番号", "1", "2") for name, _, _ in people)
