@@ -655,7 +655,7 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
         if tail:
             split += [(s, s + tail.start()), (s + tail.start(1), e)]
         else:
-            split.append((s, e))
+            split += _titles_one_space_apart(line.text, s, e)
     out = split
     merged: list[tuple[int, int]] = []
     for s, e in out:
@@ -672,6 +672,33 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
                 continue
         merged.append((s, e))
     return merged
+
+
+# a title printed whole (「教育委員会教育長」「理事・総務課長」) one space after a letter-spaced name, in a
+# roster of two people to a line with single spaces only (a town's PDF minutes as text:
+# 「町 長 及 川 秀一郎 教育委員会教育長 種 田 直 章」)
+_WHOLE_TITLE = re.compile(r"\S{2,14}(?:" + "|".join(OFFICE_ENDINGS + ("教育長", "監査委員", "支所長", "事務局長")) + r")")
+_TITLE_WORD = re.compile("|".join(sorted(set(ROLE_WORDS + OFFICE_ENDINGS), key=len, reverse=True)))
+
+
+def _titles_one_space_apart(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The cell ``text[s:e]`` split before each whole title that follows a title and a letter-spaced
+    name (two or more single characters since the cell's start or the last cut, and a title ending
+    at least two characters before it: 「議 会 事務局長」 is one title, 「町 長 及 川 秀一郎 教育委員会教育長」
+    two people)."""
+    cuts, singles, last = [], 0, s
+    for m in re.finditer(r"\S+", text[s:e]):
+        token = m.group(0)
+        before = nospace(text[last : s + m.start()])
+        if singles >= 2 and _WHOLE_TITLE.fullmatch(token) and _TITLE_WORD.search(before[:-2]):
+            cuts.append(s + m.start())
+            singles, last = 0, s + m.start()
+        elif len(token) == 1:
+            singles += 1
+    if not cuts:
+        return [(s, e)]
+    bounds = [s, *cuts, e]
+    return [(a, a + len(text[a:b].rstrip())) for a, b in zip(bounds, bounds[1:])]
 
 
 def _joined_at_kun(line: Line, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:

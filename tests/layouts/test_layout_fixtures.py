@@ -1685,7 +1685,8 @@ def test_a_town_assemblys_numbered_header_that_names_its_signing_members_before_
     field naming who will sign, not the signature block that ends the minutes (read that way it had
     dropped every turn, and the record had no speaker); 「２ 招集の場所」 is the place; headings that are
     phrases (「…の委任を受けて説明のため会議に出席した者」) group the officials; 「議席番号」 and a page
-    number are no one; 「◎ …」 lines between turns are items' headings; 「…と決定致しました。」 decides."""
+    number are no one; 「◎ …」 lines between turns are items' headings; 「…と決定致しました。」 decides;
+    two people to a roster line are two."""
     text = """令和６年第１回山川町議会臨時会会議録
 令和６年１月29日（月曜日） 午前10時00分開会
 １ 招集年月日 令和６年１月29日（月曜日）
@@ -1695,7 +1696,7 @@ def test_a_town_assemblys_numbered_header_that_names_its_signing_members_before_
 １番 川 田 一 郎 ２番 森 山 花 子
 ３番 海 野 次 郎
 ４ 地方自治法第121条第１項の規定により、説明のため会議に出席した者
-町 長 谷 口 正 人
+町 長 谷 口 正 人 教育委員会教育長 山 本 一 夫
 ５ 町長の委任を受けて説明のため会議に出席した者
 総 務 課 長 岡 本 健
 ６ 職務のため出席した議会事務局職員
@@ -1731,6 +1732,8 @@ def test_a_town_assemblys_numbered_header_that_names_its_signing_members_before_
     people = roster(m)
     assert ("川田一郎", "1番", "出席議員") in people and ("海野次郎", "3番", "出席議員") in people
     assert not any(name in ("議席番号", "1", "2") for name, _, _ in people)
+    # two people to a line, single spaces only: the whole title after a letter-spaced name starts the second
+    assert ("谷口正人", "町長") in [(n, t) for n, t, _ in people] and ("山本一夫", "教育委員会教育長") in [(n, t) for n, t, _ in people]
     groups = {name: group for name, _, group in people}
     assert groups["谷口正人"].endswith("説明のため会議に出席した者")
     assert groups["岡本健"] == "町長の委任を受けて説明のため会議に出席した者"
