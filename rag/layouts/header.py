@@ -192,12 +192,16 @@ def date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
     return None
 
 
+TITLE_BLOCK_LINES = 8
+
+
 def split_date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
     """A date whose year and month-day stand on different header lines (「令 和 ８ 年」 over
     「赤平市議会第１回臨時会会議録（第１日）」 over 「１月３０日（金曜日）午前１０時００分 開 会」): the first
     line with a month, a day and its weekday, and the nearest year printed above it, at most three
-    lines up. The span is the month and day as written."""
-    for i, line in enumerate(lines):
+    lines up, among the header's first lines (a title block, not the prose under it: 「令和７年度関係議案が
+    ２月10日（火）…」 dates nothing). The span is the month and day as written."""
+    for i, line in enumerate(lines[:TITLE_BLOCK_LINES]):
         for above in reversed(lines[max(0, i - 3) : i + 1]):
             found = date_from_parts(above.text, line.text)
             if found:

@@ -110,7 +110,7 @@ def find_date(line: str) -> tuple[str, int, int] | None:
     return None
 
 
-YEAR_RE = re.compile(rf"(?:(明治|大正|昭和|平成|令和)\s*(元|{NUM})|([0-9]{{4}}))\s*年")
+YEAR_RE = re.compile(rf"(?:(明治|大正|昭和|平成|令和)\s*(元|{NUM})|([0-9]{{4}}))\s*年(?!\s*度)")  # 「令和７年度」 is a fiscal year
 MONTH_DAY_RE = re.compile(rf"(?<![0-9年])({NUM})\s*月\s*({NUM})\s*日(?:\s*[\(（]\s*[月火水木金土日](?:曜日?)?\s*[\)）])")
 
 
