@@ -50,12 +50,16 @@ _ATTRIBUTION_RE = re.compile(r"[(（]\s*([^()（）\n。、,]{1,16}?)\s*([)）]?
 _HANDLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{1,20}")
 
 
+_LEADING_ATTRIBUTION_RE = re.compile(r"^\s*[・•*\-]?\s*([^\s:：、。「」()（）]{2,16})[:：]\s*\S")
+
+
 def attribution(body: str) -> tuple[str | None, str | None]:
-    """(speaker, role) an item names at its end, as printed; (None, None) when it names no one
-    (「（仮称）」「（資料１）」「（拍手）」, an office alone such as 「（事務局）」)."""
+    """(speaker, role) an item names at its end, as printed (or at its start: 「・委員長：…」
+    「・運営理事：…」, a role alone); (None, None) when it names no one (「（仮称）」「（資料１）」「（拍手）」,
+    an office alone such as 「（事務局）」 at the end)."""
     m = _ATTRIBUTION_RE.search(nfkc(body).rstrip())
     if not m:
-        return None, None
+        return _leading_attribution(body)
     inside, closed = m.group(1).strip(), bool(m.group(2))
     if _HANDLE_RE.fullmatch(inside) and not inside.isupper():  # a member's handle, not 「(PSF)」「(IT)」
         return inside, None
@@ -63,7 +67,27 @@ def attribution(body: str) -> tuple[str | None, str | None]:
         who = split_label(inside)
         if who and who[0] and who[1] and not remit_only(who[0]):  # 「山田委員」→ 山田 / 委員; not 「（出席議員）」
             return who
-    return None, None
+    return _leading_attribution(body)
+
+
+def _leading_attribution(body: str) -> tuple[str | None, str | None]:
+    """「・委員長：…」「・山田委員：…」「・運営理事：…」: who is named before a colon opening the item,
+    as printed (a remit before an office is part of the role, no name: 運営 / 理事 → 運営理事), when
+    what follows is something said (a sentence), not the name of who holds an office."""
+    m = _LEADING_ATTRIBUTION_RE.match(nfkc(body))
+    if not m:
+        return None, None
+    said = nfkc(body)[m.end() - 1:]
+    if "。" not in said and len(said.strip()) < 20:
+        return None, None  # 「会計理事: 清水川」: who holds an office, not what was said
+    label = body.lstrip(" \u3000・•*-")[: len(m.group(1))]  # as printed (NFKC keeps these lengths here)
+    who = split_label(label)
+    if not who or not who[1]:
+        return None, None
+    name, role = who
+    if name and remit_only(name):
+        return None, label.strip()
+    return name, role
 
 
 def items(text: str, lines: list[Line | None], first_section: str) -> tuple[list[Remark], list[Decision]]:

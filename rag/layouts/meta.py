@@ -133,7 +133,15 @@ def assembly_named_most(text: str) -> str | None:
     counts = Counter(m.group(0) for m in ASSEMBLY_RE.finditer(nfkc(text)) if m.group(0) not in ("衆議院", "参議院"))
     if not counts:
         return None
-    return counts.most_common(1)[0][0]  # ties: the first named (a signature's 「高砂市議会議長」)
+    ranked = counts.most_common(2)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1] == 1:
+        # two assemblies named once each (「先週、熊本県議会において…」 and 「福岡県議会をめぐる…」 in a
+        # 福岡県議会 record): a speech's mention, not the body; the text's own municipality decides
+        return None
+    return ranked[0][0]  # ties: the first named (a signature's 「高砂市議会議長」)
+
+
+_NOT_A_PLACE = frozenset({"本", "当", "他", "各", "同", "全", "両", "隣", "近隣", "都道府", "市町", "市区町"})
 
 
 def assembly_from_parts(text: str) -> str | None:
@@ -143,12 +151,14 @@ def assembly_from_parts(text: str) -> str | None:
     full name; the municipality must be the one the text names most, by far.
     """
     norm = nfkc(text)
-    kind = re.search(r"(市|町|村|区)議会", norm)
+    kind = re.search(r"(市|町|村|区|県|都|道|府)議会", norm)
     if not kind:
         return None
     unit = kind.group(1)
     counts: dict[str, int] = {}
-    for m in re.finditer(rf"(?<![一-龥ぁ-んァ-ヶ])([一-龥]{{1,4}}){unit}(?!議会|長|民|議|役所|内|外|町村|立|政|税|場|街)", norm):
+    for m in re.finditer(rf"(?<![一-龥ぁ-んァ-ヶ])([一-龥]{{1,4}}){unit}(?!議会|長|民|議|役所|庁|警|内|外|町村|立|政|税|場|街)", norm):
+        if m.group(1) in _NOT_A_PLACE:
+            continue  # 「本県」「他市」「各区」「都道府県」: this one, another, each: no name
         counts[m.group(1) + unit] = counts.get(m.group(1) + unit, 0) + 1
     if not counts:
         return None

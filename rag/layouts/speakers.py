@@ -108,6 +108,8 @@ def parse_label_line(line: Line) -> Label | None:
         if re.search(r"[。？?！!]", rest) and not _roster_line(rest):
             return _label_at(line, 0, closed.end(1), closed.end(), closed.end())
         return None
+    if raw[0] in "・•*-":
+        return None  # 「・委員長：代表者会議で協議の結果…」: a summary's item that names who said it (rag.layouts.generic)
     m = re.match(r"([^\s:：、。「」()（）]{2,16})[:：]", raw)
     if not m:
         return None

@@ -1756,3 +1756,40 @@ def test_a_year_and_a_month_day_printed_on_different_header_lines_make_the_date(
     assert m.date_span is not None and stored[m.date_span.start:m.date_span.end] == "１月３０日（金曜日）"
     assert turns(m) == [("海野次郎", "議長"), ("谷口正人", "副市長")]
     assert_spans_slice_back(m, stored)
+
+
+def test_a_summarys_bullets_that_open_with_who_said_them():
+    """「・委員長：…」「・運営理事：…」 in a committee's summary (invented text, a city's 議会運営委員会
+    layout): items whose speaker is the role before the colon, not speaker turns (read as turns, the
+    bullet had become a speaker 「・」 and the last turn swallowed every numbered item after it);
+    「・会計理事: 清水川」, an office and who holds it, names no speaker."""
+    text = """２月10日　　午前10時２分開会
+１．議長選挙について
+・委員長：代表者会議で協議の結果、次のとおり決定した。
+・運営理事：議運の理事である議員が担当することとした。
+２．役員について
+・会計理事: 清水川
+３．その他
+・次回は３月に開催する。
+"""
+    m, stored = parse(text)
+    assert m.layout == "summary"
+    said = {r.text.split("：")[0].lstrip("・"): (r.speaker, r.role) for r in m.remarks}
+    assert said["委員長"] == (None, "委員長")
+    assert said["運営理事"] == (None, "運営理事")
+    assert [(r.speaker, r.role) for r in m.remarks if "清水川" in r.text] == [(None, None)]
+    assert [r.section for r in m.remarks if "３月" in r.text] == ["その他"]
+    assert_spans_slice_back(m, stored)
+
+
+def test_the_body_is_not_an_assembly_a_speech_names_once():
+    """A prefecture's plenary whose header names no body (invented text): 「熊本県議会において」 in a
+    speech and 「福岡県議会をめぐる」 once each do not decide; the prefecture the text names most does,
+    with a warning (「本県」 is no name)."""
+    text = "2026年6月19日：令和８年６月定例会（第12日）\n" + "".join(
+        f"◯{n}番（山田　太郎{n}）　福岡県の施策について伺います。本県の取組は。\n" for n in range(1, 7)) + (
+        "◯議長（佐藤　一郎）　先週、熊本県議会においても議論がありました。福岡県議会をめぐる課題です。\n")
+    m, stored = parse(text)
+    assert m.body == "福岡県議会"
+    assert any("derived from the text" in w for w in m.warnings)
+    assert_spans_slice_back(m, stored)
