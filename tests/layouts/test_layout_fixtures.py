@@ -1793,3 +1793,16 @@ def test_the_body_is_not_an_assembly_a_speech_names_once():
     assert m.body == "福岡県議会"
     assert any("derived from the text" in w for w in m.warnings)
     assert_spans_slice_back(m, stored)
+
+
+def test_a_fiscal_year_does_not_date_a_month_day():
+    """「令和７年度関係議案が２月10日（火）に…」 in a summary's prose: a fiscal year's February is in the
+    next calendar year, and prose is no title block; the record stays undated, and says so."""
+    text = """２月10日　　午前10時２分開会
+１．議会日程について
+・令和７年度関係議案が２月10日（火）に提出される予定であることが報告された。
+"""
+    m, stored = parse(text)
+    assert m.date is None
+    assert any("no meeting date" in w for w in m.warnings)
+    assert_spans_slice_back(m, stored)
