@@ -80,7 +80,8 @@ def _leading_attribution(body: str) -> tuple[str | None, str | None]:
     said = nfkc(body)[m.end() - 1:]
     if "。" not in said and len(said.strip()) < 20:
         return None, None  # 「会計理事: 清水川」: who holds an office, not what was said
-    label = body.lstrip(" \u3000・•*-")[: len(m.group(1))]  # as printed (NFKC keeps these lengths here)
+    printed = body.lstrip(" \u3000・•*-＊－")[: len(m.group(1))]
+    label = printed if nfkc(printed) == m.group(1) else m.group(1)  # as printed, where the slice is the label
     who = split_label(label)
     if not who or not who[1]:
         return None, None
