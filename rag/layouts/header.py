@@ -259,10 +259,10 @@ def time_in(lines: list[Line]) -> str | None:
     return None
 
 
-# a letter-spaced name (「青　木　英　二」), two spaces, then a title printed whole (「副区長」「情報政策推進部長」)
-_TITLE_AFTER_NAME = re.compile(
-    r"(?<=\S)[ \u3000]{2}(\S{0,14}?(?:" + "|".join(OFFICE_ENDINGS + ("区長", "市長", "町長", "村長", "知事", "教育長", "管理者", "委員", "監査委員"))
-    + r"))$")
+# how a title printed whole ends (「副区長」「情報政策推進部長」「教育委員会教育長」「理事・総務課長」)
+_WHOLE_TITLE_ENDINGS = "|".join(OFFICE_ENDINGS + ("区長", "市長", "町長", "村長", "知事", "教育長", "管理者", "委員", "監査委員"))
+# a letter-spaced name (「青　木　英　二」), two spaces, then a title printed whole
+_TITLE_AFTER_NAME = re.compile(r"(?<=\S)[ \u3000]{2}(\S{0,14}?(?:" + _WHOLE_TITLE_ENDINGS + r"))$")
 _CELL_SPLIT = re.compile(r"[ \t\u3000]{3,}|[ \t\u3000]*[|｜][ \t\u3000]*")  # wide gaps, or a flattened table's bars
 # a seat number: 「２２番」, or in kanji 「第十一番」 (a kanji one without 第 only before a space or a name with 君:
 # 「一番古城まさお君」; 一番ヶ瀬 is a name)
@@ -681,7 +681,7 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
 # a title printed whole (「教育委員会教育長」「理事・総務課長」) one space after a letter-spaced name, in a
 # roster of two people to a line with single spaces only (a town's PDF minutes as text:
 # 「町 長 及 川 秀一郎 教育委員会教育長 種 田 直 章」)
-_WHOLE_TITLE = re.compile(r"\S{2,14}(?:" + "|".join(OFFICE_ENDINGS + ("教育長", "監査委員", "支所長", "事務局長")) + r")")
+_WHOLE_TITLE = re.compile(r"\S{2,14}(?:" + _WHOLE_TITLE_ENDINGS + r")")
 _TITLE_WORD = re.compile("|".join(sorted(set(ROLE_WORDS + OFFICE_ENDINGS), key=len, reverse=True)))
 
 

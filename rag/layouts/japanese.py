@@ -16,12 +16,14 @@ _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 NUM = r"[0-9〇零一二三四五六七八九十百千]+"
 
+_YEAR = rf"(?:(明治|大正|昭和|平成|令和)\s*(元|{NUM})|([0-9]{{4}}))\s*年"
+_WEEKDAY = r"\s*[\(（]\s*[月火水木金土日](?:曜日?)?\s*[\)）]"  # 「（金曜日）」「(水)」
 DATE_RE = re.compile(
-    rf"(?:(明治|大正|昭和|平成|令和)\s*(元|{NUM})|([0-9]{{4}}))\s*年"
+    _YEAR
     # the other calendar's year in brackets: 「令和7年(2025年)1月24日」「2025年（令和7年）1月24日」
-    rf"(?:\s*[\(（]\s*(?:[0-9]{{4}}|(?:明治|大正|昭和|平成|令和)\s*(?:元|{NUM}))\s*年?\s*[\)）])?"
-    rf"\s*({NUM})\s*月\s*({NUM})\s*日"
-    r"(?:\s*[\(（]\s*[月火水木金土日](?:曜日?)?\s*[\)）])?"
+    + rf"(?:\s*[\(（]\s*(?:[0-9]{{4}}|(?:明治|大正|昭和|平成|令和)\s*(?:元|{NUM}))\s*年?\s*[\)）])?"
+    + rf"\s*({NUM})\s*月\s*({NUM})\s*日"
+    + rf"(?:{_WEEKDAY})?"
 )
 ISO_DATE_RE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9])")
 _CLOCK = rf"(?:(?:午前|午後)\s*)?{NUM}\s*(?:時|:)\s*(?:{NUM}\s*分?|半)?"
@@ -110,8 +112,8 @@ def find_date(line: str) -> tuple[str, int, int] | None:
     return None
 
 
-YEAR_RE = re.compile(rf"(?:(明治|大正|昭和|平成|令和)\s*(元|{NUM})|([0-9]{{4}}))\s*年(?!\s*度)")  # 「令和７年度」 is a fiscal year
-MONTH_DAY_RE = re.compile(rf"(?<![0-9年])({NUM})\s*月\s*({NUM})\s*日(?:\s*[\(（]\s*[月火水木金土日](?:曜日?)?\s*[\)）])")
+YEAR_RE = re.compile(_YEAR + r"(?!\s*度)")  # 「令和７年度」 is a fiscal year
+MONTH_DAY_RE = re.compile(rf"(?<![0-9年])({NUM})\s*月\s*({NUM})\s*日(?:{_WEEKDAY})")  # the weekday required
 
 
 def date_from_parts(year_line: str, day_line: str) -> tuple[str, int, int] | None:
