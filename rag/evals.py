@@ -549,6 +549,9 @@ class EvalReport:
     runs: dict[str, ModeRun]
     embedding_model: str = ""
     created: str = ""
+    # answerable questions whose evidence no indexed chunk contains (a speaker's label is in no chunk, a
+    # string may straddle two chunks): they can never count as retrieved or cited, so the set is wrong
+    unreachable: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -556,6 +559,7 @@ class EvalReport:
             "k": self.k,
             "embedding_model": self.embedding_model,
             "created": self.created,
+            "unreachable": list(self.unreachable),
             "metric_definitions": "see rag/evals.py and docs/evaluation.md",
             "modes": {
                 mode: {
@@ -576,7 +580,7 @@ def _rounded(metrics: dict) -> dict:
 # ============================================================================ running
 
 
-def _evidence_chunks(index, items: Iterable[EvalItem]) -> dict[str, list]:
+def evidence_chunks(index, items: Iterable[EvalItem]) -> dict[str, list]:
     """For each answerable item, the chunks of the whole index whose text contains evidence."""
     chunks = [c for c in (index.chunk(cid) for cid in index.lexical.ids()) if c is not None]
     chunks.sort(key=lambda c: (c.source, c.start))
@@ -603,7 +607,7 @@ def run_eval(
     """
     if k <= 0:
         raise RagError(f"k must be positive, got {k}")
-    evidence = _evidence_chunks(assistant.index, dataset.items)
+    evidence = evidence_chunks(assistant.index, dataset.items)
     source_text = assistant.index.source_text
     total = len(dataset.items) * len(modes)
     done = 0
@@ -624,8 +628,9 @@ def run_eval(
                 progress(done, total, f"{mode}: {item.id}")
         runs[mode] = ModeRun(mode, results)
     model = getattr(getattr(assistant.index, "embeddings", None), "model_id", "")
+    unreachable = tuple(item.id for item in dataset.items if item.answerable and not evidence[item.id])
     return EvalReport(dataset.name, k, runs, embedding_model=model,
-                      created=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+                      created=dt.datetime.now().astimezone().isoformat(timespec="seconds"), unreachable=unreachable)
 
 
 def modes_for(choice: str) -> tuple[str, ...]:
@@ -921,6 +926,10 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     dataset = parse_dataset(text, args.dataset, corpus_texts(assistant))  # every bad line at once
     report = run_eval(assistant, dataset, modes_for(args.mode), k=args.k, progress=progress_bar("questions", only_tty=True),
                       filters=filters_from_args(args))
+    if report.unreachable:
+        print(f"warning: {len(report.unreachable)} answerable question(s) whose evidence is in no indexed chunk "
+              f"(a speaker's label, or a string across two chunks): they can never be retrieved or cited; "
+              f"fix their evidence: {', '.join(report.unreachable)}", file=sys.stderr)
     if args.out:
         paths = write_outputs(report, Path(args.out))
         print(f"wrote {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
@@ -961,7 +970,7 @@ def _eval_args(p: argparse.ArgumentParser) -> None:
 
 __all__ = [
     "Dataset", "EvalItem", "EvalReport", "ModeRun", "QuestionResult", "aggregate", "check_evidence",
-    "contains_any", "corpus_texts", "first_relevant_rank", "load_dataset", "ndcg_at_k", "normalise",
+    "contains_any", "corpus_texts", "evidence_chunks", "first_relevant_rank", "load_dataset", "ndcg_at_k", "normalise",
     "parse_dataset", "percentile", "read_dataset", "read_text", "recall_at_k", "reciprocal_rank", "run_eval",
     "score_answer", "chart_figure", "write_chart", "write_outputs",
 ]

@@ -331,6 +331,42 @@ def test_run_eval_through_the_assistant(assistant):
     assert m["recall_at_k"] == 1.0 and m["abstention_accuracy"] == 1.0 and m["offset_validity"] == 1.0
 
 
+def _straddling_evidence(assistant) -> str:
+    """Text of the seed that is in its source but in no chunk: the end of one chunk and the start of
+    the next one in the file (no chunk holds both)."""
+    index = assistant.index
+    chunks = sorted((c for c in (index.chunk(i) for i in index.lexical.ids()) if c is not None), key=lambda c: c.start)
+    texts = [evals.normalise(c.text) for c in chunks]
+    for a, b in zip(chunks, chunks[1:]):
+        piece = index.source_text(a)[a.end - 6 : b.start + 6]
+        if evals.normalise(piece) and not any(evals.normalise(piece) in t for t in texts):
+            return piece
+    raise AssertionError("no two chunks of the seed to straddle")
+
+
+def test_a_question_whose_evidence_no_chunk_holds_is_reported_unreachable(assistant):
+    piece = _straddling_evidence(assistant)
+    line = json.dumps({"id": "x", "question": "第14回会合で何が説明されましたか。", "answerable": True,
+                       "evidence": [piece], "key_facts": [], "kind": "paraphrase"}, ensure_ascii=False)
+    ds = evals.parse_dataset(TINY + line + "\n", "tiny.jsonl", evals.corpus_texts(assistant))  # in the source text
+    report = evals.run_eval(assistant, ds, modes=("hybrid",), k=5)
+    assert report.unreachable == ("x",)
+    assert not report.runs["hybrid"].results[-1].retrieved
+    assert report.to_dict()["unreachable"] == ["x"]
+
+
+def test_cli_eval_warns_about_unreachable_evidence(env, assistant, tmp_path, capsys):
+    line = json.dumps({"id": "x", "question": "第14回会合で何が説明されましたか。", "answerable": True,
+                       "evidence": [_straddling_evidence(assistant)], "key_facts": [], "kind": "paraphrase"},
+                      ensure_ascii=False)
+    path = tmp_path / "d.jsonl"
+    path.write_text(TINY + line + "\n", encoding="utf-8")
+    assert main(["eval", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "1 answerable question(s) whose evidence is in no indexed chunk" in captured.err and captured.err.rstrip().endswith(": x")
+    assert json.loads(captured.out)["unreachable"] == ["x"]
+
+
 def test_cli_eval_json_shape(env, tiny, capsys):
     assert main(["eval", str(tiny), "--json", "--mode", "all", "--k", "3"]) == 0
     obj = json.loads(capsys.readouterr().out)

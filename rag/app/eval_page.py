@@ -153,6 +153,10 @@ def _metrics(report: evals.EvalReport) -> None:
     first = overall[modes[0]]
     st.caption(f"{md_escape(report.dataset)}: {first['questions']}問（回答可能 {first['answerable']}・"
                f"回答不能 {first['unanswerable']}）、k={report.k}、埋め込み `{report.embedding_model}`")
+    if report.unreachable:
+        st.warning(f"根拠（evidence）がどのチャンクにも含まれない質問が{len(report.unreachable)}問あります"
+                   f"（発言者の見出しを含む、二つのチャンクにまたがる等）。検索・引用で正解になり得ないため、"
+                   f"データセットの根拠を直してください: {md_escape(', '.join(report.unreachable))}")
     _table(headers, rows)
 
 
