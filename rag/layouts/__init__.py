@@ -19,7 +19,7 @@ from ..readers.base import SourceDoc
 from .generic import items
 from .header import FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, split_date_in, from_to_time, time_in, with_closing
 from .japanese import find_date
-from .lines import Line, is_rule, split_lines
+from .lines import Line, is_rule, is_stage_note, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, assembly_named_most, display_name, parse_title
 from .split import place_in_whole, split_document
 from .summary import LayoutMismatch, parse_numbered_summary
@@ -98,13 +98,13 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     first_lines = [ln for ln in lines[lo:hi] if _may_be_title(ln)]
     title_field = by_field.get("title", [(None, [])])[0][1]
     pre_field = [ln for ln in lines[lo : (fields[0].index if fields else hi)] if _may_be_title(ln)]
-    named = [ln for ln in pre_field if KIND_RE.search(ln.norm) or ASSEMBLY_RE.search(ln.norm)]
+    named = [ln for ln in pre_field if KIND_RE.search(_title_form(ln.norm)) or ASSEMBLY_RE.search(_title_form(ln.norm))]
     found_title = (title_field[:1] or named[:1] or pre_field[:1] or first_lines[:1])
     if found_title:
         title_line = found_title[0]
         if not title_field and not doc.hints.title:
             title_line = _with_title_lines_above(text, lines, title_line, {f.index for f in fields})
-        title = doc.hints.title or title_line.text
+        title = doc.hints.title or _title_form(title_line.text)
     else:  # a page with no title at all: the file name stands in, and the user is told
         title_line = next(ln for ln in lines if ln is not None)
         title = doc.hints.title or ""
@@ -261,12 +261,28 @@ def _with_title_lines_above(text: str, lines: list[Line | None], line: Line, fie
     return Line(start, line.end, text[start : line.end], lines[first].indent)
 
 
+def _title_form(text: str) -> str:
+    """A title printed letter-spaced (「令 和 ６ 年 豊 富 町 議 会 第 １ 回 臨 時 会 会 議 録」) read without its spaces,
+    and a Markdown heading (「# ICT演習教育系第3回」) without its marks, line by line (a title of several lines
+    keeps its line breaks); any other text as it is."""
+    def unspaced(line: str) -> str:
+        line = re.sub(r"^#{1,6}[ \t\u3000]+", "", line)
+        words = line.split()
+        return "".join(words) if len(words) >= 6 and sum(len(w) == 1 for w in words) >= 0.8 * len(words) else line
+
+    return "\n".join(unspaced(line) for line in text.split("\n"))
+
+
 def _may_be_title(line: Line | None) -> bool:
     """Not a rule, a bare speech number (「1」「2:」) or a time line (「午前10時開議」)."""
     if line is None or is_rule(line.norm):
         return False
     norm = line.norm.strip()
     return not re.fullmatch(r"\d{1,4}\s*[:：]?", norm) and not re.fullmatch(r"[(（]?(?:午前|午後)?\s*\d{1,2}\s*時.{0,8}(?:開議|開会|再開)[)）]?", norm)
+
+
+_PROCEEDINGS_FOLLOW_RE = re.compile(r"^(?:議事|会議)?の?(?:経過|顛末|次第)(?:等)?は[、,]?\s*次のとおり")
+_OPENED_RE = re.compile(r"[0-9一二三四五六七八九十〇零]\s*分?\s*(?:開会|開議|再開|開始)")
 
 
 def _blocks(lines: list[Line | None], fields: list[FieldLine], stop: int, paragraph_ends: bool) -> list[tuple[FieldLine, list[Line]]]:
@@ -284,6 +300,10 @@ def _blocks(lines: list[Line | None], fields: list[FieldLine], stop: int, paragr
                 blank = True
                 continue
             if paragraph_ends and blank and ln.indent == 0 and (body or first):
+                break
+            if (is_stage_note(ln.text) and _OPENED_RE.search(ln.norm)) or _PROCEEDINGS_FOLLOW_RE.search(ln.norm):
+                # 「（午前１１時００分開会）」: the sitting has begun, a heading under it (「◎開会宣告」) is no one;
+                # 「議事経過は、次のとおり」 says the proceedings follow
                 break
             blank = False
             if not is_rule(ln.norm):

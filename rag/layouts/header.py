@@ -27,7 +27,7 @@ for _field, _keys in {
     "attendees": ("出席者", "出席委員", "出席議員", "出席構成員", "参加者", "出席者名", "委員出席者", "構成員", "出席国務大臣",
                   "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
                   "職務のため出席した者", "職務のため出席した事務局職員", "理事者側出席者", "説明のため出席した者",
-                  "出席理事者", "欠席理事者", "出席事務局職員", "欠席説明員", "議会事務局出席者", "委員外出席者",
+                  "出席理事者", "欠席理事者", "出席事務局職員", "出席議会事務局職員", "議会事務局職員", "欠席説明員", "議会事務局出席者", "委員外出席者",
                   "出席委員の氏名", "出席職員の職・氏名", "出席職員の職氏名", "正副議長", "出席した委員", "出席した説明員",
                   "出席した職員", "出席した者",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
@@ -51,7 +51,7 @@ for _field, _keys in {
     for _k in _keys:
         FIELD_KEYS[_k] = _field
 _KEYS_LONGEST_FIRST = sorted(FIELD_KEYS, key=len, reverse=True)
-_PREFIX_RE = re.compile(r"^(?:[○◯〇●◎■□◆◇・\-*•]\s*|\d{1,2}\s*[.．、)]\s*|\d{1,2}\s+|\(\d{1,2}\)\s*|[一二三四五六七八九十]{1,2}\s*[、.．]\s*|第\d+\s+)?")
+_PREFIX_RE = re.compile(r"^(?:#{1,6}\s+|[○◯〇●◎■□◆◇・\-*•]\s*|\d{1,2}\s*[.．、)]\s*|\d{1,2}\s+|\(\d{1,2}\)\s*|[一二三四五六七八九十]{1,2}\s*[、.．]\s*|第\d+\s+)?")
 _SEPARATORS = ":：　 \t"
 _ORG_KEY_RE = re.compile(r"[^\s、。]{1,15}(?:省|庁|府|局|事務局|構成員|オブザーバー|有識者|関係者|関係省庁)")
 
@@ -163,17 +163,6 @@ def _split_joined(value: Span | None) -> tuple[Span | None, FieldLine | None]:
             head = value.text[: m.start()]
             return (Span(head, value.start, value.start + len(head)) if head else None), following
     return value, None
-
-
-def field_blocks(lines: list[Line | None], fields: list[FieldLine], stop: int) -> list[tuple[FieldLine, list[Line]]]:
-    """Each field with its value lines: the rest of its own line, then the lines up to the next field."""
-    blocks = []
-    for n, f in enumerate(fields):
-        end = fields[n + 1].index if n + 1 < len(fields) else stop
-        body = [ln for ln in lines[f.index + 1 : end] if ln is not None and not is_rule(ln.norm)]
-        first = [Line(f.value.start, f.value.end, f.value.text)] if f.value else []
-        blocks.append((f, first + body))
-    return blocks
 
 
 def date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
@@ -390,6 +379,8 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
                   for p in people]
     people = _inline_groups(_absent_in_brackets(people))
     people = _marked_roles(block, people)
+    # a list's bullet is no part of a name: 「* B4 中野佑（マネージャー）」 (a Markdown list)
+    people = [replace(p, name=bare) if (bare := re.sub(r"^[•・*\-]\s*", "", p.name)) != p.name and bare else p for p in people]
     # a count after the last name is no part of it: 「矢野裕美〔計12名〕」
     people = [replace(p, name=p.name[: tail.start()]) if (tail := _TRAILING_COUNT_RE.search(p.name)) and tail.start() else p
               for p in people]

@@ -358,11 +358,13 @@ def unmarked_inline_labels(lines: list[Line | None]) -> list[Label]:
 
 
 _BULLET_RE = re.compile(r"^[•・\-*]\s*")
+# a title, then the name in brackets with its honorific, alone on a line: the label of the speech below it
+_OWN_LINE_BRACKETED = re.compile(r"[^\s()（）、。]{1,15}\s*[(（][^()（）、。]{1,15}?\s*(?:君|議員|さん|氏)\s*[)）]")
 
 
 def own_line_labels(lines: list[Line | None]) -> list[Label]:
     """Unmarked labels alone on their line: a name with a title (or a title alone) and nothing else,
-    whose turn (up to the next such line) holds a sentence — a roster printed one person a line
+    or a title with the name in brackets (「町長（河田 誠一 君）」, its letter spaces dropped), whose turn (up to the next such line) holds a sentence — a roster printed one person a line
     does not, nor does a heading."""
     spots = []
     for i, line in enumerate(lines):
@@ -370,6 +372,11 @@ def own_line_labels(lines: list[Line | None]) -> list[Label]:
             continue
         bullet = _BULLET_RE.match(line.text)
         inner = line.text[bullet.end() if bullet else 0:]
+        if _OWN_LINE_BRACKETED.fullmatch(inner.strip()):  # 「議長(千葉 久 君)」「町民課長（鈴木 充 君）」 (豊富町議会)
+            who = split_label(inner.strip())
+            if who is not None and who[0] is not None:
+                spots.append((i, line, ("".join(who[0].split()), who[1])))
+            continue
         if not 2 <= len(inner) <= 20 or re.search(r"[、。「」,，:：()（）【】]", inner):
             continue
         spaced = re.search(r"\s+", inner)

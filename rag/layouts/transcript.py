@@ -21,7 +21,7 @@ _SIGNATURE_RE = re.compile(r"地方自治法第\s*(?:123|百二十三)\s*条|こ
 _SPEECH_NUMBER_RE = re.compile(r"^\d{1,4}\s*[:：]?$")
 _DECISION_RE = re.compile(
     r"[^。]*(?:(?:可決|否決|承認|了承|決定|採択|同意|認定|選任|許可)(?:すべきものと)?"
-    r"(?:されました|いたしました|致しました|することに決しました|と決しました|に決しました|と決します|に決します|されたものと)"
+    r"(?:されました|いたしました|致しました|(?<!ものと)しました|することに決しました|と決しました|に決しました|と決します|に決します|されたものと)"
     r"|[^。、]ことに決しました)[^。]*。"  # 「本件は議員派遣一覧表のとおり派遣することに決しました。」「…継続審査に付することに決しました。」
 )
 # what a decision sentence decides, or how (「よって」「異議がありませんので」「採決の結果」): a sentence about
@@ -47,9 +47,10 @@ _ITEM_TAKEN_UP_RE = re.compile(
     r"|\s+(?:本案|本件|両案)について|。)")
 AGENDA_ITEM_CHARS = 60  # a label: an item longer than this (a treaty's title, several bills at once) is cut with …
 _HEADING_RE = re.compile(r"^(?:日程第\s*\S+|[○◯〇]?諸般の報告|[○◯〇]?議事日程|開\s*会|閉\s*会|散\s*会|会議の経過)")
-# a mark, a space, then a short line with no sentence end: an item's heading between turns (a speaker's
-# label has been matched before this is asked, so 「◎副区長（岸川紀子）」 is never one)
-_MARKED_HEADING_RE = re.compile(r"^[◎■□◆●◇]\s+[^。]{2,40}$")
+# a mark, then a short line with no sentence end: an item's heading between turns, spaced (安平町議会
+# 「◎ 日程第１ …」) or not (赤井川村議会 「◎日程第１ 会議録署名議員の指名」); a speaker's label has been
+# matched before this is asked, so 「◎副区長（岸川紀子）」 is never one
+_MARKED_HEADING_RE = re.compile(r"^[◎■□◆●◇]\s*[^。]{2,40}$")
 
 
 def text_turns(doc: SourceDoc, lines: list[Line | None], closing: Span | None = None) -> tuple[Turn, ...]:

@@ -27,6 +27,7 @@ import lxml.html
 from rag.errors import InputError
 from rag.readers.base import Hints, SourceDoc
 from rag.readers.html import html_to_text
+from rag.readers.pagenumbers import move_page_footers
 
 BODY_FIELDS = ("body", "html", "content", "text")
 ORDER_FIELD = "minute_id"
@@ -72,7 +73,8 @@ def _document(obj, path: str, items: list[dict], source: str, others: list[tuple
     whole = _full_text(obj, items) if ordinal is None else None
     if whole is not None:
         key, text = whole
-        return [SourceDoc(source=source, text=_item_text(text), file_type="json", hints=_hints(obj),
+        text, pages = move_page_footers(_item_text(text))
+        return [SourceDoc(source=source, text=text, file_type="json", hints=_hints(obj), pages=pages,
                           warnings=(f"read the minutes' full text in {key!r}, which holds the words of every item under "
                                     f"{path or '(top level)'} with their speakers' labels",))]
     warnings: list[str] = []
@@ -94,10 +96,12 @@ def _document(obj, path: str, items: list[dict], source: str, others: list[tuple
     if not parts:
         raise InputError(source, f"is a minutes export whose {len(items)} item(s) all have empty bodies")
     extra = {"ordinal": ordinal} if ordinal is not None else {}
+    text, pages = move_page_footers("\n\n".join(parts))  # a PDF's text exported item by item keeps its 「－３－」
     return [
         SourceDoc(
             source=source,
-            text="\n\n".join(parts),
+            text=text,
+            pages=pages,
             file_type="json",
             warnings=tuple(warnings),
             **extra,

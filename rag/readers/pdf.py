@@ -18,6 +18,7 @@ import re
 
 from rag.errors import InputError
 from rag.readers.base import SourceDoc
+from rag.readers.pagenumbers import strip_edge_footer
 
 # Layout analysis for horizontal Japanese minutes (pdfminer's defaults are tuned
 # for Latin text):
@@ -67,7 +68,7 @@ def read_pdf(data: bytes, source: str) -> SourceDoc:
             if b"%PDF-" not in data[:1024]:
                 detail = f"not a PDF file (no %PDF header; {detail})"
             raise InputError(source, f"cannot be read as a PDF: {detail}") from None
-        page_texts.append(_tidy(_render(layout)))
+        page_texts.append(strip_edge_footer(_tidy(_render(layout))))  # 「−３−」: the page is known
 
     if not page_texts:
         raise InputError(source, "cannot be read as a PDF: it has no pages")

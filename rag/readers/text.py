@@ -7,7 +7,8 @@ refused here, naming the file, so they are never half-indexed.
 Page markers some systems put on lines of their own (``<PAGE="2">``) are
 layout, not minutes text: they are removed from the stored text and kept as
 ``SourceDoc.pages``, so no remark's text contains one and every span still
-records its page. A file without markers is stored exactly as decoded.
+records its page; so are page numbers printed as lines (「－３－」) in a file without such
+markers. A file with neither is stored exactly as decoded.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import unicodedata
 
 from ..errors import InputError
 from .base import SourceDoc
+from .pagenumbers import move_page_footers
 
 _ENCODINGS = ("utf-8-sig", "cp932", "euc-jp")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -70,9 +72,11 @@ def read_text(data: bytes, source: str) -> SourceDoc:
 
 
 def text_document(text: str, source: str) -> SourceDoc:
-    """A decoded text as a SourceDoc, with page-marker lines moved out into ``pages``."""
+    """A decoded text as a SourceDoc, with page-marker lines (or, where there are none, page numbers
+    printed as lines: 「－３－」, rag.readers.pagenumbers) moved out into ``pages``."""
     if not PAGE_MARKER_RE.search(text):
-        return SourceDoc(source=source, text=text, file_type="text")
+        text, pages = move_page_footers(text)
+        return SourceDoc(source=source, text=text, file_type="text", pages=pages)
     parts: list[str] = []
     pages: list[tuple[int, int]] = []
     pos, length = 0, 0

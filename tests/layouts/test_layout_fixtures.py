@@ -1806,3 +1806,110 @@ def test_a_fiscal_year_does_not_date_a_month_day():
     assert m.date is None
     assert any("no meeting date" in w for w in m.warnings)
     assert_spans_slice_back(m, stored)
+
+
+# ---------------------------------------------------------------- a third probe (赤井川村, 豊富町, a Markdown 議事録)
+
+
+def test_page_numbers_printed_as_lines_are_pages_not_words():
+    """「－３－」 lines (a PDF's footers left in its text) are moved out of the stored text, as
+    ``<PAGE="n">`` markers are: no remark holds one, none is a section or an attendee, and each span
+    records its page; 「◎日程第１ …」 with no space after the mark is the next item's heading, and a
+    heading under the sitting's opening clock line (「◎開会宣告」) is no attendee. Invented names."""
+    text = """令和６年第２回臨時会
+山 川 村 議 会 会 議 録
+第１日 （令和６年４月２６日）
+◎出席議員（２名）
+１番 川 田 一 郎 君 ２番 森 山 花 子 君
+－1－
+
+（午前１１時００分開会）
+◎開会宣告
+〇議長（森山花子君） ただいまから令和６年第２回山川村議会臨時会を開会いたします。
+◎日程第１ 会期の決定
+〇議長（森山花子君） 会期は本日１日間といたしたいと思います。これにご異議ございませんか。
+－2－
+
+（「異議なし」と呼ぶ者あり）
+〇議長（森山花子君） 異議なしと認めます。よって、会期は本日１日間と決定いたしました。
+〇１番（川田一郎君） 議案第１号について質問いたします。
+－3－
+
+答弁を求めます。
+"""
+    m, stored = parse(text)
+    assert "－" not in stored
+    assert turns(m) == [("森山花子", "議長")] * 3 + [("川田一郎", "１番")]
+    assert [r.section for r in m.remarks][:2] == ["発言", "◎日程第1 会期の決定"]
+    assert not m.remarks[0].text.endswith("会期の決定")
+    assert [r.page for r in m.remarks] == [2, 2, 3, 3]
+    assert m.remarks[-1].text.endswith("質問いたします。\n\n答弁を求めます。")  # the footer between is gone
+    assert [(name, title) for name, title, _ in roster(m)] == [("川田一郎", "1番"), ("森山花子", "2番")]
+    assert_spans_slice_back(m, stored)
+    doc = text_document(text, SRC)
+    assert doc.pages[0] == (0, 1) and [p for _, p in doc.pages] == [1, 2, 3, 4]
+
+
+def test_a_single_dash_number_line_or_numbers_out_of_order_stay_text():
+    one = "議事要旨\n－1－\n本文です。\n"
+    assert text_document(one, SRC).text == one and text_document(one, SRC).pages == ()
+    backwards = "議事要旨\n- 3 -\n本文です。\n- 2 -\n"
+    assert text_document(backwards, SRC).text == backwards
+
+
+def test_unmarked_labels_with_the_name_in_brackets_alone_on_their_line():
+    """「議長(千葉 久 君)」 over the speech, no ○ (a town assembly's PDF text; invented names): each is a
+    turn with its speaker (letter spaces dropped) and role; a letter-spaced title is the title, and the
+    body after 「令和６年」 does not start with 年; 「決定しました」 decides."""
+    text = """令 和 ６ 年 山 川 町 議 会 第 １ 回 臨 時 会 会 議 録
+（会期 １月16日 １日間）
+４．出席議員（２名）
+議 長 １番 川 田 一 郎 君
+２番 森 山 花 子 君
+議事経過は、次のとおり
+（午前11時25 分開議）
+議長(川田 一郎 君)
+ただいまから本年第１回臨時町議会を開会いたします。
+会期は、本日１日間とすることにご異議ございませんか。（「なし」の声あり）
+ご異議なしと認めます。したがって、会期は本日１日間と決定しました。
+町長（谷口 正人 君）
+提出議案について申し上げます。よろしくご審議を賜りますようお願い申し上げます。
+議長（川田 一郎 君）
+以上で説明を終わります。
+"""
+    m, stored = parse(text)
+    assert turns(m) == [("川田一郎", "議長"), ("谷口正人", "町長"), ("川田一郎", "議長")]
+    assert m.title == "令和６年山川町議会第１回臨時会会議録" and m.body == "山川町議会"
+    assert any(d.text.endswith("決定しました。") for d in m.decisions)
+    names = [name for name, _, _ in roster(m)]
+    assert not any("議事経過" in n or "開議" in n for n in names)
+    assert_spans_slice_back(m, stored)
+
+
+def test_a_committee_report_of_what_should_be_decided_is_no_decision():
+    text = """山川町議会会議録
+令和６年４月26日（金曜日）
+〇議長（森山花子君） 委員長の報告を求めます。
+〇委員長（川田一郎君） 付託されました議案第12号は、審査の結果、原案のとおり可決すべきものとしましたので、報告いたします。
+〇議長（森山花子君） よって、議案第12号は原案のとおり可決されました。
+"""
+    m, _ = parse(text)
+    assert [d.text for d in m.decisions] == ["よって、議案第12号は原案のとおり可決されました。"]
+
+
+def test_a_markdown_minutes_title_and_participant_list():
+    text = """# 山川研究会第3回 2013年5月1日
+## 参加者
+* 川田先生（顧問）
+* B4 森山花子（マネージャー）
+
+## 本日の活動
+### 今年やること
+* データを管理するシステムを作る
+* 開発はオープンソースで行う
+"""
+    m, stored = parse(text)
+    assert m.title == "山川研究会第3回 2013年5月1日" and m.number == 3 and m.date == "2013-05-01"
+    assert [(name, title) for name, title, _ in roster(m)] == [("川田先生", "顧問"), ("B4森山花子", "マネージャー")]
+    assert [r.text for r in m.remarks] == ["データを管理するシステムを作る", "開発はオープンソースで行う"]
+    assert_spans_slice_back(m, stored)

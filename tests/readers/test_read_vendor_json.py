@@ -227,3 +227,15 @@ def test_item_lists_under_the_entries_of_a_list_are_one_sitting_each():
     # a top-level field holding the whole file's text speaks for no one sitting
     whole = dict(export, rawText=first + "\n\n" + second)
     assert [d.text for d in read_vendor_json(whole, "yamakawa.json")] == [first, second]
+
+
+def test_page_numbers_printed_in_an_exports_pdf_text_become_pages():
+    """The same export's text as extracted from PDF pages keeps each page's 「－n－」 footer: moved out
+    of the stored text into pages (no remark holds one). Invented text."""
+    text = ("令和６年第１回山川町議会臨時会会議録\n○議長（山田一郎君）　ただいまから会議を開きます。\n－1－\n\n"
+            "○町長（川田次郎君）　行政報告をいたします。\n－2－\n")
+    export = {"schedules": [{"minutes": [{"minute_id": 1, "title": "第1日", "text": text}]}]}
+    doc, = read_vendor_json(export, "yamakawa.json")
+    assert "－" not in doc.text
+    assert doc.text == text.replace("－1－\n", "").replace("－2－\n", "")
+    assert doc.page_at(doc.text.index("行政報告")) == 2 and doc.page_at(0) == 1
