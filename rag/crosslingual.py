@@ -44,6 +44,24 @@ we our you your he his she her i me my one two three per via s
 """.split())
 
 
+# a numbered document or item ("Bill No. 70", "petition no. 3", "agenda item 4"): the words of the
+# dictionary would give 法案 or 紙幣 for "bill" and nothing for the number, where the minutes say 議案第７０号
+NUMBERED_RE = re.compile(
+    r"\b(?:(?P<kind>bills?|petitions?|reports?|agenda\s+items?|items?)\s+)?(?:no\.?|number|#)\s*(?P<n>\d{1,4})\b"
+    r"|\b(?P<kind2>agenda\s+items?)\s+(?P<n2>\d{1,3})\b", re.IGNORECASE)
+_NUMBERED_KINDS = {"bill": ("議案第{n}号",), "petition": ("陳情第{n}号", "請願第{n}号"), "report": ("報告第{n}号",),
+                   "agenda item": ("日程第{n}",), "item": ("日程第{n}",)}
+
+
+def numbered_forms(m: re.Match) -> tuple[str, ...]:
+    """The Japanese forms of a numbered reference, most specific first; a bare "No. 3" is 第3号."""
+    kind = re.sub(r"\s+", " ", (m.group("kind") or m.group("kind2") or "").lower()).rstrip("s")
+    n = m.group("n") or m.group("n2")
+    forms = _NUMBERED_KINDS.get(kind, ())
+    general = ("第{n}号",) if m.group("n") else ()
+    return tuple(f.format(n=n) for f in (*forms, *general))
+
+
 @dataclass(frozen=True)
 class Translation:
     english: str  # the word or phrase of the question
@@ -85,10 +103,15 @@ class EnglishBridge:
         紙幣). Words with no headword kept are left out."""
         if not self.available:
             return []
+        out: list[Translation] = []
+        for m in NUMBERED_RE.finditer(text):  # "Bill No. 70": 議案第70号, as the minutes number it
+            kept = tuple(w for w in numbered_forms(m) if frequency(w) > 0)
+            if kept:
+                out.append(Translation(m.group(0), kept))
+                text = text[: m.start()] + " " * len(m.group(0)) + text[m.end():]
         words = [w.lower() for w in re.findall(r"[A-Za-z]+(?:'[a-z]+)?", text)]
         words = [w[:-2] if w.endswith("'s") else w for w in words]
         used: set[int] = set()
-        out: list[Translation] = []
         for size in range(MAX_PHRASE_WORDS, 0, -1):
             for i in range(len(words) - size + 1):
                 span = range(i, i + size)

@@ -140,3 +140,21 @@ def test_an_adjective_without_a_gloss_is_read_as_its_noun(bridge):
     # a word glossed as itself keeps its own entries ("present": 出席 is "presence", not read for it)
     found = _japanese(bridge.translate("Who was present?", lambda w: {"出席": 3, "現在": 2}.get(w, 0)))
     assert "出席" not in found.get("present", ())
+
+
+def test_a_numbered_bill_or_petition_is_read_as_the_minutes_number_it():
+    """"Bill No. 70" is 議案第７０号 in the minutes (the dictionary gives 法案 for "bill" and nothing for the
+    number); only forms the index holds are kept, and the words used are not looked up again."""
+    index = LexicalIndex()
+    index.upsert(["bill", "petition", "item"],
+                 ["ただいま議題に供されました議案第７０号についてご説明いたします。",
+                  "陳情第３号は委員会に付託いたします。", "日程第４、会期の決定を議題といたします。"], [{}, {}, {}])
+    bridge = EnglishBridge()
+    found = _japanese(bridge.translate("Who explained Bill No. 70 and petition no. 3?", index.phrase_frequency))
+    assert found["Bill No. 70"] == ("議案第70号", "第70号")
+    assert found["petition no. 3"] == ("陳情第3号", "第3号")  # no 請願第3号 in these minutes
+    assert "bill" not in found and "petition" not in found
+    assert _japanese(bridge.translate("What was agenda item 4?", index.phrase_frequency))["agenda item 4"] == ("日程第4",)
+    assert "Bill No. 71" not in _japanese(bridge.translate("Bill No. 71?", index.phrase_frequency))
+    ranked = index.search(" ".join(["Who explained Bill No. 70?", "議案第70号", "第70号"]), 3)
+    assert ranked and ranked[0][0] == "bill"

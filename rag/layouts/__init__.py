@@ -17,7 +17,8 @@ from ..domain import AgendaItem, Attendee, Meeting, Remark, Span, content_id
 from ..errors import InputError
 from ..readers.base import SourceDoc
 from .generic import items
-from .header import FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, split_date_in, from_to_time, time_in, with_closing
+from .header import (FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, from_to_time,
+                     split_date_in, time_in, title_year_date, with_closing)
 from .japanese import find_date
 from .lines import Line, is_rule, is_stage_note, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, assembly_named_most, display_name, parse_title
@@ -116,8 +117,8 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     # date: a stated field first, then the header, then the opening of the text
     date_lines = [ln for _, b in by_field.get("date", []) for ln in b]
     header_lines = [ln for ln in lines[lo:hi] if ln is not None]
-    found = date_in(date_lines) or date_in([title_line]) or date_in(header_lines) or split_date_in(header_lines) or date_in(
-        [ln for ln in lines[:80] if ln is not None])
+    found = (date_in(date_lines) or date_in([title_line]) or date_in(header_lines) or split_date_in(header_lines)
+             or title_year_date(title, header_lines) or date_in([ln for ln in lines[:80] if ln is not None]))
     date_span, iso, time = (found if found else (None, None, None))
     if doc.hints.date:
         if iso != doc.hints.date:

@@ -200,6 +200,22 @@ def split_date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
     return None
 
 
+def title_year_date(title: str, lines: list[Line]) -> tuple[Span, str, str | None] | None:
+    """The month and day of a header line that prints no year (「議事日程 第１号 １月16日（火） 午前11時25分開議」),
+    dated by the year of the meeting's title (「令和６年豊富町議会第１回臨時会会議録」), when no other line
+    dates it: the first such line with its weekday and no sentence in it (prose such as 「令和７年度関係議案が
+    ２月10日（火）…」 dates nothing)."""
+    for line in lines:
+        if re.search(r"[。、]", line.norm):
+            continue
+        found = date_from_parts(title, line.text)
+        if found:
+            iso, s, e = found
+            rest = line.text[e:] if len(line.norm) == len(line.text) else line.text
+            return line.sub_span(s, e), iso, find_time(re.sub(r"\s+", "", rest))
+    return None
+
+
 def closing_in(lines: list[Line | None]) -> Span | None:
     """Where the sitting ended, as printed (「午後１時４８分散会」「散会（午後３時２５分）」): the last such
     clock line of the meeting, which a chair's last remark, a trailer after it or a header may hold."""

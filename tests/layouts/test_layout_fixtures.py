@@ -1860,9 +1860,11 @@ def test_a_single_dash_number_line_or_numbers_out_of_order_stay_text():
 def test_unmarked_labels_with_the_name_in_brackets_alone_on_their_line():
     """「議長(千葉 久 君)」 over the speech, no ○ (a town assembly's PDF text; invented names): each is a
     turn with its speaker (letter spaces dropped) and role; a letter-spaced title is the title, and the
-    body after 「令和６年」 does not start with 年; 「決定しました」 decides."""
+    body after 「令和６年」 does not start with 年; the title's year dates the agenda line's month and day;
+    「決定しました」 decides."""
     text = """令 和 ６ 年 山 川 町 議 会 第 １ 回 臨 時 会 会 議 録
 （会期 １月16日 １日間）
+議事日程 第１号 １月16日（火） 午前11時25分開議
 ４．出席議員（２名）
 議 長 １番 川 田 一 郎 君
 ２番 森 山 花 子 君
@@ -1880,6 +1882,8 @@ def test_unmarked_labels_with_the_name_in_brackets_alone_on_their_line():
     m, stored = parse(text)
     assert turns(m) == [("川田一郎", "議長"), ("谷口正人", "町長"), ("川田一郎", "議長")]
     assert m.title == "令和６年山川町議会第１回臨時会会議録" and m.body == "山川町議会"
+    # the title's year and the agenda line's month and day (with its weekday), not a date a speech names
+    assert m.date == "2024-01-16" and stored[m.date_span.start:m.date_span.end] == "１月16日（火）"
     assert any(d.text.endswith("決定しました。") for d in m.decisions)
     names = [name for name, _, _ in roster(m)]
     assert not any("議事経過" in n or "開議" in n for n in names)
