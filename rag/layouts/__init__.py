@@ -20,7 +20,7 @@ from .generic import items
 from .header import (FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, from_to_time,
                      split_date_in, time_in, title_year_date, with_closing)
 from .japanese import find_date
-from .lines import Line, is_rule, is_stage_note, split_lines
+from .lines import Line, is_rule, is_stage_note, nospace, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, assembly_named_most, display_name, parse_title
 from .split import place_in_whole, split_document
 from .summary import LayoutMismatch, parse_numbered_summary
@@ -136,7 +136,10 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
 
     attendees: list[Attendee] = []
     att_lines: list[Line] = []
+    present_listed = any(f.key in ("出席委員", "出席議員") for f, _ in by_field.get("attendees", []))
     for f, block in by_field.get("attendees", []):
+        if present_listed and f.key == "委員" and nospace(lines[f.index].norm).startswith("委員氏名"):
+            continue  # the Diet's 「委員氏名」 lists the membership; 「出席委員」 below it, who attended
         attendees += attendees_in(block, f.key)
         att_lines += block
     attendees_span = Span(text[att_lines[0].start : att_lines[-1].end], att_lines[0].start, att_lines[-1].end) if att_lines else None

@@ -25,9 +25,9 @@ for _field, _keys in {
     "place": ("場所", "開催場所", "会場", "会議場所", "ところ", "開催方法", "招集の場所", "招集場所"),
     "title": ("会議名", "会議の名称", "件名", "名称"),
     "attendees": ("出席者", "出席委員", "出席議員", "出席構成員", "参加者", "出席者名", "委員出席者", "構成員", "出席国務大臣",
-                  "出席政府委員", "出席政府参考人", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
+                  "出席政府委員", "出席政府参考人", "出席政府特別補佐人", "委員外の出席者", "出席説明員", "説明員", "出席事務局員", "事務局出席職員", "事務局職員", "出席職員",
                   "職務のため出席した者", "職務のため出席した事務局職員", "理事者側出席者", "説明のため出席した者",
-                  "出席理事者", "欠席理事者", "出席事務局職員", "出席議会事務局職員", "議会事務局職員", "欠席説明員", "議会事務局出席者", "委員外出席者",
+                  "出席理事者", "欠席理事者", "出席事務局職員", "出席議会事務局職員", "議会事務局職員", "委員外議員", "委員外出席議員", "欠席説明員", "議会事務局出席者", "委員外出席者",
                   "出席委員の氏名", "出席職員の職・氏名", "出席職員の職氏名", "正副議長", "出席した委員", "出席した説明員",
                   "出席した職員", "出席した者",
                   "地方自治法第121条の規定により出席した者", "出席者(敬称略)", "委員", "臨時委員", "専門委員", "オブザーバー",
@@ -291,8 +291,16 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
     listed: set[int] = set()  # lines of full names one space apart
     taken: set[int] = set()  # lines read already as part of a title printed around a name
     each_role = ""  # 「…清沢謙治各委員」: the role every name of such a list holds
+    stacked = _stacked_titles(block)
+    for _, lines_above in stacked.values():
+        taken.update(lines_above)
     for n, line in enumerate(block):
         norm = line.norm
+        if n in stacked and len(norm) == len(line.text):
+            title, _ = stacked[n]
+            s = _name_start(line.text)
+            people.append(_person(line, s, len(line.text), _fold(line.text[s:]), title, group))
+            continue
         if len(norm) != len(line.text) or is_rule(norm) or n in wrapped.lines or n in taken:
             continue
         if nospace(norm) in _NOBODY:
@@ -300,6 +308,9 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         bare = re.sub(r"^[•・\-*]", "", nospace(norm))  # 「• 【委員】」
         if bare in ("衆議院", "参議院"):  # a joint committee's roster lists each house's members under it
             group = f"{field_group}（{bare}）"
+            continue
+        if bare in ("衆議院事務局", "参議院事務局"):  # each house's staff under 「委員外の出席者」
+            group = bare
             continue
         if _ROSTER_HEADING_RE.fullmatch(bare) and len(_cells(line, spaced)) == 1 and not bare.endswith("君"):
             group = bare  # 「出席議会局職員」 under 「出席説明員」's people: a roster's next heading, no one's name
@@ -393,7 +404,7 @@ def attendees_in(block: list[Line], group: str) -> list[Attendee]:
         listed_starts = {ln.start for i, ln in enumerate(block) if i in listed}
         people = [replace(p, title=each_role) if not p.title and _line_start(block, p) in listed_starts else p
                   for p in people]
-    people = _inline_groups(_absent_in_brackets(people))
+    people = _ditto_titles(block, _inline_groups(_absent_in_brackets(people)))
     people = _marked_roles(block, people)
     # a list's bullet is no part of a name: 「* B4 中野佑（マネージャー）」 (a Markdown list)
     people = [replace(p, name=bare) if (bare := re.sub(r"^[•・*\-]\s*", "", p.name)) != p.name and bare else p for p in people]
@@ -481,6 +492,85 @@ def _name_and_title(text: str) -> tuple[str, str]:
     role = next((w for w in ROLE_WORDS if text.endswith(w)), "")
     cut = name_end(text[: len(text) - len(role)]) if role else len(text)
     return text[:cut], text[cut:]
+
+
+_MINISTERIAL = ("大臣", "長官", "補佐人", "政務官")  # the Diet's stacked titles end so
+
+
+def _name_start(text: str) -> int:
+    """Where the name begins on a roster line that ends with 君: after a bracketed portfolio (「（内閣官房長官）　菅
+    義偉君」, one space or more), else after the first gap of two spaces or more (「国務大臣　　　松野　博一君」),
+    else after the indent."""
+    lead = len(text) - len(text.lstrip())
+    bracket = re.match(r"[ \t\u3000]*(?:[(（][^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*[)）])+|[ \t\u3000]*[)）]+", text)
+    if bracket:
+        rest = text[bracket.end():]
+        return bracket.end() + len(rest) - len(rest.lstrip())
+    gap = re.match(r"[ \t\u3000]*\S.*?[ \t\u3000]{2,}(?=\S)", text)
+    return gap.end() if gap else lead
+
+
+def _stacked_titles(block: list[Line]) -> dict[int, tuple[str, list[int]]]:
+    """A minister's titles printed in a narrow column over the line with the name (the Diet's 会議録情報:
+    「財務大臣」「国務大臣」「（金融担当）　麻生　太郎君」, or wrapped mid-word: 「（内閣府特命担」「当大臣（金融）」
+    「）　　麻生　太郎君」): the name line's index -> (the whole title, the lines above that hold it). The title
+    lines stand at the name line's indent and are a minister's (ending 大臣/長官/補佐人…, or a bracketed
+    portfolio, or inside one), and are taken only where the title is evidently continued: two or more lines,
+    or a part of it printed before the name as well (a single title over a name is read elsewhere, as is a
+    municipal title wrapped around its holder's name)."""
+    out: dict[int, tuple[str, list[int]]] = {}
+    run: list[int] = []
+    depth = 0  # brackets the run has opened and not closed
+    for n, line in enumerate(block):
+        bare = nospace(line.norm)
+        if bare.endswith("君"):
+            start = _name_start(line.text)
+            fragment = nospace(nfkc(line.text[:start]))
+            if run and all(block[i].indent == line.indent for i in run) and (len(run) >= 2 or fragment):
+                parts = [nospace(block[i].norm) for i in run] + ([fragment] if fragment else [])
+                title, level = "", 0
+                for part in parts:
+                    if title and level == 0 and title.endswith(_MINISTERIAL + (")",)) and part[:1] != ")":
+                        title += " "
+                    title += part
+                    level += part.count("(") - part.count(")")
+                out[n] = (title, list(run))
+            run, depth = [], 0
+            continue
+        ministerial = (depth > 0 or bare[:1] == "(" or bare.endswith(_MINISTERIAL)) and len(bare) <= 20 and "。" not in bare
+        if ministerial and (not run or block[run[-1]].indent == line.indent):
+            run.append(n)
+            depth = max(0, depth + bare.count("(") - bare.count(")"))
+        else:
+            run, depth = [], 0
+    return out
+
+
+_DITTO = ("〃", "同", "同上", "々")
+
+
+def _ditto_titles(block: list[Line], people: list[Attendee]) -> list[Attendee]:
+    """「〃」 in a roster's title column repeats the title above it: 「委員　渡辺峰子君」 over 「〃　木村修寿君」
+    is two 委員. Read as printed, the mark was a person of its own (「〃」) or the start of a name (「〃木村修寿」)."""
+    out: list[Attendee] = []
+    last_title = ""
+    i = 0
+    while i < len(people):
+        p = people[i]
+        name = p.name.strip()
+        if name in _DITTO and not p.title and i + 1 < len(people) and not people[i + 1].title \
+                and _line_start(block, people[i + 1]) == _line_start(block, p):
+            p = replace(people[i + 1], title=last_title)  # 「〃」 and the name read as two cells of one line
+            i += 1
+        elif name[:1] == "〃" and len(name) > 1 and not p.title:
+            p = replace(p, name=name[1:].strip(), title=last_title)
+        elif p.title.strip() in _DITTO:
+            p = replace(p, title=last_title)
+        if p.title:
+            last_title = p.title
+        out.append(p)
+        i += 1
+    return out
 
 
 def _line_start(block: list[Line], person: Attendee) -> int:

@@ -64,13 +64,14 @@ def _read_json(data: bytes, source: str) -> list[SourceDoc]:
         obj = json.loads(decode_text(data, source))
     except ValueError as exc:
         raise InputError(source, f"is not valid JSON ({exc})") from None
-    from .ndl import meeting_records_within, read_ndl_json
+    from .ndl import meeting_records_within, read_ndl_json, speech_records_within
     from .poliinfo import is_poliinfo, read_poliinfo
 
     if is_poliinfo(obj):
         return read_poliinfo(obj, source)
 
-    if isinstance(obj, dict) and ("meetingRecord" in obj or "numberOfRecords" in obj or meeting_records_within(obj)):
+    if isinstance(obj, dict) and ("meetingRecord" in obj or "numberOfRecords" in obj or meeting_records_within(obj)
+                                  or speech_records_within(obj)):
         return read_ndl_json(obj, source)
     from .jsonexport import read_vendor_json
 

@@ -185,6 +185,13 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
             try:
                 return data.decode(codec), []
             except UnicodeDecodeError as exc:
+                if codec != "utf-8":
+                    try:  # a page saved again as UTF-8 by whoever fetched it, its <meta> left saying Shift_JIS
+                        return data.decode("utf-8"), [
+                            f"bytes not valid in the declared charset {declared} (first at byte {exc.start}) but valid "
+                            f"UTF-8 throughout: read as UTF-8"]
+                    except UnicodeDecodeError:
+                        pass
                 return data.decode(codec, errors="replace"), [
                     f"bytes not valid in the declared charset {declared} (first at byte {exc.start}); replaced with U+FFFD"
                 ]

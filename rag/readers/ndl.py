@@ -12,9 +12,10 @@ gives it ("\\r\\n" → "\\n" only), separated by a blank line. Speech 0 (speaker
 makes no turn. Every other speech makes one ``Turn`` whose span is the words
 spoken, after the printed label (「○議長（尾辻秀久君）」) the text repeats.
 
-``/api/speech`` responses (matched speeches only, grouped by nothing) and
-``/api/meeting_list`` responses (no speech text) are refused with an
-``InputError``: neither holds whole meetings.
+``/api/speech`` responses (the speeches a search matched, each with its
+sitting's fields) are read too, one record per sitting they come from, with a
+warning that the record holds only those speeches. ``/api/meeting_list``
+responses (no speech text) are refused with an ``InputError``.
 """
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ def read_ndl_xml(data: bytes, source: str) -> list[SourceDoc]:
     """One SourceDoc per ``meetingRecord`` of an NDL API ``/api/meeting`` XML response."""
     root = parse_xml(data, source, EXPECTED)
     records = [_xml_record(el) for el in root.iter() if _local(el) == "meetingRecord"]
+    if not records:  # an /api/speech response: speechRecord elements, each with its sitting's fields
+        records = sittings_of_speeches([{_local(c): _text(c) for c in el if _local(c)}
+                                        for el in root.iter() if _local(el) == "speechRecord"])
     if not records:
         _refuse_other_response(source, _xml_shape(root))
     return _build(records, source, "ndl-xml")
@@ -61,6 +65,8 @@ def read_ndl_json(obj: dict | str | bytes, source: str) -> list[SourceDoc]:
     if isinstance(records, dict):
         records = [records]
     if not records:
+        records = sittings_of_speeches(speech_records_within(obj))
+    if not records:
         _refuse_other_response(source, obj)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise InputError(source, f"meetingRecord is not a list of objects; expected {EXPECTED}")
@@ -83,6 +89,43 @@ def meeting_records_within(obj: Any, depth: int = 0) -> list:
         for value in obj:
             found += meeting_records_within(value, depth + 1)
     return found
+
+
+def speech_records_within(obj: Any, depth: int = 0) -> list[dict]:
+    """Every ``speechRecord`` object of an ``/api/speech`` response, in document order (top level in the
+    JSON API, under ``records.record[].recordData`` in an older client's rendering of the XML)."""
+    found: list[dict] = []
+    if depth > 8:
+        return found
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key == "speechRecord":
+                found += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
+            else:
+                found += speech_records_within(value, depth + 1)
+    elif isinstance(obj, list):
+        for value in obj:
+            found += speech_records_within(value, depth + 1)
+    return found
+
+
+_SITTING_FIELDS = ("issueID", "session", "nameOfHouse", "nameOfMeeting", "issue", "date", "meetingURL")
+
+
+def sittings_of_speeches(speeches: list[dict]) -> list[dict]:
+    """``/api/speech`` results as meetingRecords: the speeches of one sitting (same issueID, or the same
+    house, meeting, issue and date) together, the sitting's fields from its first speech. Only speeches
+    with text and a date count; none gives no records."""
+    groups: dict[tuple, dict] = {}
+    for speech in speeches:
+        if speech.get("speech") is None or not _field(speech, "date"):
+            continue
+        key = (_field(speech, "issueID"),) if _field(speech, "issueID") else tuple(
+            _field(speech, k) for k in ("nameOfHouse", "nameOfMeeting", "issue", "date"))
+        record = groups.setdefault(key, {**{k: speech[k] for k in _SITTING_FIELDS if k in speech}, "speechRecord": [],
+                                         "_partial": True})
+        record["speechRecord"].append(speech)
+    return list(groups.values())
 
 
 # --- XML → the JSON shape ---------------------------------------------------
@@ -127,7 +170,8 @@ def _refuse_other_response(source: str, obj: dict) -> None:
     if obj.get("speechRecord"):
         raise InputError(
             source,
-            f"NDL API /api/speech responses (speechRecord without meetingRecord) are not supported; expected {EXPECTED}",
+            f"an NDL API /api/speech response whose speeches have no text or no date: nothing to index; expected {EXPECTED} "
+            f"or speechRecords with speech and date",
         )
     raise InputError(source, f"no meetingRecord found; expected {EXPECTED}")
 
@@ -197,6 +241,9 @@ def _build_meeting(record: dict, ordinal: int, source: str, file_type: str) -> S
             f"{name} has speechRecords without speech text (an /api/meeting_list response?); expected {EXPECTED}",
         )
     warnings: list[str] = []
+    if record.get("_partial"):
+        warnings.append(f"an NDL API /api/speech response: this record holds only the {len(speeches)} speech(es) "
+                        f"of the sitting the search returned, not the whole sitting")
     orders = [_field(s, "speechOrder") for s in speeches]
     if all(o.isdigit() for o in orders):
         ordered = [s for _, s in sorted(zip((int(o) for o in orders), speeches), key=lambda p: p[0])]

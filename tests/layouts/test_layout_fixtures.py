@@ -1917,3 +1917,78 @@ def test_a_markdown_minutes_title_and_participant_list():
     assert [(name, title) for name, title, _ in roster(m)] == [("川田先生", "顧問"), ("B4森山花子", "マネージャー")]
     assert [r.text for r in m.remarks] == ["データを管理するシステムを作る", "開発はオープンソースで行う"]
     assert_spans_slice_back(m, stored)
+
+
+def test_ditto_marks_in_a_rosters_title_column_repeat_the_title_above():
+    """「〃」 under 「委員」 (a city committee's header as its vendor prints it; invented names): each is a
+    委員, not a person named 〃 nor a name starting with it; 「委 員 外 議 員」 heads the non-members who
+    attended, no absentee."""
+    text = """令和６年12月26日議会運営委員会
+山川市議会議会運営委員会
+令和６年12月26日　午前９時40分開会
+出　席　委　員
+　　　　委員長　　　　　　塩　田　　　尚　君
+　　　　委員　　　　　　　渡　辺　峰　子　君
+　　　　〃　　　　　　　　あさの　えくこ　君
+　　　　〃　　　　　　　　木　村　修　寿　君
+欠　席　委　員
+　　　　なし
+委 員 外 議 員
+　　　　副議長　　　　　　森　山　花　子　君
+○塩田委員長　ただいまから議会運営委員会を開会いたします。
+○渡辺委員　質問いたします。
+"""
+    m, stored = parse(text)
+    people = roster(m)
+    assert [(n, t) for n, t, _ in people[:4]] == [("塩田尚", "委員長"), ("渡辺峰子", "委員"), ("あさのえくこ", "委員"),
+                                                 ("木村修寿", "委員")]
+    assert ("森山花子", "副議長", "委員外議員") in people
+    assert not any(n.startswith("〃") or n == "外議員" for n, _, _ in people)
+    assert_spans_slice_back(m, stored)
+
+
+def test_a_diet_headers_membership_is_not_attendance_and_stacked_ministerial_titles_are_one():
+    """A joint examination's 会議録情報 (NDL JSON; invented names): 「委員氏名」 lists the membership and
+    「出席委員」 who attended, so only the latter are attendees (a member who did not attend had been
+    listed); a minister's titles printed one per line, the portfolio in brackets, wrapped mid-word, are
+    one title for the 「…君」 below them, and no line of them is a person or a group."""
+    from rag.readers.ndl import read_ndl_json
+
+    header = """平成三十年五月三十日（水曜日）
+　　　　午後三時開議
+委員氏名
+　　衆議院
+　　　会長　山田　太郎君
+　　　　　　欠席　次郎君
+　出席委員
+　　衆議院
+　　　会長　山田　太郎君
+　　　　　　川田　一郎君
+出席国務大臣
+　　　　　　　内閣総理大臣　　　森　　一郎君
+　　　　　　　財務大臣
+　　　　　　　国務大臣
+　　　　　　　（内閣府特命担
+　　　　　　　当大臣（金融）
+　　　　　　　）　　　　　　　　林　　二郎君
+　　　　　　　国務大臣
+　　　　　　　（内閣官房長官）　谷　　三郎君
+出席政府特別補佐人
+　　　　　　　内閣法制局長官　　海野　四郎君
+本日の会議に付した案件
+　国家の基本政策に関する件"""
+    obj = {"meetingRecord": [{"issueID": "X1", "nameOfHouse": "衆議院", "nameOfMeeting": "国家基本政策委員会合同審査会",
+                              "issue": "第1号", "date": "2018-05-30", "speechRecord": [
+                                  {"speechOrder": 0, "speaker": "会議録情報", "speech": header},
+                                  {"speechOrder": 1, "speaker": "山田太郎", "speakerPosition": "会長",
+                                   "speech": "○会長（山田太郎君）\u3000これより会議を開きます。"}]}]}
+    doc, = read_ndl_json(obj, "godo.json")
+    m = parse_document(doc)
+    people = [(a.name.replace(" ", ""), a.title, a.group) for a in m.attendees]
+    assert "欠席次郎" not in [n for n, _, _ in people]
+    assert [n for n, _, _ in people].count("山田太郎") == 1
+    assert ("林二郎", "財務大臣 国務大臣 (内閣府特命担当大臣(金融))", "出席国務大臣") in people
+    assert ("谷三郎", "国務大臣 (内閣官房長官)", "出席国務大臣") in people
+    assert ("海野四郎", "内閣法制局長官", "出席政府特別補佐人") in people
+    assert not any(n.startswith(("(", ")")) or n in ("国務大臣", "当") for n, _, _ in people)
+    assert_spans_slice_back(m, doc.text)

@@ -108,6 +108,19 @@ def test_meta_charset_and_undeclared_encodings():
     assert read_html("<p>青森市議会</p>".encode("utf-8"), "u.html").text == "青森市議会"
 
 
+def test_a_page_saved_again_as_utf8_under_its_shift_jis_meta_is_read_as_utf8():
+    """A scraper's copy of a Shift_JIS page: the bytes were re-encoded as UTF-8, the <meta> still says
+    Shift_JIS. Read by the declared charset it was all mojibake; the bytes are valid UTF-8, so they are
+    read as such, and the warning says so. Bytes valid in neither stay replaced, as before."""
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head>'
+            "<body><p>○議長（山田太郎君）　ただいまから会議を開きます。</p></body></html>")
+    doc = read_html(page.encode("utf-8"), "resaved.html")
+    assert doc.text == "○議長（山田太郎君）　ただいまから会議を開きます。"
+    assert any("valid UTF-8 throughout" in w for w in doc.warnings)
+    broken = page.encode("utf-8").replace("会議".encode("utf-8"), b"\x81\xff\xfe")
+    assert any("replaced with U+FFFD" in w for w in read_html(broken, "broken.html").warnings)
+
+
 # ---------------------------------------------------------------------------
 # main-content choice and titles (read_html)
 

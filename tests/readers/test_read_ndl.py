@@ -279,13 +279,36 @@ def test_json_without_meeting_record_names_the_file():
         read_ndl_json({"message": "検索条件の指定が誤っています。", "details": []}, "error.json")
 
 
-def test_speech_api_response_is_not_supported():
-    obj = {"numberOfRecords": 1, "speechRecord": [{"speechID": "X_001", "speech": "○x君\u3000y", "date": "2024-02-01"}]}
-    with pytest.raises(InputError, match="/api/speech responses .* not supported"):
-        read_ndl_json(obj, "speech.json")
-    xml = b"<data><records><record><recordData><speechRecord><speech>y</speech></speechRecord></recordData></record></records></data>"
-    with pytest.raises(InputError, match="not supported"):
-        read_ndl_xml(xml, "speech.xml")
+def test_speech_api_responses_are_read_one_record_per_sitting():
+    """An /api/speech response holds the speeches a search matched, each with its sitting's fields: they
+    become one record per sitting (same issueID), in speechOrder, with a warning that only those speeches
+    are held. The same in the JSON API's shape, an older client's nested rendering, and XML."""
+    def speech(issue_id, order, speaker, words, date="2018-05-30"):
+        return {"speechID": f"{issue_id}_{order:03d}", "issueID": issue_id, "session": "196", "nameOfHouse": "衆議院",
+                "nameOfMeeting": "国家基本政策委員会合同審査会", "issue": "第1号", "date": date,
+                "speechOrder": str(order), "speaker": speaker, "speech": f"○{speaker}君\u3000{words}",
+                "meetingURL": f"https://kokkai.ndl.go.jp/txt/{issue_id}"}
+    speeches = [speech("X1", 5, "山田太郎", "質問いたします。"), speech("X2", 2, "川田花子", "お答えします。", "2016-12-07"),
+                speech("X1", 3, "森一郎", "開会いたします。")]
+    for obj in ({"numberOfRecords": 3, "speechRecord": speeches},
+                {"data": {"numberOfRecords": 3, "records": {"record": [{"recordData": {"speechRecord": s}} for s in speeches]}}}):
+        first, second = read_ndl_json(obj, "speech.json")
+        assert [t.speaker for t in first.turns] == ["森一郎", "山田太郎"]  # speechOrder 3, then 5
+        assert first.hints.date == "2018-05-30" and second.hints.date == "2016-12-07"
+        assert first.hints.name == "国家基本政策委員会合同審査会" and first.header is None
+        assert any("only the 2 speech(es)" in w for w in first.warnings)
+        for doc in (first, second):
+            for turn in doc.turns:
+                assert doc.text[turn.start:turn.end] in ("質問いたします。", "お答えします。", "開会いたします。")
+    xml = ("<data><numberOfRecords>1</numberOfRecords><records><record><recordData><speechRecord>"
+           "<issueID>X1</issueID><nameOfHouse>衆議院</nameOfHouse><nameOfMeeting>本会議</nameOfMeeting><issue>第1号</issue>"
+           "<date>2024-02-01</date><speechOrder>1</speechOrder><speaker>山田太郎</speaker>"
+           "<speech>○山田太郎君\u3000質問いたします。</speech></speechRecord></recordData></record></records></data>")
+    doc, = read_ndl_xml(xml.encode("utf-8"), "speech.xml")
+    assert [t.speaker for t in doc.turns] == ["山田太郎"] and doc.hints.date == "2024-02-01"
+    # speeches with no text or no date make no sitting: still refused
+    with pytest.raises(InputError, match="speeches have no text or no date"):
+        read_ndl_json({"numberOfRecords": 1, "speechRecord": [{"speechID": "X_001", "speech": None}]}, "bare.json")
 
 
 def test_record_without_date_or_speeches_is_named():
