@@ -24,7 +24,7 @@ from .lines import Line, is_rule, is_stage_note, nospace, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, assembly_named_most, display_name, parse_title
 from .split import place_in_whole, split_document
 from .summary import LayoutMismatch, parse_numbered_summary
-from .transcript import remarks_from_turns, text_turns
+from .transcript import remarks_from_turns, split_at_inline_marks, text_turns
 
 LAYOUTS = ("numbered-summary", "transcript", "summary", "generic")
 _HAS_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -83,6 +83,11 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     else:
         header_start = 0
         header_end = text.rfind("\n", 0, turns[0].start) + 1 if transcript else len(text)
+        if transcript and not structured and header_end == 0 and turns[0].label:
+            # line breaks flattened into spaces (rag.layouts.transcript.split_at_inline_marks): the header is
+            # the text before the first label, read as the pieces the labels cut
+            lines = split_at_inline_marks(lines)
+            header_end = max(0, text.rfind(turns[0].label, 0, turns[0].start))
     head_idx = [i for i, ln in enumerate(lines) if ln is not None and header_start <= ln.start < header_end]
     lo, hi = (head_idx[0], head_idx[-1] + 1) if head_idx else (0, 0)
     fields = [f for f in find_fields(lines, hi) if f.index >= lo]

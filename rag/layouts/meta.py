@@ -56,11 +56,11 @@ def parse_title(title: str) -> TitleParts:
     t = re.sub(r"\d{4}-\d{2}-\d{2}", " ", t)  # a date the publishing site appended
     # a leading date (「平成27年3月2日:議会運営委員会会議記録」)
     t = re.sub(r"^\s*(?:(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})|\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-               r"\s*(?:\([月火水木金土日]\))?\s*[:：]?\s*", "", t)
+               r"\s*(?:\([月火水木金土日](?:曜日?)?\))?\s*[:：]?\s*", "", t)
     t = re.sub(r"[(（]\s*\d{1,2}月\s*\d{1,2}日\s*[)）]", " ", t)  # 「総務常任委員会（ 5月22日）」
     # a trailing date (「…予算委員会第三分科会　第1号　令和7年2月27日」): the record's date, not its name
     t = re.sub(r"\s+(?:(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})|\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-               r"\s*(?:\([月火水木金土日]\))?\s*$", "", t)
+               r"\s*(?:\([月火水木金土日](?:曜日?)?\))?\s*$", "", t)
     t = re.sub(r"(?<=令和|平成|昭和|大正|明治)\s+|(?<=[\d年月])\s+(?=\d)", "", t)  # 「令和 5年 5月」
     kind_m = KIND_RE.search(t)
     kind = kind_m.group(1) if kind_m else None

@@ -57,6 +57,11 @@ def text_turns(doc: SourceDoc, lines: list[Line | None], closing: Span | None = 
     """Turns found from speaker labels in the text; ``closing`` is the sitting's closing line
     (``header.closing_in``), under which names signed are no speech."""
     labels = find_labels(lines)
+    if len(labels) < 2:  # a text whose line breaks were lost: 「… ○議長（山田太郎君）　ただいまから… ○市長（…）」
+        inline = split_at_inline_marks(lines)
+        found = find_labels(inline)
+        if len(found) >= 2:
+            lines, labels = inline, found
     turns = []
     text = doc.text
     signature = _signature_start(lines, labels[0].start if labels else 0)
@@ -72,6 +77,33 @@ def text_turns(doc: SourceDoc, lines: list[Line | None], closing: Span | None = 
             continue  # it still ends the turn before it
         turns.append(Turn(label.speech_start, end, label.speaker, label.role, None, label.text))
     return tuple(turns)
+
+
+_INLINE_MARK_RE = re.compile(r"(?<=[ \t\u3000])[○◯◎◆〇](?=\S)")
+
+
+def split_at_inline_marks(lines: list[Line | None]) -> list[Line | None]:
+    """``lines`` with each line also cut before a speaker's mark that follows a space mid-line, for minutes
+    whose line breaks a copy flattened into spaces; only labels found on such cuts are read (callers
+    ask only where the lines themselves hold fewer than two)."""
+    out: list[Line | None] = []
+    for line in lines:
+        if line is None:
+            out.append(None)
+            continue
+        cuts = [m.start() for m in _INLINE_MARK_RE.finditer(line.text)]
+        if not cuts:
+            out.append(line)
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        for a, b in zip(bounds, bounds[1:]):
+            piece = line.text[a:b]
+            stripped = piece.strip()
+            if stripped:
+                lead = len(piece) - len(piece.lstrip())
+                start = line.start + a + lead
+                out.append(Line(start, start + len(stripped), stripped, line.indent if a == 0 else 0))
+    return out
 
 
 def _is_roster_heading(text: str, label: Label, end: int) -> bool:

@@ -1992,3 +1992,16 @@ def test_a_diet_headers_membership_is_not_attendance_and_stacked_ministerial_tit
     assert ("海野四郎", "内閣法制局長官", "出席政府特別補佐人") in people
     assert not any(n.startswith(("(", ")")) or n in ("国務大臣", "当") for n, _, _ in people)
     assert_spans_slice_back(m, doc.text)
+
+
+def test_minutes_whose_line_breaks_were_flattened_into_spaces_still_have_their_turns():
+    """A copy that lost its line breaks (one line: header, then 「○議長（…君）　…」 after a space, and so
+    on; invented names): each label after a space opens a turn, and the text before the first one is
+    the header (it had been one header line and no remark at all)."""
+    text = ("令和６年第１回山川市議会定例会会議録（第１号） 令和６年２月１日（木曜日） ○議長（山田太郎君）　ただいまから"
+            "会議を開きます。 ○市長（川田次郎君）　施政方針を申し上げます。評価は○です。 ○１番（森花子議員）　質問いたします。\n")
+    m, stored = parse(text)
+    assert turns(m) == [("山田太郎", "議長"), ("川田次郎", "市長"), ("森花子", "１番")]
+    assert m.remarks[1].text == "施政方針を申し上げます。評価は○です。"  # a mark with no space before it is no label
+    assert (m.body, m.name, m.number, m.date) == ("山川市議会", "令和6年第1回定例会", 1, "2024-02-01")
+    assert_spans_slice_back(m, stored)
