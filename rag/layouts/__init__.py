@@ -76,7 +76,7 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     structured = doc.turns is not None
     closing_span = closing_in(lines)  # where the sitting ended: the record's time, and where signatures begin
     turns = doc.turns if structured else text_turns(doc, lines, closing_span)
-    transcript = len(turns) >= 2 or (structured and len(turns) >= 1)
+    transcript = len(turns) >= 2 or (structured and len(turns) >= 1) or _one_turn_page(text, turns)
 
     if doc.header is not None:
         header_start, header_end = doc.header
@@ -268,6 +268,16 @@ def _with_title_lines_above(text: str, lines: list[Line | None], line: Line, fie
         return line
     start = lines[first].start
     return Line(start, line.end, text[start : line.end], lines[first].indent)
+
+
+def _one_turn_page(text: str, turns) -> bool:
+    """A page that holds one speaker's turn (a vendor's site serves each remark as a page of its own:
+    「○議長（川崎浩之君）　皆さん、おはようございます。…」): a marked label naming a person and a role, with
+    no sentence before it. Read as a summary it had no remark, and the speech became the title."""
+    if len(turns) != 1 or not turns[0].label or not turns[0].speaker or not turns[0].role:
+        return False
+    label_at = text.rfind(turns[0].label, 0, turns[0].start)
+    return turns[0].label[:1] in "○◯◎◆〇" and label_at >= 0 and not re.search(r"[。？?！!]", text[:label_at])
 
 
 def _title_form(text: str) -> str:

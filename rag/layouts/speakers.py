@@ -83,6 +83,13 @@ def parse_label_line(line: Line) -> Label | None:
             # minutes printed a full-width one: 「○野村委員長 ただいまから…」
             end = _label_end(raw, 1, ascii_space=True)
             label = _label_at(line, 1, end, end, end)
+        if label is None:
+            # 「○塩田　委員長　　改めまして…」 (a vendor's page): the name, one full-width space, the role, then
+            # the gap before the words spoken
+            spaced = re.match(r"[^\s()（）]{1,8}\u3000(?P<role>[^\s()（）]{1,12})(?=[\u3000\t]|  |$)", raw[1:])
+            if spaced and nfkc(spaced.group("role")).endswith(ROLE_WORDS):
+                end = 1 + spaced.end()
+                label = _label_at(line, 1, end, end, end)
         return label
     if raw[0] in "(（":
         # 「(委員)男女共同参画推進会議設置規程によりますと、…」「（事務局）令和3年4月1日に…」: a bracketed

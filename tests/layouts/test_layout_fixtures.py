@@ -2005,3 +2005,18 @@ def test_minutes_whose_line_breaks_were_flattened_into_spaces_still_have_their_t
     assert m.remarks[1].text == "施政方針を申し上げます。評価は○です。"  # a mark with no space before it is no label
     assert (m.body, m.name, m.number, m.date) == ("山川市議会", "令和6年第1回定例会", 1, "2024-02-01")
     assert_spans_slice_back(m, stored)
+
+
+def test_a_page_of_one_turn_and_a_label_with_the_name_spaced_from_the_role():
+    """A vendor's site serves each remark as a page: one 「○議長（…君）」 turn is that page's remark (it had
+    none, and the speech was the title); 「○塩田　委員長　　…」 (name, one full-width space, role, then the
+    gap) is a label. Invented names."""
+    m, stored = parse("○議長（川崎浩之君）　皆さん、おはようございます。ただいまから山川市議会定例会を開会いたします。\n")
+    assert turns(m) == [("川崎浩之", "議長")] and m.remarks[0].text.startswith("皆さん、おはようございます。")
+    assert_spans_slice_back(m, stored)
+    m, stored = parse("○塩田　委員長　　改めましておはようございます。\n　本日御参集いただきましたのは意見書案の協議のためです。\n")
+    assert turns(m) == [("塩田", "委員長")] and m.remarks[0].text.endswith("協議のためです。")
+    assert_spans_slice_back(m, stored)
+    # one marked turn after prose is no such page: a summary's single 「○」 item stays the summary's
+    m, _ = parse("議事要旨\n本日は意見交換を行った。\n○山田委員　意見を述べた。\n")
+    assert m.layout == "summary" and len(m.remarks) == 2 and m.remarks[0].text == "本日は意見交換を行った。"
