@@ -73,39 +73,32 @@ def read_ndl_json(obj: dict | str | bytes, source: str) -> list[SourceDoc]:
     return _build(records, source, "ndl-json")
 
 
-def meeting_records_within(obj: Any, depth: int = 0) -> list:
+def meeting_records_within(obj: Any) -> list:
     """Every ``meetingRecord`` object nested in a JSON value, in document order (an older client's
     JSON rendering of the XML response wraps each in ``records.record[].recordData``)."""
+    return _records_within(obj, "meetingRecord")
+
+
+def speech_records_within(obj: Any) -> list[dict]:
+    """Every ``speechRecord`` object of an ``/api/speech`` response, in document order (top level in the
+    JSON API, under ``records.record[].recordData`` in an older client's rendering of the XML)."""
+    return [v for v in _records_within(obj, "speechRecord") if isinstance(v, dict)]
+
+
+def _records_within(obj: Any, key: str, depth: int = 0) -> list:
+    """The values under ``key`` anywhere in a JSON value (a list's items one by one), not looking inside them."""
     found: list = []
     if depth > 8:
         return found
     if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key == "meetingRecord":
+        for name, value in obj.items():
+            if name == key:
                 found += value if isinstance(value, list) else [value]
             else:
-                found += meeting_records_within(value, depth + 1)
+                found += _records_within(value, key, depth + 1)
     elif isinstance(obj, list):
         for value in obj:
-            found += meeting_records_within(value, depth + 1)
-    return found
-
-
-def speech_records_within(obj: Any, depth: int = 0) -> list[dict]:
-    """Every ``speechRecord`` object of an ``/api/speech`` response, in document order (top level in the
-    JSON API, under ``records.record[].recordData`` in an older client's rendering of the XML)."""
-    found: list[dict] = []
-    if depth > 8:
-        return found
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key == "speechRecord":
-                found += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
-            else:
-                found += speech_records_within(value, depth + 1)
-    elif isinstance(obj, list):
-        for value in obj:
-            found += speech_records_within(value, depth + 1)
+            found += _records_within(value, key, depth + 1)
     return found
 
 
