@@ -371,8 +371,9 @@ _OWN_LINE_BRACKETED = re.compile(r"[^\s()（）、。]{1,15}\s*[(（][^()（）�
 
 def own_line_labels(lines: list[Line | None]) -> list[Label]:
     """Unmarked labels alone on their line: a name with a title (or a title alone) and nothing else,
-    or a title with the name in brackets (「町長（河田 誠一 君）」, its letter spaces dropped), whose turn (up to the next such line) holds a sentence — a roster printed one person a line
-    does not, nor does a heading."""
+    or a title with the name in brackets (「町長（河田 誠一 君）」, its letter spaces dropped), whose
+    turn (up to the next such line) holds a sentence — a roster printed one person a line does not,
+    nor does a heading."""
     spots = []
     for i, line in enumerate(lines):
         if line is None or len(line.norm) != len(line.text):
