@@ -778,7 +778,7 @@ def _cells(line: Line, spaced: bool = False) -> list[tuple[int, int]]:
 # a title printed whole (「教育委員会教育長」「理事・総務課長」) one space after a letter-spaced name, in a
 # roster of two people to a line with single spaces only (a town's PDF minutes as text:
 # 「町 長 及 川 秀一郎 教育委員会教育長 種 田 直 章」)
-_WHOLE_TITLE = re.compile(r"\S{2,14}(?:" + _WHOLE_TITLE_ENDINGS + r")")
+_WHOLE_TITLE = re.compile(r"\S{1,14}(?:" + _WHOLE_TITLE_ENDINGS + r")")  # 「副村長」 too
 _TITLE_WORD = re.compile("|".join(sorted(set(ROLE_WORDS + OFFICE_ENDINGS), key=len, reverse=True)))
 
 

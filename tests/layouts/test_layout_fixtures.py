@@ -2020,3 +2020,18 @@ def test_a_page_of_one_turn_and_a_label_with_the_name_spaced_from_the_role():
     # one marked turn after prose is no such page: a summary's single 「○」 item stays the summary's
     m, _ = parse("議事要旨\n本日は意見交換を行った。\n○山田委員　意見を述べた。\n")
     assert m.layout == "summary" and len(m.remarks) == 2 and m.remarks[0].text == "本日は意見交換を行った。"
+
+
+def test_two_people_to_a_letter_spaced_line_whose_second_title_is_short():
+    """「村 長 岩 原 清 一 副村長 長 船 敏 行」 (a village's roster; invented names): 副村長 is a whole title
+    after a letter-spaced name, so two people, as 「… 教育委員会教育長 …」 already was."""
+    text = """令和６年第３回山川村議会臨時会会議録
+令和６年５月９日（木曜日）
+○出席説明員
+村 長 川 田 一 郎 副村長 森 山 二 郎
+○議長（海野三郎君）　ただいまから臨時会を開会いたします。
+○村長（川田一郎君）　提案理由を申し上げます。
+"""
+    m, stored = parse(text)
+    assert [(n, t) for n, t, _ in roster(m)] == [("川田一郎", "村長"), ("森山二郎", "副村長")]
+    assert_spans_slice_back(m, stored)
