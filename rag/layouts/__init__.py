@@ -83,11 +83,12 @@ def _parse_open_layout(doc: SourceDoc, meeting_id: str) -> Meeting:
     else:
         header_start = 0
         header_end = text.rfind("\n", 0, turns[0].start) + 1 if transcript else len(text)
-        if transcript and not structured and header_end == 0 and turns[0].label:
-            # line breaks flattened into spaces (rag.layouts.transcript.split_at_inline_marks): the header is
-            # the text before the first label, read as the pieces the labels cut
+        label_at = text.rfind(turns[0].label, 0, turns[0].start) if transcript and turns[0].label else -1
+        if not structured and header_end == 0 and label_at > 0 and text[:label_at].strip():
+            # line breaks flattened into spaces (rag.layouts.transcript.split_at_inline_marks): the first
+            # label stands mid-line, and the header is the text before it, read as the pieces the labels cut
             lines = split_at_inline_marks(lines)
-            header_end = max(0, text.rfind(turns[0].label, 0, turns[0].start))
+            header_end = label_at
     head_idx = [i for i, ln in enumerate(lines) if ln is not None and header_start <= ln.start < header_end]
     lo, hi = (head_idx[0], head_idx[-1] + 1) if head_idx else (0, 0)
     fields = [f for f in find_fields(lines, hi) if f.index >= lo]
