@@ -19,7 +19,7 @@ from ..readers.base import SourceDoc
 from .generic import items
 from .header import (FieldLine, agenda_items, attendees_in, closing_in, date_in, find_fields, from_to_time,
                      split_date_in, time_in, title_year_date, with_closing)
-from .japanese import find_date
+from .japanese import find_date, unspaced
 from .lines import Line, is_rule, is_stage_note, nospace, split_lines
 from .meta import ASSEMBLY_RE, KIND_RE, assembly_from_parts, assembly_in, assembly_named_most, display_name, parse_title
 from .split import place_in_whole, split_document
@@ -285,12 +285,7 @@ def _title_form(text: str) -> str:
     """A title printed letter-spaced (「令 和 ６ 年 豊 富 町 議 会 第 １ 回 臨 時 会 会 議 録」) read without its spaces,
     and a Markdown heading (「# ICT演習教育系第3回」) without its marks, line by line (a title of several lines
     keeps its line breaks); any other text as it is."""
-    def unspaced(line: str) -> str:
-        line = re.sub(r"^#{1,6}[ \t\u3000]+", "", line)
-        words = line.split()
-        return "".join(words) if len(words) >= 6 and sum(len(w) == 1 for w in words) >= 0.8 * len(words) else line
-
-    return "\n".join(unspaced(line) for line in text.split("\n"))
+    return "\n".join(unspaced(re.sub(r"^#{1,6}[ \t\u3000]+", "", line)) for line in text.split("\n"))
 
 
 def _may_be_title(line: Line | None) -> bool:

@@ -192,12 +192,21 @@ def split_date_in(lines: list[Line]) -> tuple[Span, str, str | None] | None:
     ２月10日（火）…」 dates nothing). The span is the month and day as written."""
     for i, line in enumerate(lines[:TITLE_BLOCK_LINES]):
         for above in reversed(lines[max(0, i - 3) : i + 1]):
-            found = date_from_parts(above.text, line.text)
+            found = _dated_by(above.text, line)
             if found:
-                iso, s, e = found
-                rest = line.text[e:] if len(line.norm) == len(line.text) else line.text
-                return line.sub_span(s, e), iso, find_time(re.sub(r"\s+", "", rest))  # 「午前１０時００分 開 会」
+                return found
     return None
+
+
+def _dated_by(year_text: str, line: Line) -> tuple[Span, str, str | None] | None:
+    """``line``'s month and day with its weekday, dated by the year in ``year_text``: (the month and day as
+    written, ISO, the time after them, spaces dropped: 「午前１０時００分 開 会」)."""
+    found = date_from_parts(year_text, line.text)
+    if not found:
+        return None
+    iso, s, e = found
+    rest = line.text[e:] if len(line.norm) == len(line.text) else line.text
+    return line.sub_span(s, e), iso, find_time(re.sub(r"\s+", "", rest))
 
 
 def title_year_date(title: str, lines: list[Line]) -> tuple[Span, str, str | None] | None:
@@ -205,15 +214,7 @@ def title_year_date(title: str, lines: list[Line]) -> tuple[Span, str, str | Non
     dated by the year of the meeting's title (「令和６年豊富町議会第１回臨時会会議録」), when no other line
     dates it: the first such line with its weekday and no sentence in it (prose such as 「令和７年度関係議案が
     ２月10日（火）…」 dates nothing)."""
-    for line in lines:
-        if re.search(r"[。、]", line.norm):
-            continue
-        found = date_from_parts(title, line.text)
-        if found:
-            iso, s, e = found
-            rest = line.text[e:] if len(line.norm) == len(line.text) else line.text
-            return line.sub_span(s, e), iso, find_time(re.sub(r"\s+", "", rest))
-    return None
+    return next((found for line in lines if not re.search(r"[。、]", line.norm) and (found := _dated_by(title, line))), None)
 
 
 def closing_in(lines: list[Line | None]) -> Span | None:
