@@ -79,7 +79,11 @@ _YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!度)")
 _BODY_PHRASE_RE = re.compile(
     r"[一-龥ァ-ヶー]{2,16}?(?:委員会|審議会|部会|分科会|議会|協議会|懇談会|検討会)|[一-龥ァ-ヶー]{0,16}?(?:本会議|総会|定例会|臨時会)")
 # What follows a body phrase when it names the meeting, not an organisation in a remark
-_MEETING_CONTEXT = re.compile(r"^(?:の(?:会議|会合|会議録|議事録|議事要旨|審議|質疑|本会議|定例会|臨時会|委員会|第|\d|[0-9]+月)|で|において|では|に出席|における)")
+# (a bracketed date or number may stand between: 「総務常任委員会（令和5年5月22日）で」)
+_MEETING_CONTEXT = re.compile(r"^(?:\([^()]{1,24}\))?(?:の(?:会議|会合|会議録|議事録|議事要旨|審議|質疑|本会議|定例会|臨時会|委員会|第|\d|[0-9]+月)"
+                              r"|で|において|では|に出席|における)")
+# 「第何回定例会」「何の委員会」: a phrase that asks which meeting does not name one
+_ASKS_WHICH = re.compile(r"何|幾")
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ def parse_reference(question: str) -> MeetingRef:
     for m in _BODY_PHRASE_RE.finditer(q):
         phrase = re.sub(r"^[年月日度回号]+", "", m.group(0))  # 「5月臨時会」 → 「臨時会」
         assembly = ASSEMBLY_RE.fullmatch(phrase) is not None  # 「墨田区議会」「参議院」 always name a body
-        if len(phrase) >= 3 and (assembly or _MEETING_CONTEXT.match(q[m.end():])):
+        if len(phrase) >= 3 and not _ASKS_WHICH.search(phrase) and (assembly or _MEETING_CONTEXT.match(q[m.end():])):
             phrases.append(phrase)
     for m in _MONTH_SESSION_RE.finditer(q):  # 「5月臨時会の冒頭で」: the session word after a month names it
         word = re.search(r"(?:定例会|臨時会|緊急議会|本会議|委員会|総会)$", m.group(0))
@@ -397,7 +401,24 @@ def meeting_words(question: str, meetings: list[CatalogEntry]) -> tuple[set[str]
     """What only names ``meetings`` in a question, read once for BM25 and the dense query: the
     tokens of their names (``name_terms``) and the question less their dates
     (``without_meeting_dates``)."""
-    return name_terms([f"{e.label} {e.body}" for e in meetings]), without_meeting_dates(question, meetings)
+    if not meetings:
+        return set(), without_meeting_dates(question, meetings)
+    return (name_terms([f"{e.label} {e.body}" for e in meetings]) | sitting_terms(question),
+            without_meeting_dates(question, meetings))
+
+
+# The generic words a question names its sitting by (「…の本会議で」「臨時会で」), which the meeting's own
+# name need not contain (函館市議会 令和6年第1回定例会 第1号 is a 本会議)
+_SITTING_WORDS = frozenset({"本会議", "定例会", "臨時会", "緊急議会", "委員会", "総会", "会議", "会合"})
+
+
+def sitting_terms(question: str) -> set[str]:
+    """Tokens of the generic sitting words the question uses as the name of its meeting (a phrase
+    ``parse_reference`` reads as one): they say which sitting, not what about, and every procedural
+    remark that repeats them (「次の本会議は２月27日…」) would otherwise match the question."""
+    from .lexical import tokenize
+
+    return {t for p in parse_reference(full_house_names(question)).phrases if p in _SITTING_WORDS for t in tokenize(p)}
 
 
 def topic_text(question: str, drop: set[str], dated: str) -> str | None:
@@ -431,8 +452,18 @@ def phrase_head(phrase: str) -> str:
 
 
 def _names(entry: CatalogEntry, phrase: str) -> bool:
+    """The phrase is the meeting's body, name or label, or the body's place before its own name:
+    「高砂市総務常任委員会」 for 総務常任委員会 of 高砂市議会, as people write a city's committee."""
     p = fold(phrase)
-    return any(p and p in fold(x) for x in (entry.body, entry.name, entry.label))
+    if not p:
+        return False
+    if any(p in fold(x) for x in (entry.body, entry.name, entry.label)):
+        return True
+    place = fold(phrase_head(entry.body or ""))
+    if not place or place == fold(entry.body or "") or not p.startswith(place):
+        return False
+    rest = p[len(place):]
+    return len(rest) >= 3 and any(rest in fold(x) for x in (entry.name, entry.label))
 
 
 def _date_label(d: str) -> str:
@@ -466,18 +497,20 @@ def speakers_mentioned(question: str, entries: list[CatalogEntry]) -> tuple[str,
     q = fold(question)
     found: dict[str, None] = {}
     for e in entries:
-        for (name, _role, _n), f in zip(e.speakers, e.folded_speakers):
+        for (name, role, _n), f in zip(e.speakers, e.folded_speakers):
+            # titles after the surname: the common ones, and the speaker's own role (「米窪国務大臣」)
+            titles = _TITLE_AFTER_SURNAME + ((fold(role),) if role and len(fold(role)) >= 2 else ())
             shared = shared_surname(f)
             if shared:  # 「福田(昭)」: 福田昭夫 is named by 「福田昭」…, and 「福田分科員」 by the surname
                 surname, initial = shared
-                if surname + initial in q or any(surname + t in q for t in _TITLE_AFTER_SURNAME):
+                if surname + initial in q or any(surname + t in q for t in titles):
                     found[name] = None
                 continue
             if len(f) >= 2 and f in q:
                 found[name] = None
                 continue
             for cut in (3, 2):  # a surname: the first 2–3 characters of a full name
-                if len(f) > cut and any(f[:cut] + t in q for t in _TITLE_AFTER_SURNAME):
+                if len(f) > cut and any(f[:cut] + t in q for t in titles):
                     found[name] = None
                     break
     for name in _speakers_by_role(q, entries):

@@ -223,3 +223,28 @@ def test_a_speaker_is_named_by_the_office_alone():
     }
     for question, named in asks.items():
         assert speakers_named(question, [sitting]) == named, question
+
+
+COMMITTEES = [
+    _named("plen", "高砂市議会", "令和5年5月臨時会", "2023-05-22", 1, "日"),
+    _named("somu", "高砂市議会", "令和5年総務常任委員会", "2023-05-22", None, None),
+]
+
+
+@pytest.mark.parametrize("question", [
+    "5月22日の高砂市総務常任委員会で、採決はいつ行われましたか",  # the city's place before the committee's name
+    "高砂市の総務常任委員会（令和5年5月22日）で、議案はどう決まりましたか",  # a bracketed date between
+])
+def test_a_committee_is_named_with_its_citys_place(question):
+    assert resolve(question, COMMITTEES, KNOWN).meeting_ids == ("somu",)
+
+
+def test_the_place_alone_before_another_name_is_not_the_committee():
+    res = resolve("高砂市建設常任委員会では何が決まりましたか", COMMITTEES, lambda phrase: False)
+    assert res.meeting_ids == () and "建設常任委員会" in res.missing
+
+
+def test_a_phrase_that_asks_which_meeting_names_none():
+    """「第何回定例会でしたか」 asks for the session; it is no reference to a session called so."""
+    ref = parse_reference("青森市議会で最後に閉会したのは、何年の第何回定例会でしたか")
+    assert ref.phrases == ("青森市議会",) and ref.numbers == ()

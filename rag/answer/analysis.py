@@ -72,11 +72,11 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
      "数量", frozenset()),
 )
 # 「何世帯」「何か所」「何件」「何倍」: a count with its own counter word; the answer holds a number with that
-# counter (「約２，４００世帯」「３か所」). People, yen, votes, percentages and clock/calendar words have
+# counter (「約２，４００世帯」「３か所」; bidders are counted 「５者」 in procurement). People, yen, votes, percentages and clock/calendar words have
 # their own types above (or are dates); 「何者」 and 「何年」 are left out (who/which year as often as how many).
 _COUNTERS = {
     "世帯": "世帯", "か所": "か所|箇所|ヶ所|カ所|ケ所", "箇所": "か所|箇所|ヶ所|カ所|ケ所", "ヶ所": "か所|箇所|ヶ所|カ所|ケ所",
-    "カ所": "か所|箇所|ヶ所|カ所|ケ所", "件": "件", "台": "台", "戸": "戸", "棟": "棟", "校": "校", "園": "園", "社": "社",
+    "カ所": "か所|箇所|ヶ所|カ所|ケ所", "件": "件", "台": "台", "戸": "戸", "棟": "棟", "校": "校", "園": "園", "社": "社|者",
     "団体": "団体", "回": "回", "倍": "倍", "歳": "歳", "年間": "年間|年", "か月": "か月|ヶ月|カ月|箇月", "ヶ月": "か月|ヶ月|カ月|箇月",
     "カ月": "か月|ヶ月|カ月|箇月", "日間": "日間|日", "週間": "週間", "時間": "時間", "種類": "種類", "項目": "項目",
     "本": "本", "点": "点", "機関": "機関", "施設": "施設", "地区": "地区", "市町村": "市町村", "国": "か国|カ国|ヶ国|国",
@@ -161,7 +161,7 @@ REASON_QUESTION = re.compile(r"原因|理由|なぜ|何故|どうして|背景|\
 # 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
 WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
 # (not a document's name: 「…を求める意見書」 was submitted, not said; 「話題」 is a topic, 「話した」 was said)
-STATEMENT_QUESTION = re.compile(r"意見(?!書)|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁(?!書)|質問(?!書)|説明し|報告し|話[しさす]|語[っらりる]|訴え"
+STATEMENT_QUESTION = re.compile(r"意見(?!書)|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁(?!書)|質問(?!書)|説明し|報告し|(?:説明|報告)が(?:あ|され|行われ)|話[しさす]|語[っらりる]|訴え"
                                 r"|say|said|state|remark|view|opinion|argue|ask|answer|explain|mention|talk")
 ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
 GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}

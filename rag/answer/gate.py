@@ -24,7 +24,7 @@ from ..index import section_prefix, speaker_prefix
 from ..layouts import PLACE_WORDS
 from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize, proper_name_runs, token_spans, tokenize
-from ..meetings import name_terms, parse_reference, speakers_mentioned, without_meeting_dates
+from ..meetings import name_terms, parse_reference, sitting_terms, speakers_mentioned, without_meeting_dates
 from .analysis import (
     GENERIC_ATTENDANCE,
     GENERIC_ORGS,
@@ -474,16 +474,31 @@ class Gate:
         (「中央環境審議会第31回総会の報告によると」): every chunk of that meeting lacks them alike, so
         they say nothing about relevance or about which excerpt answers; nor do the names of the
         speakers it asks about."""
-        drop = self.meeting_terms(candidates) | self._date_terms(q.text, candidates) | self._speaker_terms(q.text, candidates)
+        drop = (self.meeting_terms(candidates) | sitting_terms(q.text) | self._date_terms(q.text, candidates)
+                | self._speaker_terms(q.text, candidates))
         return {t: w for t, w in q.weights.items() if t not in drop} or q.weights
 
     def _speaker_terms(self, question: str, candidates: list[Chunk]) -> set[str]:
         """Tokens of the speakers the question names (「石渡委員は自己紹介で…」): they say whose words are
         asked for, which the remark's label, not its text, states (retrieval keeps to their remarks)."""
-        named = speakers_mentioned(question, self._entries({c.meeting_id for c in candidates}))
+        entries = self._entries({c.meeting_id for c in candidates})
+        named = speakers_mentioned(question, entries)
         texts = [fold(c.text) for c in candidates[:3]]
-        # a summary's 「…(ian」 keeps the name in the words: there it still counts
-        return {t for name in named if not any(fold(name) in text for text in texts) for t in tokenize(name)}
+        roles = {n: r for e in entries for n, r, _ in e.speakers}
+        q = fold(question)
+        terms: set[str] = set()
+        for name in named:
+            if any(fold(name) in text for text in texts):
+                continue  # a summary's 「…(ian」 keeps the name in the words: there it still counts
+            # the name as the record writes it, the surname as the question does (「米窪国務大臣」: a
+            # surname read apart from its given name may tokenise otherwise) and the title it names
+            # them by (国務大臣 of 「米窪国務大臣は」), which the remark's own words need not repeat
+            terms |= set(tokenize(name))
+            terms |= {t for cut in (3, 2) if len(fold(name)) > cut and fold(name)[:cut] in q for t in tokenize(fold(name)[:cut])}
+            role = roles.get(name)
+            if role and fold(role) in q:
+                terms |= set(tokenize(role))
+        return terms
 
     def _date_terms(self, question: str, candidates: list[Chunk]) -> set[str]:
         """Tokens only the candidate meetings' own date gives the question (「令和5年12月1日の本会議で」)."""
@@ -639,7 +654,7 @@ class Gate:
         """What the relevance score reads, from the hits and the evidence chunks."""
         topic = self.topic_weights(q, candidates)
         dense = [h.dense_score for h in hits if h.dense_score is not None]
-        coverage = max((term_coverage(c.text, topic) for c in candidates[:3]), default=0.0)
+        coverage = max((term_coverage(c.text, topic) for c in candidates[:3] if self._may_say(q, c)), default=0.0)
         first_dense = min((h for h in hits if h.dense_rank is not None), key=lambda h: h.dense_rank, default=None)
         agreement = 1.0 if first_dense is not None and first_dense.lexical_rank is not None and first_dense.lexical_rank <= 3 else 0.0
         routed = 1.0 if q.intents and candidates and candidates[0].kind != "remark" else 0.0
@@ -648,6 +663,16 @@ class Gate:
         unseen_share = sum(q.weights[t] for t in unseen) / total
         return Signals(max(dense, default=0.0), coverage, agreement, routed, 0.0 if q.japanese else 1.0, unseen_share,
                        bool(dense))
+
+    @staticmethod
+    def _may_say(q: Question, chunk: Chunk) -> bool:
+        """Whether ``chunk`` can hold what ``q`` asks: a question about what was said or explained
+        (「…の見通しについてどのような説明がありましたか」) is answered by remarks, not by a roster
+        line whose title shares its topic word (「競輪事業部長」 for 函館競輪) or by the header."""
+        if chunk.kind not in ("attendees", "header"):
+            return True
+        return not STATEMENT_QUESTION.search(unicodedata.normalize("NFKC", q.text).lower()) or bool(
+            set(q.intents) & {"attendees", "date", "place", "closing", "number", "presiding"})
 
     def unseen_terms(self, q: Question) -> list[str]:
         """The question's words that no indexed minutes contain (numbers that name the meeting,

@@ -213,3 +213,16 @@ def test_the_sittings_number_in_kanji_is_not_a_topic_word():
 
     weights = {"議事": 3.7, "日程": 1.0, "第": 1.0, "九": 4.2, "号": 1.2, "月": 2.4, "日": 2.7, "開く": 3.4}
     assert about_meeting("参議院本会議の議事日程第九号の会議は何月何日に開かれましたか", weights, {"参議", "院本", "会議"})
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("入札には取扱いが可能な業者５者が参加しました", True),  # bidders are counted 者 in procurement
+    ("３社から見積りを徴しました", True),
+    ("多くの業者が参加しました", False),
+])
+def test_a_count_of_companies_is_written_with_either_counter(text, holds):
+    from rag.answer.analysis import asked_values
+    from rag.lexical import normalize
+
+    (asked,) = [a for a in asked_values("入札には何社が参加しましたか") if "何社" in a.what]
+    assert bool(asked.has.search(normalize(text))) is holds

@@ -565,3 +565,62 @@ def test_without_the_bridge_an_english_value_question_is_checked_by_type_only(fi
         assert gate._english_phrases(question, []) == []
     finally:
         gate.index.settings = on
+
+
+_LEGACY_MINUTES = """架空県議会　昭和22年第1回定例会会議録（第1号）
+昭和22年7月28日（月）午前10時開議
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○３番（高田みえ君）　農地の委員会に最終的な決定権を与えるよう、法律を改めるべきではありませんか。
+○國務大臣（米窪滿亮君）　その點は愼重に目下研究中でございまして、改正意見を法案として出す考えは今のところもつておりません。
+○議長（川上一郎君）　次の本会議は７月30日午前10時から開きます。本日はこれをもつて散会いたします。
+"""
+
+
+@pytest.fixture(scope="module")
+def legacy_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_1947_07_28.txt", _LEGACY_MINUTES)
+
+
+def test_a_surname_before_the_speakers_own_role_names_them(legacy_assistant):
+    """「米窪国務大臣は」: the surname and the role the record gives (国務大臣, not a common title
+    after a surname) name the speaker; their name and role are no topic words."""
+    from rag.meetings import speakers_named
+
+    question = "米窪国務大臣は、委員会に最終的な決定権を与えるよう法律を改めるべきだという意見について何と述べましたか"
+    assert speakers_named(question, legacy_assistant.index.catalog()) == ("米窪滿亮",)
+    q = read_question(question, legacy_assistant.index.lexical)
+    hits, _ = legacy_assistant.search(question)
+    assert hits and all(h.chunk.speaker == "米窪滿亮" for h in hits)
+    topic = legacy_assistant.answerer.gate.topic_weights(q, [h.chunk for h in hits])
+    assert not {"国務", "大臣", "米", "窪"} & set(topic) and "決定" in topic, topic
+
+
+def test_the_word_naming_the_sitting_is_no_topic_word(legacy_assistant):
+    """「…の本会議で」 names the sitting, as the meeting's own name does: 「次の本会議は…」 of the chair's
+    closing remark shares that word and nothing else with the question."""
+    from rag.meetings import sitting_terms
+
+    question = "架空県議会の昭和22年7月28日の本会議で、競輪の売上見通しについてどのような説明がありましたか"
+    assert sitting_terms(question) == set(tokenize("本会議"))
+    q = read_question(question, legacy_assistant.index.lexical)
+    hits, _ = legacy_assistant.search(question)
+    topic = legacy_assistant.answerer.gate.topic_weights(q, [h.chunk for h in hits])
+    assert not set(tokenize("本会議")) & set(topic) and "競輪" in topic, topic
+
+
+def test_a_statement_question_is_not_covered_by_a_roster_line(roster_assistant):
+    """What was said or explained is in remarks: a roster line whose title shares the topic word
+    (教育長 of 「教育長　　玉野有彦」) is no evidence that it was discussed; for who attended, it is."""
+    from rag.answer.analysis import STATEMENT_QUESTION
+    from rag.domain import Hit
+
+    gate = roster_assistant.answerer.gate
+    index = roster_assistant.index
+    roster = [c for c in map(index.chunk, index.store.all_ids()) if c.kind == "attendees"]
+    assert roster
+    hits = [Hit(roster[0], 1.0, dense_score=0.9, dense_rank=1, lexical_rank=1)]
+    said = read_question("教育長の任期についてどのような説明がありましたか", index.lexical)
+    who = read_question("教育長として出席したのは誰ですか", index.lexical)
+    assert STATEMENT_QUESTION.search(said.text) and not STATEMENT_QUESTION.search(who.text)
+    assert gate.signals(said, hits, roster).coverage == 0.0
+    assert gate.signals(who, hits, roster).coverage > 0.0
