@@ -1901,6 +1901,23 @@ def test_a_committee_report_of_what_should_be_decided_is_no_decision():
     assert [d.text for d in m.decisions] == ["よって、議案第12号は原案のとおり可決されました。"]
 
 
+def test_decisions_as_the_report_has_it_and_without_a_final_full_stop():
+    """「…委員長報告のとおり決しました。」 decides as 「可決されました」 does; a web page that drops the full
+    stop before its divider still states 「よって、本案は原案のとおり可決されました」."""
+    text = """山川市議会会議録
+令和６年12月25日（水曜日）
+◯議長（森山花子君）　御異議なしと認めます。よって、各案件については委員長報告のとおり決しました。
+◯議長（森山花子君）　御異議なしと認めます。よって、本案は原案のとおり可決されました
+　　　　　　──────────────────
+日程第46　議員提出議案第25号　意見書
+◯議長（森山花子君）　よって、委員会の付託を省略することに決しました。
+"""
+    m, stored = parse(text)
+    assert [d.text for d in m.decisions] == ["よって、各案件については委員長報告のとおり決しました。",
+                                             "よって、本案は原案のとおり可決されました"]
+    assert_spans_slice_back(m, stored)
+
+
 def test_a_markdown_minutes_title_and_participant_list():
     text = """# 山川研究会第3回 2013年5月1日
 ## 参加者
