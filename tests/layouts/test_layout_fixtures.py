@@ -1903,18 +1903,22 @@ def test_a_committee_report_of_what_should_be_decided_is_no_decision():
 
 def test_decisions_as_the_report_has_it_and_without_a_final_full_stop():
     """「…委員長報告のとおり決しました。」 decides as 「可決されました」 does; a web page that drops the full
-    stop before its divider still states 「よって、本案は原案のとおり可決されました」."""
+    stop before its divider still states 「よって、本案は原案のとおり可決されました」; the next item's
+    heading under the divider is not part of the turn."""
     text = """山川市議会会議録
 令和６年12月25日（水曜日）
 ◯議長（森山花子君）　御異議なしと認めます。よって、各案件については委員長報告のとおり決しました。
 ◯議長（森山花子君）　御異議なしと認めます。よって、本案は原案のとおり可決されました
 　　　　　　──────────────────
-日程第46　議員提出議案第25号　意見書
+日程第46　議員提出議案第25号　生活保護基準を引き上げることを求める意見書の提出について（山川市
+　　　　　　 民生活を守る会からの要望）
 ◯議長（森山花子君）　よって、委員会の付託を省略することに決しました。
 """
     m, stored = parse(text)
     assert [d.text for d in m.decisions] == ["よって、各案件については委員長報告のとおり決しました。",
                                              "よって、本案は原案のとおり可決されました"]
+    # the divider and the next item's heading under it are no words of the chair's turn
+    assert m.remarks[1].text.endswith("可決されました") and "日程第46" not in m.remarks[1].text
     assert_spans_slice_back(m, stored)
 
 
