@@ -654,7 +654,11 @@ class Gate:
         """What the relevance score reads, from the hits and the evidence chunks."""
         topic = self.topic_weights(q, candidates)
         dense = [h.dense_score for h in hits if h.dense_score is not None]
-        coverage = max((term_coverage(c.text, topic) for c in candidates[:3] if self._may_say(q, c)), default=0.0)
+        # the first evidence, and the retriever's own first three: record lines the router put first
+        # (「全員異議なく、原案了承と決します。」 three times, one per bill) must not hide the remarks
+        # that name what the question is about
+        first = list({c.chunk_id: c for c in [*candidates[:3], *(h.chunk for h in hits[:3])]}.values())
+        coverage = max((term_coverage(c.text, topic) for c in first if self._may_say(q, c)), default=0.0)
         first_dense = min((h for h in hits if h.dense_rank is not None), key=lambda h: h.dense_rank, default=None)
         agreement = 1.0 if first_dense is not None and first_dense.lexical_rank is not None and first_dense.lexical_rank <= 3 else 0.0
         routed = 1.0 if q.intents and candidates and candidates[0].kind != "remark" else 0.0

@@ -624,3 +624,18 @@ def test_a_statement_question_is_not_covered_by_a_roster_line(roster_assistant):
     assert STATEMENT_QUESTION.search(said.text) and not STATEMENT_QUESTION.search(who.text)
     assert gate.signals(said, hits, roster).coverage == 0.0
     assert gate.signals(who, hits, roster).coverage > 0.0
+
+
+def test_record_lines_put_first_do_not_hide_the_remarks_the_retriever_ranked_first(roster_assistant):
+    """A decision question gets the meeting's decision lines first (「全員異議なく、原案了承と決します。」,
+    one per bill, none naming it); the relevance score still reads the retriever's own first remarks,
+    which name the bill asked about."""
+    from invented_minutes import CLOSING, HEADER, TARGET
+
+    from rag.domain import Hit
+
+    gate = roster_assistant.answerer.gate
+    q = read_question("ごみ減量計画の排出量の目標はどう決まりましたか", roster_assistant.index.lexical)
+    routed = [HEADER, HEADER, CLOSING]  # record lines that share no topic word
+    hits = [Hit(TARGET, 0.9, dense_score=0.9, dense_rank=1, lexical_rank=1)]
+    assert gate.signals(q, hits, [*routed, TARGET]).coverage > 0.3
