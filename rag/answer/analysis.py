@@ -154,7 +154,8 @@ DAY_QUESTION = re.compile(r"何日|日付|what date|which day")  # a day is aske
 DAY_TEXT = re.compile(r"[0-9〇一二三四五六七八九十]+\s*月\s*[0-9〇一二三四五六七八九十]+\s*日")  # 「十二月六日」: Diet records write kanji
 # when something other than the meeting happens: a date, a month or year (「来年4月頃」「令和6年度中」), or
 # a period word (「年内」「下旬」「来春」)
-DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年|月|日)|来年|今年|本年|年内|年度内|年度末|年明け|上旬|中旬|下旬|来月|今月|来週|今週"
+# (「令和６年第４回定例会」: a year before 第N回 names a session, and dates nothing)
+DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年(?!\s*第\s*{_KNUM})|月|日)|来年|今年|本年|年内|年度内|年度末|年明け|上旬|中旬|下旬|来月|今月|来週|今週"
                        r"|[来今](?:春|夏|秋|冬)")
 DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "付け", "付", "設定", "いつ"}  # 「何月何日付け」: 付け asks the date too
 REASON_QUESTION = re.compile(r"原因|理由|なぜ|何故|どうして|背景|\bwhy\b|\breason")

@@ -226,3 +226,17 @@ def test_a_count_of_companies_is_written_with_either_counter(text, holds):
 
     (asked,) = [a for a in asked_values("入札には何社が参加しましたか") if "何社" in a.what]
     assert bool(asked.has.search(normalize(text))) is holds
+
+
+@pytest.mark.parametrize("line, dates", [
+    ("これにて令和6年第4回青森市議会定例会を閉会いたします", False),  # a session's name dates nothing
+    ("令和7年第1回定例会において御議決いただいた上で", False),
+    ("派遣は令和7年1月に行います", True),
+    ("2025年の夏に開催します", True),
+    ("来年の春には完成します", True),
+])
+def test_a_year_that_names_a_session_is_no_date(line, dates):
+    from rag.answer.analysis import DATE_TEXT
+    from rag.lexical import normalize
+
+    assert bool(DATE_TEXT.search(normalize(line))) is dates
