@@ -412,13 +412,14 @@ def meeting_words(question: str, meetings: list[CatalogEntry]) -> tuple[set[str]
 _SITTING_WORDS = frozenset({"本会議", "定例会", "臨時会", "緊急議会", "委員会", "総会", "会議", "会合"})
 
 
-def sitting_terms(question: str) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def sitting_terms(question: str) -> frozenset[str]:
     """Tokens of the generic sitting words the question uses as the name of its meeting (a phrase
     ``parse_reference`` reads as one): they say which sitting, not what about, and every procedural
     remark that repeats them (「次の本会議は２月27日…」) would otherwise match the question."""
     from .lexical import tokenize
 
-    return {t for p in parse_reference(full_house_names(question)).phrases if p in _SITTING_WORDS for t in tokenize(p)}
+    return frozenset(t for p in parse_reference(full_house_names(question)).phrases if p in _SITTING_WORDS for t in tokenize(p))
 
 
 def topic_text(question: str, drop: set[str], dated: str) -> str | None:

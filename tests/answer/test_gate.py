@@ -601,7 +601,7 @@ def test_the_word_naming_the_sitting_is_no_topic_word(legacy_assistant):
     from rag.meetings import sitting_terms
 
     question = "架空県議会の昭和22年7月28日の本会議で、競輪の売上見通しについてどのような説明がありましたか"
-    assert sitting_terms(question) == set(tokenize("本会議"))
+    assert sitting_terms(question) == frozenset(tokenize("本会議"))
     q = read_question(question, legacy_assistant.index.lexical)
     hits, _ = legacy_assistant.search(question)
     topic = legacy_assistant.answerer.gate.topic_weights(q, [h.chunk for h in hits])
