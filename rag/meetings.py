@@ -401,10 +401,8 @@ def meeting_words(question: str, meetings: list[CatalogEntry]) -> tuple[set[str]
     """What only names ``meetings`` in a question, read once for BM25 and the dense query: the
     tokens of their names (``name_terms``) and the question less their dates
     (``without_meeting_dates``)."""
-    if not meetings:
-        return set(), without_meeting_dates(question, meetings)
-    return (name_terms([f"{e.label} {e.body}" for e in meetings]) | sitting_terms(question),
-            without_meeting_dates(question, meetings))
+    sitting = sitting_terms(question) if meetings else frozenset()  # 「…の本会議で」 names them too
+    return name_terms([f"{e.label} {e.body}" for e in meetings]) | sitting, without_meeting_dates(question, meetings)
 
 
 # The generic words a question names its sitting by (「…の本会議で」「臨時会で」), which the meeting's own

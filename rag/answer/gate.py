@@ -658,7 +658,9 @@ class Gate:
         # (「全員異議なく、原案了承と決します。」 three times, one per bill) must not hide the remarks
         # that name what the question is about
         first = list({c.chunk_id: c for c in [*candidates[:3], *(h.chunk for h in hits[:3])]}.values())
-        coverage = max((term_coverage(c.text, topic) for c in first if self._may_say(q, c)), default=0.0)
+        said = self._asks_what_was_said(q)
+        coverage = max((term_coverage(c.text, topic) for c in first if not (said and c.kind in ("attendees", "header"))),
+                       default=0.0)
         first_dense = min((h for h in hits if h.dense_rank is not None), key=lambda h: h.dense_rank, default=None)
         agreement = 1.0 if first_dense is not None and first_dense.lexical_rank is not None and first_dense.lexical_rank <= 3 else 0.0
         routed = 1.0 if q.intents and candidates and candidates[0].kind != "remark" else 0.0
@@ -669,13 +671,11 @@ class Gate:
                        bool(dense))
 
     @staticmethod
-    def _may_say(q: Question, chunk: Chunk) -> bool:
-        """Whether ``chunk`` can hold what ``q`` asks: a question about what was said or explained
-        (「…の見通しについてどのような説明がありましたか」) is answered by remarks, not by a roster
-        line whose title shares its topic word (「競輪事業部長」 for 函館競輪) or by the header."""
-        if chunk.kind not in ("attendees", "header"):
-            return True
-        return not STATEMENT_QUESTION.search(unicodedata.normalize("NFKC", q.text).lower()) or bool(
+    def _asks_what_was_said(q: Question) -> bool:
+        """A question about what was said or explained (「…の見通しについてどのような説明がありましたか」),
+        not about the record: remarks answer it, not a roster line whose title shares its topic word
+        (「競輪事業部長」 for 函館競輪) or the header."""
+        return bool(STATEMENT_QUESTION.search(unicodedata.normalize("NFKC", q.text).lower())) and not (
             set(q.intents) & {"attendees", "date", "place", "closing", "number", "presiding"})
 
     def unseen_terms(self, q: Question) -> list[str]:

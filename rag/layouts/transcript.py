@@ -296,11 +296,13 @@ def _trim(text: str, start: int, end: int, headings: bool) -> tuple[int, int, st
             heading = nfkc(ln.text).strip()
     # 「…可決されました」 over a divider and the next item's heading lines (「日程第46　議員提出議案第25号　…」),
     # none of them a sentence: that heading opens what follows, also where the source delimited the turns
-    for i, (_, _, ln) in enumerate(kept[1:-1], 1):
-        after = [k[2] for k in kept[i + 1:]]
-        if is_rule(ln.norm) and (_AGENDA_ITEM_RE.match(after[0].norm) or _MARKED_HEADING_RE.match(after[0].norm)) \
-                and not any("。" in a.norm for a in after):
-            heading = heading or nfkc(after[0].text).strip()
+    # (read from the end: only lines after the last sentence qualify)
+    for i in range(len(kept) - 2, 0, -1):
+        ln, nxt = kept[i][2], kept[i + 1][2]
+        if "。" in nxt.norm:
+            break
+        if is_rule(ln.norm) and (_AGENDA_ITEM_RE.match(nxt.norm) or _MARKED_HEADING_RE.match(nxt.norm)):
+            heading = heading or nfkc(nxt.text).strip()
             kept = kept[:i]
             break
     if not kept:
