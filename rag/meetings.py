@@ -420,6 +420,34 @@ def sitting_terms(question: str) -> frozenset[str]:
     return frozenset(t for p in parse_reference(full_house_names(question)).phrases if p in _SITTING_WORDS for t in tokenize(p))
 
 
+# The phrase that places a question in a sitting (「青森市議会の令和6年第4回定例会最終日の本会議で、…」「昭和22年
+# 7月の連合審査会で米窪大臣は…」): up to a sitting word (and a bracketed date) before 「で」/「において」, with no
+# topic of its own before it (「令和5年度の予算について10月の会議で」: the fiscal year is what it asks about)
+_PLACING_RE = re.compile(r"^((?:(?!について|に関し|に係る|をめぐ|[、。,]).){0,80}?(?:本会議|定例会|臨時会|緊急議会|委員会|審査会|分科会|部会|総会|会議|会合|議会)"
+                         r"(?:\s*\([^()]{0,40}\))?)\s*(?:で|において|にて)")
+_NUMERAL = re.compile(r"[0-9〇一二三四五六七八九十百千]+")
+_PLACING_WORDS = frozenset({"令和", "平成", "昭和", "大正", "明治", "元", "年", "年度", "月", "日", "目", "第", "回", "号",
+                            "定例", "臨時", "緊急", "会", "会議", "本", "最終", "初日", "午前", "午後"})
+
+
+@functools.lru_cache(maxsize=256)
+def placing_terms(question: str) -> frozenset[str]:
+    """The date, number and session words of the phrase that places the question in its sitting
+    (令和 6 年 第 4 回 定例 会 最終 日 of 「令和6年第4回定例会最終日の本会議で」). Like the sitting word they say
+    which sitting, whether or not the record states them (青森市's gives neither its session nor its
+    date), and would otherwise make the chair's 「これにて令和６年第４回…定例会を閉会いたします」 the best match
+    of any question about that sitting."""
+    from .lexical import tokenize
+
+    q = unicodedata.normalize("NFKC", question)
+    m = _PLACING_RE.match(q)
+    if not m:
+        return frozenset()
+    rest = set(tokenize(q[m.end():]))  # 「…5月22日の本会議で、6月1日から何が…」: 月 and 日 of the date asked about stay
+    return frozenset(t for t in tokenize(m.group(1))
+                     if (t in _PLACING_WORDS or _NUMERAL.fullmatch(t) or t.endswith("曜")) and t not in rest)
+
+
 def topic_text(question: str, drop: set[str], dated: str) -> str | None:
     """The question as text less what only names its meetings (``meeting_words``: the tokens
     ``drop`` of their names, and ``dated``, the question less their dates):

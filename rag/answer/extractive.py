@@ -17,6 +17,7 @@ from ..index import section_prefix
 from ..lexical import normalize, tokenize
 from .analysis import (
     ANSWER_TYPES,
+    DATE_QUESTION,
     GENERIC_ATTENDANCE,
     INTENT_KIND,
     STATEMENT_QUESTION,
@@ -25,6 +26,7 @@ from .analysis import (
     WHO_QUESTION,
     as_quoted,
     asked_values,
+    dates_something_else,
     detect_intents,
     quoted,
     term_coverage,
@@ -194,6 +196,10 @@ class ExtractiveWriter:
             if TIME_QUESTION.search(q):
                 asked.append(TIME_TEXT)
             typed = [i for i, p in enumerate(parts) if any(has.search(normalize(p.text)) for has in asked)]
+            if not typed and DATE_QUESTION.search(q) and "date" not in intents:
+                # a date the header gives for something other than the meeting (the gate's date guard
+                # reads the same lines): 「小委員はいつ選定されていましたか」
+                typed = [i for i, p in enumerate(parts) if dates_something_else(p.text, meeting.date if meeting else None)]
             if typed:
                 best = max(typed, key=lambda i: (scores[i], -i))
             else:  # the line that best matches the question

@@ -24,7 +24,7 @@ from ..index import section_prefix, speaker_prefix
 from ..layouts import PLACE_WORDS
 from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize, proper_name_runs, token_spans, tokenize
-from ..meetings import name_terms, parse_reference, sitting_terms, speakers_mentioned, without_meeting_dates
+from ..meetings import name_terms, parse_reference, placing_terms, sitting_terms, speakers_mentioned, without_meeting_dates
 from .analysis import (
     GENERIC_ATTENDANCE,
     GENERIC_ORGS,
@@ -38,6 +38,7 @@ from .analysis import (
     about_meeting,
     as_quoted,
     asked_values,
+    dates_something_else,
     detect_intents,
     event_tokens,
     framing_tokens,
@@ -422,8 +423,8 @@ class Gate:
         short = abbreviations(q)  # 「科博のクラファン、いくら集まった」
         for has, what, words, header_ok in asked:
             topic = self._specific(weights, candidates, words)
-            windows = [context for c in candidates if c.kind != "header" or header_ok
-                       for line, context in line_contexts(c) if has.search(normalize(line))]
+            windows = [context for c in candidates for line, context in line_contexts(c)
+                       if has.search(normalize(line)) and (c.kind != "header" or header_ok or self._dates_other(c, line))]
             if header_ok and PER_UNIT_QUESTION.search(q):  # 「1世帯当たりいくら」: a total does not answer
                 windows = [w for w in windows if PER_UNIT_TEXT.search(normalize(w))]
             if not windows or (japanese and topic and max(abbreviated_coverage(w, topic, short) for w in windows) < self.thresholds.min_typed_coverage):
@@ -439,6 +440,11 @@ class Gate:
                 if phrases and not any(set(tokenize(w)) >= p for w in windows for p in phrases):
                     return f"{what}の記載はありません"
         return None
+
+    def _dates_other(self, chunk: Chunk, line: str) -> bool:
+        """``line`` of ``chunk``'s header dates something other than its meeting (``dates_something_else``)."""
+        meeting = self._meeting_by_id(chunk.meeting_id)
+        return dates_something_else(line, meeting.date if meeting else None)
 
     def _english_phrases(self, question: str, candidates: list[Chunk]) -> list[frozenset[str]]:
         """The tokens of each Japanese word the dictionary gives for an English phrase of two or more
@@ -474,7 +480,7 @@ class Gate:
         (「中央環境審議会第31回総会の報告によると」): every chunk of that meeting lacks them alike, so
         they say nothing about relevance or about which excerpt answers; nor do the names of the
         speakers it asks about."""
-        drop = (self.meeting_terms(candidates) | sitting_terms(q.text) | self._date_terms(q.text, candidates)
+        drop = (self.meeting_terms(candidates) | sitting_terms(q.text) | placing_terms(q.text) | self._date_terms(q.text, candidates)
                 | self._speaker_terms(q.text, candidates))
         return {t: w for t, w in q.weights.items() if t not in drop} or q.weights
 

@@ -244,7 +244,7 @@ def test_a_place_asked_about_another_event_does_not_cite_the_meetings_own_venue(
             @staticmethod
             def get(meeting_id):
                 class Meeting:
-                    kind, date_original, date_span = "会議録", "令和5年6月12日（月）", None
+                    kind, date, date_original, date_span = "会議録", "2023-06-12", "令和5年6月12日（月）", None
                     s, e = TEXT.index("みどり市役所"), TEXT.index("第2会議室") + len("第2会議室")
                     place_span = Span(TEXT[s:e], s, e)
                 return Meeting(), TEXT

@@ -639,3 +639,58 @@ def test_record_lines_put_first_do_not_hide_the_remarks_the_retriever_ranked_fir
     routed = [HEADER, HEADER, CLOSING]  # record lines that share no topic word
     hits = [Hit(TARGET, 0.9, dense_score=0.9, dense_rank=1, lexical_rank=1)]
     assert gate.signals(q, hits, [*routed, TARGET]).coverage > 0.3
+
+
+_SELECTION_MINUTES = """架空県議会　昭和22年第2回臨時会会議録（第1号）
+昭和22年8月4日（月）午前10時開議
+昭和22年8月1日（金）議長において、左の通り特別委員を選定した。
+　　田中一郎君　　山本花子君
+○議長（川上一郎君）　ただいまから本日の会議を開きます。特別委員長の互選を行います。
+○２番（田中一郎君）　山本花子君を特別委員長に推薦いたします。
+○議長（川上一郎君）　御異議ありませんので、山本花子君を特別委員長に決定いたしました。本日はこれをもつて散会いたします。
+"""
+
+
+@pytest.fixture(scope="module")
+def selection_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_1947_08_04.txt", _SELECTION_MINUTES)
+
+
+def test_a_header_date_about_something_else_answers_a_date_question(selection_assistant):
+    """The header of a Diet-style record dates the selection of members (8月1日) above the sitting of
+    the 4th: 「特別委員はいつ選定されましたか」 is answered by that line. The meeting's own date line
+    dates nothing else: 「特別委員長はいつ推薦されましたか」 is not answered by it."""
+    from rag.answer.analysis import dates_something_else
+
+    assert dates_something_else("昭和22年8月1日（金）議長において、左の通り特別委員を選定した。", "1947-08-04")
+    assert not dates_something_else("昭和22年8月4日（月）午前10時開議", "1947-08-04")
+    assert not dates_something_else("昭和22年第2回臨時会会議録", "1947-08-04")  # a year alone dates the sitting
+    answer = selection_assistant.ask("特別委員はいつ選定されていましたか")
+    assert not answer.abstained, answer.abstention
+    assert any("8月1日" in c.text for c in answer.citations), [c.text for c in answer.citations]
+    gate = selection_assistant.answerer.gate
+    header = [c for c in map(selection_assistant.index.chunk, selection_assistant.index.store.all_ids()) if c.kind == "header"]
+    assert header
+    # the excerpt is the dated line even where another header line shares more of the question's words
+    question = "田中一郎君と山本花子君はいつ特別委員になりましたか"
+    weights = {t: 1.0 for t in tokenize(question)}
+    spans, _ = selection_assistant.answerer.extractive._excerpt(header[0], weights, [], 200, question)
+    assert spans and "8月1日" in spans[0].text and "田中" not in spans[0].text, [s.text for s in spans]
+    assert gate._typed_answer_missing("特別委員長の推薦はいつ行われましたか", {"推薦": 5.0, "特別": 1.0}, header, False)
+
+
+def test_the_words_placing_a_question_in_its_sitting_are_no_topic_words(legacy_assistant):
+    """「…の昭和22年第1回定例会最終日の本会議で、…」 places the question in a sitting; the session's
+    year, number and day are no more topic than its name, whether or not the record states them (the
+    chair's 「次の本会議は…」 would otherwise share them with any question about that sitting). A year
+    the question asks about (「令和5年度の予算について」) is not placing."""
+    from rag.meetings import placing_terms
+
+    question = "架空県議会の昭和22年第1回定例会最終日の本会議で、競輪の売上見通しについてどのような説明がありましたか"
+    assert set(tokenize("昭和22年第1回定例会最終日")) <= placing_terms(question)
+    assert not placing_terms("令和5年度の予算について10月の会議で何が報告されましたか")
+    assert placing_terms("高砂市の総務常任委員会（令和5年5月22日）で、補正予算は何と説明されましたか") >= set(tokenize("令和5年5月22日"))
+    q = read_question(question, legacy_assistant.index.lexical)
+    hits, _ = legacy_assistant.search(question)
+    topic = legacy_assistant.answerer.gate.topic_weights(q, [h.chunk for h in hits])
+    assert not {"昭和", "最終", "定例", "22"} & set(topic) and "競輪" in topic, topic
