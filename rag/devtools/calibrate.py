@@ -10,7 +10,7 @@ regression is fitted to "answerable". The threshold is the one with the fewest e
 the dev rows, false abstentions counting ``--abstain-cost`` times (a wrong abstention hides
 an answer that exists; a wrong answer still shows verbatim, checkable excerpts).
 
-The held-out sets (evals/heldout.jsonl, evals/heldout_b.jsonl, evals/heldout_c.jsonl) are never read here: they measure the fit.
+The held-out sets (evals/heldout*.jsonl) are never read here: they measure the fit.
 Writes rag/rerank.json and rag/answer/gate.json (weights, what they were fitted on, dev figures).
 """
 from __future__ import annotations
