@@ -436,7 +436,8 @@ def placing_terms(question: str) -> frozenset[str]:
     (令和 6 年 第 4 回 定例 会 最終 日 of 「令和6年第4回定例会最終日の本会議で」). Like the sitting word they say
     which sitting, whether or not the record states them (青森市's gives neither its session nor its
     date), and would otherwise make the chair's 「これにて令和６年第４回…定例会を閉会いたします」 the best match
-    of any question about that sitting."""
+    of any question about that sitting. The gate's topic words drop them; the retrievers' query keeps
+    them (dropped there too, a dev unanswerable's lexical and dense first hits came to agree)."""
     from .lexical import tokenize
 
     q = unicodedata.normalize("NFKC", question)

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..lexical import tokenize
+from ..layouts.japanese import DATE_RE, date_from_match
+from ..lexical import normalize, tokenize
 
 # Metadata intents route a question to the record's own header/attendee/agenda/decision chunk.
 INTENTS: dict[str, tuple[str, ...]] = {
@@ -118,6 +119,14 @@ class AskedValue:
     kind: str  # "value" (amount, votes, people, percentage, a count), "date", "year" (「何年度」) or "time"
 
 
+def dates_something_else(line: str, meeting_date: str | None) -> bool:
+    """A line of a meeting's header that dates something other than the meeting (「昭和二十二年十一月十三日
+    … 労働委員長において、左の通り小委員を選定した」 above the sitting of the 14th): a full date that is not
+    the meeting's own. The meeting's date, and a year or month alone, date the sitting and nothing else."""
+    found = {date_from_match(m) for m in DATE_RE.finditer(normalize(line))} - {None}
+    return bool(found) and meeting_date not in found
+
+
 def asked_values(folded_question: str) -> list[AskedValue]:
     """The typed values a question asks for: an amount, votes, people, a percentage, a count with
     its counter, a date, a year, a clock time. Empty for a question that asks for none."""
@@ -158,17 +167,6 @@ DAY_TEXT = re.compile(r"[0-9〇一二三四五六七八九十]+\s*月\s*[0-9〇�
 DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年(?!\s*第\s*{_KNUM})|月|日)|来年|今年|本年|年内|年度内|年度末|年明け|上旬|中旬|下旬|来月|今月|来週|今週"
                        r"|[来今](?:春|夏|秋|冬)")
 DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "付け", "付", "設定", "いつ"}  # 「何月何日付け」: 付け asks the date too
-def dates_something_else(line: str, meeting_date: str | None) -> bool:
-    """A line of a meeting's header that dates something other than the meeting (「昭和二十二年十一月十三日
-    … 労働委員長において、左の通り小委員を選定した」 above the sitting of the 14th): a full date that is not
-    the meeting's own. The meeting's date, and a year or month alone, date the sitting and nothing else."""
-    from ..layouts.japanese import DATE_RE, date_from_match
-    from ..lexical import normalize
-
-    found = {date_from_match(m) for m in DATE_RE.finditer(normalize(line))} - {None}
-    return bool(found) and meeting_date not in found
-
-
 REASON_QUESTION = re.compile(r"原因|理由|なぜ|何故|どうして|背景|\bwhy\b|\breason")
 # 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
 WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
@@ -355,8 +353,6 @@ def quoted(question: str) -> list[str]:
 
 def as_quoted(text: str) -> str:
     """Normalised with punctuation and spaces dropped: a quote matches the minutes however it is punctuated."""
-    from ..lexical import normalize
-
     return _QUOTE_PUNCT.sub("", normalize(text))
 
 
