@@ -423,9 +423,9 @@ def sitting_terms(question: str) -> frozenset[str]:
 # The phrase that places a question in a sitting (「青森市議会の令和6年第4回定例会最終日の本会議で、…」「昭和22年
 # 7月の連合審査会で米窪大臣は…」): up to a sitting word (and a bracketed date) before 「で」/「において」, with no
 # topic of its own before it (「令和5年度の予算について10月の会議で」: the fiscal year is what it asks about)
-_PLACING_RE = re.compile(r"^((?:(?!について|に関し|に係る|をめぐ|[、。,]).){0,80}?(?:本会議|定例会|臨時会|緊急議会|委員会|審査会|分科会|部会|総会|会議|会合|議会)"
-                         r"(?:\s*\([^()]{0,40}\))?)\s*(?:で|において|にて)")
-_NUMERAL = re.compile(r"[0-9〇一二三四五六七八九十百千]+")
+_PLACING_RE = re.compile(r"^((?:(?!について|に関し|に係る|をめぐ|[、。,]).){0,80}?(?:"
+                         + "|".join(sorted(_SITTING_WORDS | {"審査会", "分科会", "部会", "議会"}, key=lambda w: (-len(w), w)))
+                         + r")(?:\s*\([^()]{0,40}\))?)\s*(?:で|において|にて)")
 _PLACING_WORDS = frozenset({"令和", "平成", "昭和", "大正", "明治", "元", "年", "年度", "月", "日", "目", "第", "回", "号",
                             "定例", "臨時", "緊急", "会", "会議", "本", "最終", "初日", "午前", "午後"})
 
@@ -446,7 +446,7 @@ def placing_terms(question: str) -> frozenset[str]:
         return frozenset()
     rest = set(tokenize(q[m.end():]))  # 「…5月22日の本会議で、6月1日から何が…」: 月 and 日 of the date asked about stay
     return frozenset(t for t in tokenize(m.group(1))
-                     if (t in _PLACING_WORDS or _NUMERAL.fullmatch(t) or t.endswith("曜")) and t not in rest)
+                     if (t in _PLACING_WORDS or re.fullmatch(NUM, t) or t.endswith("曜")) and t not in rest)
 
 
 def topic_text(question: str, drop: set[str], dated: str) -> str | None:
