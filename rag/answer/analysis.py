@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..layouts.japanese import DATE_RE, date_from_match
+from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize, tokenize
 
 # Metadata intents route a question to the record's own header/attendee/agenda/decision chunk.
@@ -22,7 +23,10 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "attendees": ("誰", "だれ", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
                   "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at",
                   "took part", "take part", "attended", "participated", "participants"),
-    "agenda": ("議題", "議事次第", "案件", "agenda", "topics", "items"),
+    # and the headings the minutes list the agenda under (「本日の会議に付した事件」「協議事項」); not
+    # 「議事日程」, which names the sitting as often (「議事日程第九号の会議は何時に開議」)
+    "agenda": ("議題", "議事次第", "案件", "付した事件", "付議事件", "協議事項", "審議事項", "会議事項", "agenda", "topics",
+               "items"),
     # the record's own number (「会議録は何号ですか」「第何回の会合」): the title states it
     "number": ("何号", "第何回", "何回目", "第何号"),
     "decision": ("決定され", "決定事項", "決定した", "決定しま", "何が決定", "決まった", "決まりま", "決議", "了承",
@@ -33,6 +37,10 @@ INTENT_KIND = {"date": "header", "place": "header", "number": "header", "attende
 # (``Meeting.closing_span``), which a remark or a trailer holds, not the header.
 CLOSING_QUESTION = re.compile(r"閉会|散会|延会|閉議|終わ|終了|閉じ|\b(?:end|ended|close|closed|adjourn\w*|finish\w*)\b")
 CLOCK_QUESTION = re.compile(r"何時|時刻|what time")
+# When the sitting paused or resumed (「消防本部の審査を終えて休憩に入ったのは何時」): a clock line between
+# remarks (「（午後　１時０２分　休憩）」) answers, the one after the business the question names
+RECESS_QUESTION = re.compile(r"休憩|再開|中断|\brecess|\bresum")
+RECESS_WORDS = ("休憩", "再開", "中断")
 # Who presided (「議事進行（司会）を務めたのは誰」「議長として議事を進めたのは誰」): the chair's own remark
 # answers, by the role the minutes give its speaker (``presides``), not the attendee list
 PRESIDING_QUESTION = re.compile(r"司会|議事(?:の)?進行|議事を進め|進行役|(?:議長|会長|座長|委員長|部会長)(?:を務め|として)"
@@ -85,6 +93,10 @@ _COUNTERS = {
 }
 _COUNTER_QUESTION = re.compile("(?<!第)何(" + "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True)) + ")")
 
+# 「何」 before a kanji that is a counter none of the types above reads: not the clock, calendar, people,
+# money, votes, ordinals or shares they read (「何時」「何年」「何人」「何円」「何票」「何号」「何割」), nor a word
+# that asks what or which (「何故」「何者」「何色」「何語」「何度」「何分」…)
+_OTHER_COUNTER = re.compile(r"(?<!第)何(?!(?:[時年月日週人名円億万千票号番割者故事処等度色語分曜]))([一-龥])")
 
 # English counts by the thing counted ("how many households", "how many members voted"): the counter
 # the Japanese minutes write it with
@@ -100,10 +112,14 @@ def counted(question: str) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
     from ..lexical import tokenize
 
     found = []
-    asked = [m.group(1) for m in _COUNTER_QUESTION.finditer(question)]
+    table = list(_COUNTER_QUESTION.finditer(question))
+    asked = [m.group(1) for m in table]
     asked += [_EN_COUNTERS[m.group(1)] for m in _EN_COUNT_QUESTION.finditer(question.lower())]
+    # any other counter is written as asked (「何床」→「１９床」, 「何基」→「３０基」)
+    read = {m.start() for m in table}
+    asked += [m.group(1) for m in _OTHER_COUNTER.finditer(question) if m.start() not in read]
     for counter in dict.fromkeys(asked):
-        forms = _COUNTERS[counter]
+        forms = _COUNTERS.get(counter, re.escape(counter))
         found.append((re.compile(rf"{_KNUM}+\s*(?:{forms})"), f"「何{counter}」にあたる数",
                       frozenset({"何", "数", *tokenize(counter), *(t for f in forms.split("|") for t in tokenize(f))})))
     return found
@@ -253,6 +269,8 @@ def detect_intents(question: str) -> list[str]:
         found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list
     if WHO_QUESTION.search(q) and PRESIDING_QUESTION.search(q):
         found = [i for i in found if i != "attendees"] + ["presiding"]
+    if CLOCK_QUESTION.search(q) and RECESS_QUESTION.search(q) and not DAY_ASKED.search(q):
+        found = [i for i in found if i != "date"] + ["recess"]  # the clock line answers, not the header's date
     if "date" in found and CLOSING_QUESTION.search(q):
         found.append("closing")
         if CLOCK_QUESTION.search(q) and not DAY_ASKED.search(q):
@@ -359,6 +377,37 @@ def as_quoted(text: str) -> str:
 def sentences(question: str) -> list[str]:
     """A question's sentences (「…何日間ですか。また、…何件ですか。」 → two)."""
     return [p for p in re.split(r"(?<=[。？?])\s*", question) if p.strip()]
+
+
+# 「答弁した政府参考人は誰」「理事者側の消防長を務めていたのは誰」「決算委員長として出席していたのは誰」: the
+# office the person asked for holds, as the words before 「は誰」「として」「を務め」 name it
+_ASKED_ROLE = re.compile(r"([一-龥ァ-ヶー]{2,12})(?:として|を務め|をつとめ|の職に|(?:は|が)(?:誰|だれ))")
+
+
+def asked_role(question: str, capacity: bool = True) -> str | None:
+    """The office a who-question asks about (「消防長」「決算委員長」「政府参考人」): a compound ending in a
+    role word the speaker labels use, or None. ``capacity``: also an office the person acted in
+    (「決算委員長として出席」「消防長を務めていた」), which a roster line gives but a speaker's label need
+    not (「文教経済常任委員長として報告したのは誰」 is labelled 「27番」)."""
+    q = unicodedata.normalize("NFKC", question)
+    if not WHO_QUESTION.search(q.lower()):
+        return None
+    roles = [m for m in _ASKED_ROLE.finditer(q) if m.group(1).endswith(ROLE_WORDS)]
+    # 「説明員として出席した企画部長は誰」: the office before 「は誰」 is asked for; 「として」 gives the capacity
+    asked = [m for m in roles if re.match(r"[はが](?:誰|だれ)", q[m.end(1):])] or (roles if capacity else [])
+    return asked[0].group(1) if asked else None
+
+
+def names_role(line: str, role: str) -> bool:
+    """A roster line giving the office ``role`` itself, not one that only ends in it (「副委員長」 is
+    no 「委員長」; 「勞働委員長」 no 「決算委員長」); old and new kanji alike."""
+    from ..domain import fold
+    from ..layouts.japanese import KYUJITAI
+
+    # spaces kept: they part a roster's columns (「前田　育司　　財務部長」)
+    text, wanted = unicodedata.normalize("NFKC", line).translate(KYUJITAI), fold(role)
+    return any(i == 0 or not re.match(r"[一-龥ァ-ヶー]", text[i - 1])
+               for i in (m.start() for m in re.finditer(re.escape(wanted), text)))
 
 
 def asks_for_speaker(question: str) -> bool:

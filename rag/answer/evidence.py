@@ -22,7 +22,8 @@ import re
 from ..domain import Chunk, Evidence, Hit, holds
 from ..index import section_prefix
 from ..layouts.speakers import chair_title, presides
-from .analysis import INTENT_KIND, Question, as_quoted, quoted, term_coverage
+from ..lexical import normalize
+from .analysis import INTENT_KIND, RECESS_WORDS, TIME_TEXT, Question, as_quoted, quoted, term_coverage
 
 # openers that explain, conclude from or point back to the paragraph before
 BACK_REFERENCE = re.compile(
@@ -49,6 +50,8 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
             record_lead += presiding_chunks(index, meeting_id, question.text)
         if "closing" in question.intents:
             record_lead += closing_chunks(index, meeting_id)
+        if "recess" in question.intents:
+            record_lead += recess_chunks(index, meeting_id, question)
         retrieved = {(h.chunk.meeting_id, h.chunk.kind) for h in hits}
         for intent in question.intents:
             kind = INTENT_KIND.get(intent)
@@ -88,6 +91,30 @@ def quoting_chunks(index, question: str, hits: list[Hit]) -> list[Chunk]:
             if any(p in text for p in phrases):
                 found.append(chunk)
     return found if len(found) <= MAX_QUOTING else []
+
+
+def recess_chunks(index, meeting_id: str, question: Question) -> list[Chunk]:
+    """The clock line of the pause or resumption asked about (「（午後　１時０２分　休憩）」, a note between
+    remarks), and the remark before it: of the meeting's lines recording that event, the one after
+    the remark most like the question (「…消防本部の審査を終了します。休憩いたします。」 says which
+    pause it was, and is cited with it)."""
+    events = [w for w in RECESS_WORDS if w in question.text] or list(RECESS_WORDS)
+    notes = [c for c in index.chunks_of(meeting_id, "note")
+             if any(w in c.text for w in events) and TIME_TEXT.search(normalize(c.text))]
+    if not notes:
+        return []
+    remarks = index.chunks_of(meeting_id, "remark")
+
+    def before(note: Chunk) -> Chunk | None:
+        return next((r for r in reversed(remarks) if r.end <= note.start), None)
+
+    def context(note: Chunk) -> float:
+        remark = before(note)
+        return term_coverage(remark.text, question.weights) if remark else 0.0
+
+    note = max(notes, key=lambda n: (context(n), -n.start))
+    remark = before(note)
+    return [note] + ([remark] if remark is not None and context(note) > 0 else [])
 
 
 def meeting_chair(index, meeting_id: str, question: str = "") -> tuple[str, str] | None:

@@ -25,9 +25,11 @@ from .analysis import (
     TIME_TEXT,
     WHO_QUESTION,
     as_quoted,
+    asked_role,
     asked_values,
     dates_something_else,
     detect_intents,
+    names_role,
     quoted,
     term_coverage,
 )
@@ -188,6 +190,11 @@ class ExtractiveWriter:
                 wanted.append(meeting.place_span)
             if meeting and "number" in intents and meeting.number is not None:
                 wanted.append(meeting.title_span)  # 「…第三分科会　第1号　令和7年2月27日」
+            items = [i for i, p in enumerate(parts) if meeting and "agenda" in intents
+                     and any(p.start <= a.span.start < p.end for a in meeting.agenda)]
+            if items:  # 「本日の会議に付した事件／○小委員長の互選」: the items answer, as in an agenda chunk
+                lo, hi = min(items), max(items)
+                return _agenda_lines(parts[lo : hi + 1], scores[lo : hi + 1], True)
             lines = [p for p in parts if any(p.start <= w.start and w.end <= p.end for w in wanted)]
             # a header line holding what the question asks for: a time (「何時に開会」 →
             # 「開会（午前１０時００分）」), a count of people (「何人」 → 「出席議員（３２人）」), an amount
@@ -216,6 +223,15 @@ class ExtractiveWriter:
             specific = {t: w for t, w in weights.items() if t not in GENERIC_ATTENDANCE}
             if specific:
                 scores = [term_coverage(p.text, specific) for p in parts]
+            role = asked_role(question)
+            holding = [i for i, p in enumerate(parts) if role and names_role(p.text, role)]
+            if holding:
+                # 「理事者側の消防長を務めていたのは誰」: the line giving that office names who held it, however
+                # many other words of the question its heading or a neighbour shares
+                top = max(holding, key=lambda i: (scores[i], -i))
+                pair = [i for i in (top - 1, top + 1) if 0 <= i < len(parts) and "代理" in parts[max(i, top)].text]
+                lo, hi = min([top] + pair), max([top] + pair)
+                return parts[lo : hi + 1], max(max(scores), 0.5)
             best = max(scores)
             if best == 0:
                 return (parts, 0.5) if "attendees" in intents else ([], 0.0)  # "who attended?": the list
@@ -245,19 +261,11 @@ class ExtractiveWriter:
                 top = max(lines, key=lambda i: (scores[i], -i))
                 lo, hi = (top - 1, top) if "代理" in parts[top].text and top > 0 else (top, top)
             return parts[lo : hi + 1], best
-        if chunk.kind in ("agenda", "decision"):
-            intent_match = any(INTENT_KIND.get(i) == chunk.kind for i in intents)
+        if chunk.kind == "agenda":
+            return _agenda_lines(parts, scores, any(INTENT_KIND.get(i) == chunk.kind for i in intents))
+        if chunk.kind == "decision":
             best = max(scores)
-            lines = [i for i, s in enumerate(scores) if best > 0 and s >= 0.8 * best]
-            if chunk.kind == "agenda" and lines and all(_agenda_heading(parts[i].text) for i in lines):
-                # 「議事日程第九号ではどんな案件が」 matches the heading 「○議事日程　第九号」, which lists
-                # nothing itself: the items under it answer, up to the next heading
-                under = [j for i in lines for j in range(i, len(parts))
-                         if j == i or not any(_agenda_heading(p.text) for p in parts[i + 1 : j + 1])]
-                return parts[min(under) : max(under) + 1], best
-            if chunk.kind == "agenda" and lines and len(lines) < len(parts) // 2:
-                return parts[min(lines) : max(lines) + 1], best  # the agenda item(s) asked about
-            return parts, max(best, 0.5 if intent_match else 0.0)
+            return parts, max(best, 0.5 if "decision" in intents else 0.0)
         # prose: a remark of ordinary length is cited whole; a long one by its best sentence,
         # widened to the better-matching neighbour while the excerpt stays short. When no sentence
         # shares a word with the question (an English question, a paraphrase), nothing says which
@@ -341,14 +349,34 @@ def _is_heading(line: str) -> bool:
     return 0 < len(text) <= 12 and not re.search(r"[,、，・/\d]|\s", text)
 
 
+def _agenda_lines(parts: list[Span], scores: list[float], asked: bool) -> tuple[list[Span], float]:
+    """The lines of an agenda that answer (``asked``: the question asks for the agenda): the item(s)
+    the question names, the items under a heading it names, else the whole list."""
+    best = max(scores)
+    lines = [i for i, s in enumerate(scores) if best > 0 and s >= 0.8 * best]
+    if lines and all(_agenda_heading(parts[i].text) for i in lines):
+        # 「議事日程第九号ではどんな案件が」 matches the heading 「○議事日程　第九号」, which lists
+        # nothing itself: the items under it answer, up to the next heading
+        under = [j for i in lines for j in range(i, len(parts))
+                 if j == i or not any(_agenda_heading(p.text) for p in parts[i + 1 : j + 1])]
+        return parts[min(under) : max(under) + 1], best
+    if lines and len(lines) < len(parts) // 2:
+        return parts[min(lines) : max(lines) + 1], best  # the agenda item(s) asked about
+    return parts, max(best, 0.5 if asked else 0.0)
+
+
 _AGENDA_KEYS = tuple(sorted((k for k, field in FIELD_KEYS.items() if field == "agenda"), key=len, reverse=True))
 
 
 def _agenda_heading(line: str) -> bool:
     """An agenda's own heading (「○議事日程　第九号」「○本日の会議に付した案件」「議題：」), which names the
-    list, not an item of it: the parser's agenda field words, then at most the list's number; or the
-    number alone (「第九号」: the value of the field 「議事日程」, where the chunk starts)."""
-    text = unicodedata.normalize("NFKC", line).strip("○◯●◎■□・-*#【】[]() \t\u3000")
+    list, not an item of it: the parser's agenda field words, then at most the list's number; the
+    number alone (「第九号」: the value of the field 「議事日程」, where the chunk starts); or a bracketed
+    group (「（政策部）」) over the items it brings."""
+    text = unicodedata.normalize("NFKC", line).strip(" \t\u3000")
+    if re.fullmatch(r"[(\[【〔<＜][^()\[\]【】〔〕\d]{1,15}[)\]】〕>＞]", text):
+        return True  # 「（政策部）」: the group the items under it belong to
+    text = text.strip("○◯●◎■□・-*#【】[]() \t\u3000")
     if re.fullmatch(r"第[0-9〇一二三四五六七八九十百]+号", text):
         return True
     key = next((k for k in _AGENDA_KEYS if text.startswith(k)), None)
@@ -394,9 +422,6 @@ def chair_sentence(first: Citation, japanese: bool) -> str:
             else f"The sitting was chaired by {chunk.speaker} ({chunk.role}). [{first.n}]")
 
 
-_ASKED_ROLE = re.compile(r"([一-龥ァ-ヶー]{2,12})(?:は|が)(?:誰|だれ)")  # 「答弁した政府参考人は誰」: a 政府参考人 is asked for
-
-
 def speaker_sentence(question: str, first: Citation, japanese: bool) -> str:
     """For 「誰が…と述べましたか」: the speaker of the cited remark where the minutes name one;
     otherwise a plain statement that they do not. Built only from parsed fields."""
@@ -409,9 +434,9 @@ def speaker_sentence(question: str, first: Citation, japanese: bool) -> str:
         # the question quotes words the cited remark does not say: no speaker is asserted
         return ("議事録に、引用された言葉どおりの発言は見つかりませんでした。近い内容の記載は次のとおりです。" if japanese
                 else "The minutes contain no remark with the quoted words; the closest passages are:")
-    asked = _ASKED_ROLE.search(q)
-    if chunk.speaker and chunk.role and asked and asked.group(1).endswith(ROLE_WORDS) and not fold(chunk.role).endswith(
-            fold(next(w for w in ROLE_WORDS if asked.group(1).endswith(w)))):
+    asked = asked_role(question, capacity=False)
+    if chunk.speaker and chunk.role and asked and not fold(chunk.role).endswith(
+            fold(next(w for w in ROLE_WORDS if asked.endswith(w)))):
         # 「答弁した政府参考人は誰」 cited with the questioner's remark: he is not who was asked for (a speaker
         # whose role the minutes do not give is not ruled out)
         return ""

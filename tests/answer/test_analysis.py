@@ -196,6 +196,10 @@ def test_english_how_much_asks_money_only_beside_a_money_word(question, what, an
     ("法律案はどのように議決されましたか", "agenda", False),
     ("Which directors took part in board meeting #58?", "attendees", True),
     ("Which resolution did the House of Councillors adopt on 29 November 2023?", "decision", True),
+    # the headings minutes list their agenda under
+    ("11月14日の小委員会で、会議に付した事件は何でしたか", "agenda", True),
+    ("政策部の協議事項として報告されたのは何ですか", "agenda", True),
+    ("議事日程第九号の会議は何時に開議しましたか", "agenda", False),  # names the sitting
 ])
 def test_the_record_part_asked_for_in_other_words(question, intent, wanted):
     assert (intent in detect_intents(question)) is wanted
@@ -240,3 +244,48 @@ def test_a_year_that_names_a_session_is_no_date(line, dates):
     from rag.lexical import normalize
 
     assert bool(DATE_TEXT.search(normalize(line))) is dates
+
+
+@pytest.mark.parametrize("question, what", [
+    ("移転する病院の病床数は何床とされていますか", ["「何床」にあたる数"]),  # a counter no table lists
+    ("災害用のテントを何基購入しましたか", ["「何基」にあたる数"]),
+    ("およそ何世帯に支給されますか", ["「何世帯」にあたる数"]),  # the table's counter, read once
+    ("何時に開会しましたか", []),  # the clock, not a count
+    ("何故延期したのですか", []),
+])
+def test_a_count_is_read_with_the_counter_the_question_writes(question, what):
+    from rag.answer.analysis import counted
+
+    assert [w for _, w, _ in counted(question)] == what
+
+
+@pytest.mark.parametrize("question, role", [
+    ("理事者側の消防長を務めていたのは誰ですか", "消防長"),
+    ("連合審査会に、決算委員長として出席していたのは誰ですか", "決算委員長"),
+    ("答弁した政府参考人は誰ですか", "政府参考人"),
+    ("本会議に、説明員として出席した企画部長は誰ですか", "企画部長"),  # 「として」 is the capacity
+    ("会議に出席したのは誰ですか", None),  # no office
+    ("委員長として議事を進める際の注意点は何ですか", None),  # not a who-question
+])
+def test_the_office_a_who_question_asks_about(question, role):
+    from rag.answer.analysis import asked_role
+
+    assert asked_role(question) == role
+
+
+def test_an_office_acted_in_is_not_the_office_asked_for_of_a_speaker():
+    """A speaker's label need not give the capacity he acted in (「27番」 reports as 委員長)."""
+    from rag.answer.analysis import asked_role
+
+    assert asked_role("文教経済常任委員長として審査結果を報告したのは誰ですか", capacity=False) is None
+    assert asked_role("答弁した政府参考人は誰ですか", capacity=False) == "政府参考人"
+
+
+def test_a_roster_line_names_an_office_only_as_a_whole_word():
+    from rag.answer.analysis import names_role
+
+    assert names_role("委員長　　架空　一郎　　委員　見本　二郎", "委員長")
+    assert not names_role("副委員長　試験　三郎", "委員長")
+    assert names_role("仮名　四郎　　　財務部長　例示　五郎", "財務部長")  # the second column
+    assert names_role("勞働委員長　甲野　太郎君", "労働委員長")  # old kanji as today's
+    assert not names_role("勞働委員長　甲野　太郎君", "決算委員長")

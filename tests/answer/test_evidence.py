@@ -75,3 +75,35 @@ def test_a_paragraph_that_announces_what_follows_brings_the_one_after_it():
 
     ev = with_neighbours(Remarks(), gather(Remarks(), _question(()), [Hit(first, 0.9)]))
     assert [e.chunk for e in ev] == [first, then] and ev[1].hit is None
+
+
+def test_the_pause_asked_about_is_the_clock_line_after_the_business_the_question_names():
+    """「消防本部の審査を終えて休憩に入ったのは何時」: of the sitting's three 「（午後…休憩）」 lines, the one
+    after the remark closing that business leads, with that remark; the header's opening time does
+    not (the intent is the pause, not the meeting's date)."""
+    from rag.answer.analysis import detect_intents
+    from rag.domain import Chunk
+
+    text = ("では、これで消防本部の審査を終了します。休憩いたします。\n（午後　１時０２分　休憩）\n"
+            "では、政策部の審査を終了します。休憩いたします。\n（午後　１時１０分　休憩）\n"
+            "財務部の審査を終了します。休憩いたします。\n（午後　１時１８分　休憩）\n")
+    lines, at = [], 0
+    for n, line in enumerate(text.splitlines()):
+        kind = "note" if line.startswith("（") else "remark"
+        lines.append(Chunk(chunk_id=f"c{n}", text=line, source="m.txt", start=at, end=at + len(line), meeting_id="m",
+                           meeting="架空市議会 総務委員会", date="2023-05-22", section="時刻" if kind == "note" else "発言",
+                           kind=kind))
+        at += len(line) + 1
+
+    class Sitting:
+        @staticmethod
+        def chunks_of(meeting_id: str, kind: str):
+            return [c for c in lines if c.kind == kind]
+
+    question = "総務委員会で、消防本部の議案の審査を終えて休憩に入ったのは何時ですか"
+    intents = tuple(detect_intents(question))
+    assert "recess" in intents and "date" not in intents
+    q = Question(question, question, True, (), {"消防": 3.0, "本部": 3.0, "審査": 1.0, "休憩": 1.0}, intents)
+    ev = gather(Sitting(), q, [Hit(lines[5], 0.4)])
+    assert [e.chunk.text for e in ev[:2]] == ["（午後　１時０２分　休憩）", "では、これで消防本部の審査を終了します。休憩いたします。"]
+    assert "recess" not in detect_intents("休憩中にどんな話がありましたか")  # not asked by the clock

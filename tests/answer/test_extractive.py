@@ -172,6 +172,62 @@ def test_an_agenda_heading_cites_the_items_under_it_not_itself():
     assert cited("大麻取締法の改正案は議題になりましたか", {"大麻": 3.0, "取締": 2.0}) == "第二　大麻取締法の一部を改正する法律案"
 
 
+def test_a_who_question_for_an_office_cites_the_roster_line_giving_it():
+    """「理事者側の消防長を務めていたのは誰」 shares more words with the heading 「理事者側出席者」 than with
+    the line 「消防長　模擬　六郎」 far below it: the line giving the office asked for names who held it.
+    「委員長は誰」 is not answered with the 副委員長."""
+    from rag.domain import Chunk
+
+    text = ("委員長　　架空　一郎　　委員　　見本　二郎\n副委員長　試験　三郎　　委員　　仮例　七郎\n理事者側出席者\n"
+            "政策部長　　仮名　四郎\n財務部長　　例示　五郎\n企画室長　　試作　八郎\n税務課長　　模範　九郎\n"
+            "総務課長　　見本　十郎\n消防長　　　模擬　六郎\n")
+    roster = Chunk(chunk_id="roster", text=text, source="r.txt", start=0, end=len(text), meeting_id="m",
+                   meeting="架空市議会 総務委員会", date="2023-05-22", section="出席者", kind="attendees")
+    weights = {"理事者": 2.0, "側": 1.0, "消防長": 2.5, "務める": 0.5}
+    assert _cited_text(roster, text, "理事者側の消防長を務めていたのは誰ですか", weights) == "消防長　　　模擬　六郎"
+    assert _cited_text(roster, text, "委員長は誰ですか", {"委員長": 1.0}).startswith("委員長　　架空　一郎")
+
+
+def test_a_group_heading_in_an_agenda_cites_the_items_under_it():
+    """「政策部の協議事項として報告されたのは何」 matches the group heading 「（政策部）」 best, which
+    lists nothing itself: the items under it are cited, up to the next group."""
+    from rag.domain import Chunk
+
+    text = ("（消防本部）\n１、議案第２２号　契約を締結することについて\n（政策部）\n１、補正予算について\n"
+            "２、検討委員会の設置について\n（財務部）\n１、市税条例の一部を改正する条例について\n")
+    agenda = Chunk(chunk_id="agenda", text=text, source="a.txt", start=0, end=len(text), meeting_id="m",
+                   meeting="架空市議会 総務委員会", date="2023-05-22", section="議事概要", kind="agenda")
+    weights = {"政策": 2.0, "部": 0.5, "協議": 1.0, "事項": 1.0, "報告": 0.5}
+    assert _cited_text(agenda, text, "政策部の協議事項として報告されたのは何ですか", weights) == (
+        "（政策部）\n１、補正予算について\n２、検討委員会の設置について")
+
+
+def test_the_agenda_asked_for_in_a_header_cites_its_items_not_the_heading():
+    """A Diet record's header lists 「本日の会議に付した事件」 over its item: asked what was put to the
+    meeting, the item the record reads is cited, not the heading that matches the question's words."""
+    from rag.domain import AgendaItem, Chunk, Span
+
+    text = ("昭和二十二年十一月十四日（金曜日）\n午前十一時二十分開会\n—————————————\n本日の会議に付した事件\n"
+            "○小委員長の互選\n—————————————\n")
+    header = Chunk(chunk_id="header", text=text, source="h.xml", start=0, end=len(text), meeting_id="m",
+                   meeting="参議院 架空小委員会 第1号", date="1947-11-14", section="日時・場所", kind="header")
+    item = text.index("○小委員長の互選")
+
+    class _Meeting:
+        kind = "会議録"
+        date = "1947-11-14"
+        date_original = None
+        date_span = Span("昭和二十二年十一月十四日（金曜日）", 0, 17)
+        place_span = None
+        number = None
+        agenda = (AgendaItem("", "小委員長の互選", Span("○小委員長の互選", item, item + 8)),)
+        attendees = ()
+        closing_span = None
+
+    weights = {"会議": 1.0, "付す": 1.0, "事件": 2.0}
+    assert _cited_text(header, text, "小委員会で、会議に付した事件は何でしたか", weights, _Meeting()) == "○小委員長の互選"
+
+
 def _split_target():
     """TARGET cut into its two paragraphs, the second opening 「そのため、」 (it refers back)."""
     from dataclasses import replace
