@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .domain import Meeting, fold
 from .layouts.japanese import DATE_RE, NUM, WAREKI, date_from_match, kanji_number
@@ -174,7 +174,19 @@ def _session_months(q: str) -> list[str]:
     return list(dict.fromkeys(months))
 
 
-def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Resolution:
+# A date followed by 「に」「まで」「から」 and no word of sitting (「11月13日に労働委員長が選定した」): when
+# something happened, which the meeting's record may state, not necessarily the day it sat
+# (「11月14日に開かれた小委員会」 is the sitting's day)
+_EVENT_DATE_AFTER = re.compile(r"\s*(?:に|には|まで|から|頃|ごろ)(?!.{0,10}?(?:開か|開催|開会|開議|行われ|招集|会議|委員会|本会議|定例会|臨時会))")
+
+
+def event_dates(question: str) -> set[str]:
+    """The dates a question gives as when something happened (``_EVENT_DATE_AFTER``), as ISO dates."""
+    q = unicodedata.normalize("NFKC", question)
+    return {iso for m in DATE_RE.finditer(q) if (iso := date_from_match(m)) and _EVENT_DATE_AFTER.match(q, m.end())}
+
+
+def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None, dates_recorded=None) -> Resolution:
     """The catalog meetings a question names.
 
     Each stated property (number, date, year, body/name phrase) narrows the
@@ -186,12 +198,23 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None) -> Re
     (「2018年5月30日の合同審査会で…引用した、総理の昨年二月十七日の衆議院予算委員会での答弁」): when the
     properties together match no meeting of that body, they are tried without it, and the
     reference is missing only if they match no meeting at all.
+
+    A date the question gives as when something happened (``event_dates``) that no meeting of the
+    body it names sat on is no reference when the record of one of them states that date
+    (``dates_recorded(meeting_id)``: the ISO dates its text gives): 「参議院…小委員会の小委員として、
+    昭和22年11月13日に労働委員長が選定したのは誰」 asks about the sitting of the 14th, whose header
+    records the choice of the 13th.
     """
     question = full_house_names(question)
     ref = parse_reference(question)
     if not catalog:
         return Resolution(ref, ())
     found = _resolve(question, ref, catalog, phrase_known, with_body=True)
+    if found.missing and ref.dates and dates_recorded is not None and set(ref.dates) <= event_dates(question):
+        undated = _resolve(question, replace(ref, dates=()), catalog, phrase_known, with_body=True)
+        recording = tuple(i for i in undated.meeting_ids if set(ref.dates) <= dates_recorded(i))
+        if recording and not undated.missing:
+            return Resolution(ref, recording)
     if found.missing and _named_body(question, catalog) and (ref.dates or ref.numbers):
         without = _resolve(question, ref, catalog, phrase_known, with_body=False)
         by_id = {e.meeting_id: e for e in catalog}

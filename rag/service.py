@@ -55,7 +55,7 @@ class Assistant:
         if not looks_like_a_question(question):
             return self.answerer.abstain(question, [], "not_a_question", NOT_A_QUESTION)
         catalog = self.index.catalog()  # read once per question (cached while the file is unchanged)
-        resolution = resolve(question, catalog, self.index.phrase_known)
+        resolution = resolve(question, catalog, self.index.phrase_known, self.index.dates_recorded)
         if resolution.missing:
             return self.answerer.abstain(question, [], "meeting_not_indexed", resolution.missing)
         named_meetings = [e for e in catalog if e.meeting_id in resolution.meeting_ids]

@@ -248,3 +248,22 @@ def test_a_phrase_that_asks_which_meeting_names_none():
     """「第何回定例会でしたか」 asks for the session; it is no reference to a session called so."""
     ref = parse_reference("青森市議会で最後に閉会したのは、何年の第何回定例会でしたか")
     assert ref.phrases == ("青森市議会",) and ref.numbers == ()
+
+
+def test_a_date_something_happened_on_is_no_sitting_when_the_named_meetings_record_states_it():
+    """「…小委員会の小委員として、昭和22年11月13日に労働委員長が選定したのは誰」: no sitting of the
+    13th is indexed, but the subcommittee's record (of the 14th) states the choice of the 13th, so the
+    question is about that record. A date that names the sitting (「…の本会議で」, 「…に開かれた」), or one
+    no record states, is still a meeting that is not indexed."""
+    from rag.meetings import event_dates
+
+    catalog = [_named("sub14", "参議院", "労働委員会請願及び陳情に関する小委員会", "1947-11-14", 1, "号"),
+               _named("shu47", "衆議院", "労働委員会", "1947-07-28", 1, "号")]
+    recorded = {"sub14": {"1947-11-13", "1947-11-14"}, "shu47": {"1947-07-28"}}.get
+    q = "参議院労働委員会の請願及び陳情に関する小委員会の小委員として、昭和22年11月13日に労働委員長が選定したのは誰ですか"
+    assert event_dates(q) == {"1947-11-13"}
+    assert resolve(q, catalog, KNOWN, recorded).meeting_ids == ("sub14",)
+    assert resolve(q, catalog, KNOWN).missing  # without the records: as before
+    assert resolve(q.replace("13日", "12日"), catalog, KNOWN, recorded).missing  # a day no record states
+    sitting = "昭和22年11月13日に開かれた参議院労働委員会の請願及び陳情に関する小委員会では何が決まりましたか"
+    assert event_dates(sitting) == set() and resolve(sitting, catalog, KNOWN, recorded).missing
