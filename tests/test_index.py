@@ -267,3 +267,20 @@ def test_a_newer_chunker_reindexes_an_unchanged_file(hash_settings, tmp_path, mo
     assert report.added and not report.unchanged
     assert any("閉会" in idx.lexical.get(cid)[0] for cid in idx.lexical.ids())
     assert idx.ingest([folder]).unchanged
+
+
+def test_the_dates_a_record_states_are_its_own_parts(hash_settings, tmp_path):
+    """``dates_recorded``: every day a meeting's record states (the catalog resolves a question that
+    dates something the record tells of), read from that meeting's own part of its text."""
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED_NAME)
+    text = SEED.read_text(encoding="utf-8") + "\n（なお、次回会合は平成19年12月5日に開催予定。）\n"
+    (folder / "seed_with_next.txt").write_text(text, encoding="utf-8")
+    index = MinutesIndex(hash_settings)
+    assert index.ingest([folder]).ok
+    seed = index.records.find(str(folder / SEED_NAME))
+    noted = index.records.find(str(folder / "seed_with_next.txt"))
+    assert index.dates_recorded(seed.meeting_id) == {"2007-10-03"}
+    assert index.dates_recorded(noted.meeting_id) == {"2007-10-03", "2007-12-05"}
+    assert index.dates_recorded("no-such-meeting") == set()
