@@ -181,9 +181,25 @@ _EVENT_DATE_AFTER = re.compile(r"\s*(?:に|には|まで|から|頃|ごろ)(?!.{
 
 
 def event_dates(question: str) -> set[str]:
-    """The dates a question gives as when something happened (``_EVENT_DATE_AFTER``), as ISO dates."""
+    """The dates a question gives as when something happened (``_EVENT_DATE_AFTER``), as
+    ``parse_reference`` writes them (ISO, or "--MM-DD" without a year)."""
     q = unicodedata.normalize("NFKC", question)
-    return {iso for m in DATE_RE.finditer(q) if (iso := date_from_match(m)) and _EVENT_DATE_AFTER.match(q, m.end())}
+    found = {iso for m in DATE_RE.finditer(q) if (iso := date_from_match(m)) and _EVENT_DATE_AFTER.match(q, m.end())}
+    if not any(date_from_match(m) for m in DATE_RE.finditer(q)):
+        for m in _MONTH_DAY_RE.finditer(q):
+            mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
+            if mo and d and 1 <= mo <= 12 and 1 <= d <= 31 and _EVENT_DATE_AFTER.match(q, m.end()):
+                found.add(f"--{mo:02d}-{d:02d}")
+    return found
+
+
+# Records read to find one that states a date (each is read from disk): a body with more meetings
+# than this keeps the date as its sitting's, as before
+MAX_RECORDS_FOR_A_DATE = 30
+
+
+def _states_dates(recorded: set[str], dates: tuple[str, ...]) -> bool:
+    return all(d in recorded or (d.startswith("--") and any(r.endswith(d[1:]) for r in recorded)) for d in dates)
 
 
 def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None, dates_recorded=None) -> Resolution:
@@ -201,9 +217,9 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None, dates
 
     A date the question gives as when something happened (``event_dates``) that no meeting of the
     body it names sat on is no reference when the record of one of them states that date
-    (``dates_recorded(meeting_id)``: the ISO dates its text gives): 「参議院…小委員会の小委員として、
-    昭和22年11月13日に労働委員長が選定したのは誰」 asks about the sitting of the 14th, whose header
-    records the choice of the 13th.
+    (``dates_recorded(meeting_id)``: the ISO dates its text gives; read for at most
+    MAX_RECORDS_FOR_A_DATE meetings): 「参議院…小委員会の小委員として、昭和22年11月13日に労働委員長が選定した
+    のは誰」 asks about the sitting of the 14th, whose header records the choice of the 13th.
     """
     question = full_house_names(question)
     ref = parse_reference(question)
@@ -212,9 +228,10 @@ def resolve(question: str, catalog: list[CatalogEntry], phrase_known=None, dates
     found = _resolve(question, ref, catalog, phrase_known, with_body=True)
     if found.missing and ref.dates and dates_recorded is not None and set(ref.dates) <= event_dates(question):
         undated = _resolve(question, replace(ref, dates=()), catalog, phrase_known, with_body=True)
-        recording = tuple(i for i in undated.meeting_ids if set(ref.dates) <= dates_recorded(i))
-        if recording and not undated.missing:
-            return Resolution(ref, recording)
+        if not undated.missing and len(undated.meeting_ids) <= MAX_RECORDS_FOR_A_DATE:
+            recording = tuple(i for i in undated.meeting_ids if _states_dates(dates_recorded(i), ref.dates))
+            if recording:
+                return Resolution(ref, recording)
     if found.missing and _named_body(question, catalog) and (ref.dates or ref.numbers):
         without = _resolve(question, ref, catalog, phrase_known, with_body=False)
         by_id = {e.meeting_id: e for e in catalog}

@@ -267,3 +267,23 @@ def test_a_date_something_happened_on_is_no_sitting_when_the_named_meetings_reco
     assert resolve(q.replace("13日", "12日"), catalog, KNOWN, recorded).missing  # a day no record states
     sitting = "昭和22年11月13日に開かれた参議院労働委員会の請願及び陳情に関する小委員会では何が決まりましたか"
     assert event_dates(sitting) == set() and resolve(sitting, catalog, KNOWN, recorded).missing
+    yearless = q.replace("昭和22年", "")  # 「11月13日に」: the month and day the record states
+    assert event_dates(yearless) == {"--11-13"} and resolve(yearless, catalog, KNOWN, recorded).meeting_ids == ("sub14",)
+
+
+def test_a_body_with_many_meetings_keeps_an_event_date_as_its_sittings():
+    """Finding the record that states a date reads records from disk: past MAX_RECORDS_FOR_A_DATE
+    meetings of the body named, the date stays a reference (the meeting is said not to be indexed)."""
+    from rag.meetings import MAX_RECORDS_FOR_A_DATE
+
+    many = [_named(f"c{i}", "架空市議会", "総務委員会", f"2023-{1 + i % 12:02d}-{1 + i // 12:02d}", i + 1, "号")
+            for i in range(MAX_RECORDS_FOR_A_DATE + 1)]
+    read = []
+
+    def recorded(meeting_id):
+        read.append(meeting_id)
+        return {"2023-12-28"}
+
+    q = "架空市議会の総務委員会で、2023年12月28日に市長が決めた方針について何と説明されましたか"
+    assert resolve(q, many, KNOWN, recorded).missing and read == []
+    assert resolve(q, many[:3], KNOWN, recorded).meeting_ids == ("c0", "c1", "c2")
