@@ -51,6 +51,10 @@ DAY_ASKED = re.compile(r"いつ|何日|何月|日付|日時|曜日|\bwhen\b|\bda
 ABOUT_MEETING = ("会合", "会議", "開催", "開会", "開議", "閉会", "散会", "議会", "定例会", "臨時会", "委員会", "本会議",
                   "総会", "meeting", "held", "convened", "session", "sitting")
 
+# 「子ども１人当たり２万円」: a number of people (or of anything counted) before 当たり is the unit of a
+# rate, not a count: it answers no 「何人」 (「８件につきましては」 is "as for the eight", a count)
+_NOT_PER_UNIT = r"(?!\s*(?:当たり|あたり|ごと|毎|につき(?!ま|て)))"
+
 # Answer types: a question asking for one of these can only be answered by an
 # excerpt that contains one. (pattern in the question, pattern in the excerpt, what is missing)
 _KNUM = r"[0-9〇一二三四五六七八九十百千万億兆,.]"
@@ -71,7 +75,7 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
      frozenset({"票", "票数", "賛成", "反対", "何", "数", "投票", "総数"})),
     # "how many members", "how many of the 30 members", "how many council members"
     (re.compile(r"何人|何名|人数|how many (?:of (?:the|these|those|its|their) )?(?:[0-9,]+ )?(?:[a-z-]+ )?(?:people|persons|attendees|members|visitors|participants|residents"
-                r"|children|students|users|applicants|staff|employees)\b(?! voted)"), re.compile(rf"{_KNUM}+\s*(?:人|名)"), "人数",
+                r"|children|students|users|applicants|staff|employees)\b(?! voted)"), re.compile(rf"{_KNUM}+\s*(?:人|名){_NOT_PER_UNIT}"), "人数",
      frozenset({"人", "名", "何", "人数", "数"})),
     (re.compile(r"何%|何パーセント|何割|(?:率|割合)は(?:どれ|いくら|何)|what percentage|what share|what rate"),
      re.compile(rf"{_KNUM}+\s*(?:%|パーセント|割|ポイント)"), "割合",
@@ -120,7 +124,7 @@ def counted(question: str) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
     asked += [m.group(1) for m in _OTHER_COUNTER.finditer(question) if m.start() not in read]
     for counter in dict.fromkeys(asked):
         forms = _COUNTERS.get(counter, re.escape(counter))
-        found.append((re.compile(rf"{_KNUM}+\s*(?:{forms})"), f"「何{counter}」にあたる数",
+        found.append((re.compile(rf"{_KNUM}+\s*(?:{forms}){_NOT_PER_UNIT}"), f"「何{counter}」にあたる数",
                       frozenset({"何", "数", *tokenize(counter), *(t for f in forms.split("|") for t in tokenize(f))})))
     return found
 
@@ -290,7 +294,11 @@ MAX_OWN_WORDS_ABOUT_MEETING = 2
 NEXT_MEETING = re.compile(r"次回|次の(?:会合|会議|会|委員会|総会|部会)|(?:next|following|upcoming)\b(?:\s+[\w#-]+){0,4}?\s+(?:meeting|session|sitting)")
 
 
+# the verb's subject is the meeting, in the same clause ("…the Council held", "the meeting opened", "will it
+# take place"), not something the meeting heard of ("…, where did the minister say the WFTU had held its
+# congress")
 ENGLISH_ABOUT_MEETING = re.compile(
+    r"\b(?:meeting|session|sitting|council|committee|assembly|plenary|house|it|they)\b[^,?]{0,40}?"
     r"\b(?:held|hold|convened?|took place|take place|taking place|meet|met|opened|open|started|start|began|begin|"
     r"ended|end|finished|finish|closed|close|adjourned|adjourn)\b"
     r"|\b(?:date|time|day|venue|place|location)\s+of\s+(?:the|this|that)\b[^,?]*?\b(?:meeting|session|sitting)\b"

@@ -42,6 +42,11 @@ def _weights(question: str) -> dict[str, float]:
     ("When was the emergency session?", True),
     ("What time did the sitting start and finish?", True),
     ("On what date did the House finally pass the bill explained at its plenary sitting No. 8?", False),
+    # the verb is the meeting's only in its clause: here the federation held the congress
+    ("At the July 1947 joint committee meeting on the bill, where did the minister say the federation had "
+     "held its congress?", False),
+    ("Where was the 31st general meeting of the council held?", True),
+    ("At the December session, what did the mayor announce about a donation from Open House Group?", False),
     # how the sitting ran its course and the loose date naming it are about the meeting too
     ("墨田区の年末の緊急議会は、最終的に何時に終わりましたか", True),
     # a long meeting name does not drown the question's own words: another date is asked
@@ -110,6 +115,21 @@ def test_a_resolution_bill_is_a_document_not_a_decision():
 ])
 def test_when_the_sitting_ended_is_its_own_record_part(question, intents):
     assert detect_intents(question) == intents
+
+
+def test_a_number_per_person_is_no_count_of_people():
+    """「子ども１人当たり２万円」 answers no 「何人」: the number before 当たり is a rate's unit."""
+    from rag.answer.analysis import asked_values, counted
+    from rag.lexical import normalize
+
+    people = next(a for a in asked_values("対象となる子どもは何人と見込まれていますか") if a.what == "人数")
+    assert not people.has.search(normalize("18歳以下の子ども１人当たり２万円を給付する"))
+    assert people.has.search(normalize("対象となる子どもは約３万人を見込んでいます"))
+    assert not people.has.search(normalize("１人につき２万円"))
+    ((reports, _, _),) = counted("何件の報告が配付資料のとおりとされましたか")
+    assert reports.search(normalize("以下、８件につきましては、既に配付済みの資料のとおりであります"))  # "as for the eight"
+    ((households, _, _),) = counted("何世帯に支給されますか")
+    assert not households.search(normalize("１世帯当たり３万円")) and households.search(normalize("約２，４００世帯"))
 
 
 def test_a_spoken_amount_without_yen_is_an_amount_but_a_count_is_not():
