@@ -216,7 +216,12 @@ class ExtractiveWriter:
             if lines:
                 lo = parts.index(lines[0])
                 hi = parts.index(lines[-1])
-                return parts[lo : hi + 1] if hi - lo <= 4 else lines[:1], 1.0
+                if hi - lo <= 4:
+                    return parts[lo : hi + 1], 1.0
+                # too far apart to quote as one excerpt: the record's own line asked for (the meeting's
+                # date, not 「昭和二十二年十一月十三日」 above it that scores as well), else the first
+                own = [p for p in lines if any(p.start <= w.start and w.end <= p.end for w in wanted)]
+                return (own or lines)[:1], 1.0
             return [], 0.0
         if chunk.kind == "attendees":
             # 「出席」「代理」 are on many lines; the name or title asked about decides

@@ -228,6 +228,35 @@ def test_the_agenda_asked_for_in_a_header_cites_its_items_not_the_heading():
     assert _cited_text(header, text, "小委員会で、会議に付した事件は何でしたか", weights, _Meeting()) == "○小委員長の互選"
 
 
+def test_the_meetings_own_date_line_is_cited_when_a_better_scoring_line_is_far_from_it():
+    """A header that records something done on another day above the sitting (the NDL's 1947
+    subcommittee): asked when the meeting sat, the record's date line is cited, not the line far above
+    it that shares more of the question's words."""
+    from rag.domain import Chunk, Span
+
+    names = "".join(f"　　　　　架空　{n}郎君\n" for n in "一二三四五六七")
+    text = ("昭和二十二年十一月十三日（木曜日）\n労働委員長において、左の通り小委員\nを選定した。\n" + names
+            + "昭和二十二年十一月十四日（金曜日）\n午前十一時二十分開会\n")
+    header = Chunk(chunk_id="header", text=text, source="h.xml", start=0, end=len(text), meeting_id="m",
+                   meeting="参議院 架空小委員会 第1号", date="1947-11-14", section="日時・場所", kind="header")
+    day = text.index("昭和二十二年十一月十四日")
+
+    class _Meeting:
+        kind = "会議録"
+        date = "1947-11-14"
+        date_original = None
+        date_span = Span("昭和二十二年十一月十四日（金曜日）", day, day + 17)
+        place_span = None
+        number = None
+        agenda = ()
+        attendees = ()
+        closing_span = None
+
+    weights = {"労働": 2.0, "委員長": 1.0, "会議": 0.5}
+    cited = _cited_text(header, text, "労働委員長が選んだ小委員の会議はいつ開かれましたか", weights, _Meeting())
+    assert cited == "昭和二十二年十一月十四日（金曜日）"
+
+
 def _split_target():
     """TARGET cut into its two paragraphs, the second opening 「そのため、」 (it refers back)."""
     from dataclasses import replace
