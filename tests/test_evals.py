@@ -491,7 +491,8 @@ def test_page_lists_bad_dataset_lines(page):
 @pytest.mark.parametrize("name", ["dev.jsonl", "corpus_dev.jsonl", "corpus_dev_record.jsonl", "corpus_dev_paraphrase.jsonl",
                                   "corpus_dev_staff.jsonl", "corpus_dev_english.jsonl", "heldout.jsonl", "heldout_b.jsonl",
                                   "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl",
-                                  "heldout_f.jsonl", "heldout_g.jsonl"])
+                                  "heldout_f.jsonl", "heldout_g.jsonl",
+                                  "heldout_h.jsonl"])
 def test_every_shipped_set_is_well_formed(name):
     """Format only (evidence against the corpus is checked where the index is built)."""
     from rag.evals import read_dataset
