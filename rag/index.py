@@ -190,7 +190,7 @@ class MinutesIndex:
     def dates_recorded(self, meeting_id: str) -> set[str]:
         """The ISO dates a meeting's record states anywhere in its text (its own part of a file that
         holds several meetings): the days things it records happened, not only the day it sat."""
-        from .layouts.japanese import DATE_RE, date_from_match
+        from .layouts.japanese import dates_in
         from .lexical import normalize
 
         found = self.records.get(meeting_id)
@@ -198,7 +198,7 @@ class MinutesIndex:
             return set()
         meeting, text = found
         lo, hi = meeting.extent or (0, len(text))
-        return {iso for m in DATE_RE.finditer(normalize(text[lo:hi])) if (iso := date_from_match(m))}
+        return dates_in(normalize(text[lo:hi]))
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

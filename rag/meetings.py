@@ -117,20 +117,7 @@ def parse_reference(question: str) -> MeetingRef:
                 numbers.append((n, m.group(2)))
         else:
             numbers.append((int(m.group(3) or m.group(4)), None))
-    dates = []
-    for m in DATE_RE.finditer(q):
-        iso = date_from_match(m)
-        if iso:
-            dates.append(iso)
-    for m in _DATE_EN_RE.finditer(q):  # "on 17 December 2024", "on December 17, 2024"
-        iso = _english_date(m)
-        if iso:
-            dates.append(iso)
-    if not dates:
-        for m in _MONTH_DAY_RE.finditer(q):
-            mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
-            if mo and d and 1 <= mo <= 12 and 1 <= d <= 31:
-                dates.append(f"--{mo:02d}-{d:02d}")
+    dates = [iso for iso, _ in _stated_dates(q)]
     months = [] if dates else _session_months(q)
     years = [] if dates or months else [m.group(1) for m in _YEAR_RE.finditer(q)]
     phrases = []
@@ -144,6 +131,19 @@ def parse_reference(question: str) -> MeetingRef:
         if word and word.group(0) not in phrases and not any(word.group(0) in p for p in phrases):
             phrases.append(word.group(0))
     return MeetingRef(tuple(numbers), tuple(dates), tuple(years), tuple(months), tuple(phrases))
+
+
+def _stated_dates(q: str) -> list[tuple[str, int]]:
+    """The dates an NFKC question states, with where each ends: calendar dates (「令和5年5月22日」, "on
+    17 December 2024") as ISO, else a month and day alone as "--MM-DD"."""
+    found = [(iso, m.end()) for m in DATE_RE.finditer(q) if (iso := date_from_match(m))]
+    found += [(iso, m.end()) for m in _DATE_EN_RE.finditer(q) if (iso := _english_date(m))]  # "on December 17, 2024"
+    if not found:
+        for m in _MONTH_DAY_RE.finditer(q):
+            mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
+            if mo and d and 1 <= mo <= 12 and 1 <= d <= 31:
+                found.append((f"--{mo:02d}-{d:02d}", m.end()))
+    return found
 
 
 def _english_date(m: re.Match) -> str | None:
@@ -184,13 +184,7 @@ def event_dates(question: str) -> set[str]:
     """The dates a question gives as when something happened (``_EVENT_DATE_AFTER``), as
     ``parse_reference`` writes them (ISO, or "--MM-DD" without a year)."""
     q = unicodedata.normalize("NFKC", question)
-    found = {iso for m in DATE_RE.finditer(q) if (iso := date_from_match(m)) and _EVENT_DATE_AFTER.match(q, m.end())}
-    if not any(date_from_match(m) for m in DATE_RE.finditer(q)):
-        for m in _MONTH_DAY_RE.finditer(q):
-            mo, d = kanji_number(m.group(1)), kanji_number(m.group(2))
-            if mo and d and 1 <= mo <= 12 and 1 <= d <= 31 and _EVENT_DATE_AFTER.match(q, m.end()):
-                found.add(f"--{mo:02d}-{d:02d}")
-    return found
+    return {iso for iso, end in _stated_dates(q) if _EVENT_DATE_AFTER.match(q, end)}
 
 
 # Records read to find one that states a date (each is read from disk): a body with more meetings

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..layouts.japanese import DATE_RE, date_from_match
+from ..domain import fold
+from ..layouts.japanese import KYUJITAI, dates_in
 from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize, tokenize
 
@@ -143,7 +144,7 @@ def dates_something_else(line: str, meeting_date: str | None) -> bool:
     """A line of a meeting's header that dates something other than the meeting (「昭和二十二年十一月十三日
     … 労働委員長において、左の通り小委員を選定した」 above the sitting of the 14th): a full date that is not
     the meeting's own. The meeting's date, and a year or month alone, date the sitting and nothing else."""
-    found = {date_from_match(m) for m in DATE_RE.finditer(normalize(line))} - {None}
+    found = dates_in(normalize(line))
     return bool(found) and meeting_date not in found
 
 
@@ -409,9 +410,6 @@ def asked_role(question: str, capacity: bool = True) -> str | None:
 def names_role(line: str, role: str) -> bool:
     """A roster line giving the office ``role`` itself, not one that only ends in it (「副委員長」 is
     no 「委員長」; 「勞働委員長」 no 「決算委員長」); old and new kanji alike."""
-    from ..domain import fold
-    from ..layouts.japanese import KYUJITAI
-
     # spaces kept: they part a roster's columns (「前田　育司　　財務部長」)
     text, wanted = unicodedata.normalize("NFKC", line).translate(KYUJITAI), fold(role)
     return any(i == 0 or not re.match(r"[一-龥ァ-ヶー]", text[i - 1])

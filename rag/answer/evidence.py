@@ -104,17 +104,13 @@ def recess_chunks(index, meeting_id: str, question: Question) -> list[Chunk]:
     if not notes:
         return []
     remarks = index.chunks_of(meeting_id, "remark")
-
-    def before(note: Chunk) -> Chunk | None:
-        return next((r for r in reversed(remarks) if r.end <= note.start), None)
-
-    def context(note: Chunk) -> float:
-        remark = before(note)
-        return term_coverage(remark.text, question.weights) if remark else 0.0
-
-    note = max(notes, key=lambda n: (context(n), -n.start))
-    remark = before(note)
-    return [note] + ([remark] if remark is not None and context(note) > 0 else [])
+    # (coverage of the remark before it, its position, the note, that remark)
+    read = []
+    for note in notes:
+        remark = next((r for r in reversed(remarks) if r.end <= note.start), None)
+        read.append((term_coverage(remark.text, question.weights) if remark else 0.0, -note.start, note, remark))
+    coverage, _, note, remark = max(read, key=lambda x: x[:2])
+    return [note] + ([remark] if remark is not None and coverage > 0 else [])
 
 
 def meeting_chair(index, meeting_id: str, question: str = "") -> tuple[str, str] | None:

@@ -195,7 +195,8 @@ class ExtractiveWriter:
             if items:  # 「本日の会議に付した事件／○小委員長の互選」: the items answer, as in an agenda chunk
                 lo, hi = min(items), max(items)
                 return _agenda_lines(parts[lo : hi + 1], scores[lo : hi + 1], True)
-            lines = [p for p in parts if any(p.start <= w.start and w.end <= p.end for w in wanted)]
+            own = [p for p in parts if any(p.start <= w.start and w.end <= p.end for w in wanted)]
+            lines = list(own)
             # a header line holding what the question asks for: a time (「何時に開会」 →
             # 「開会（午前１０時００分）」), a count of people (「何人」 → 「出席議員（３２人）」), an amount
             q = unicodedata.normalize("NFKC", question).lower()
@@ -220,7 +221,6 @@ class ExtractiveWriter:
                     return parts[lo : hi + 1], 1.0
                 # too far apart to quote as one excerpt: the record's own line asked for (the meeting's
                 # date, not 「昭和二十二年十一月十三日」 above it that scores as well), else the first
-                own = [p for p in lines if any(p.start <= w.start and w.end <= p.end for w in wanted)]
                 return (own or lines)[:1], 1.0
             return [], 0.0
         if chunk.kind == "attendees":

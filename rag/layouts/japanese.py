@@ -95,6 +95,12 @@ def date_from_match(m: re.Match[str]) -> str | None:
         return None
 
 
+def dates_in(text: str) -> set[str]:
+    """Every calendar date ``text`` states (``DATE_RE`` over the text as given: callers pass it
+    normalised, as ``lexical.normalize`` writes it), as ISO dates."""
+    return {iso for m in DATE_RE.finditer(text) if (iso := date_from_match(m))}
+
+
 def find_date(line: str) -> tuple[str, int, int] | None:
     """The first calendar date in ``line`` (NFKC-matched): (iso, start, end) in NFKC offsets."""
     norm = nfkc(line)

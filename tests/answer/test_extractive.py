@@ -77,6 +77,15 @@ def test_the_lead_line_names_a_date_once_when_the_minutes_wrote_it_as_iso():
     assert "（2023-06-12）" in draft.lead and "2023-06-12、2023-06-12" not in draft.lead
 
 
+def _record(**fields):
+    """A meeting record as the writer reads it: what a test states, and nothing else stated."""
+    from types import SimpleNamespace
+
+    empty = dict(kind="会議録", date=None, date_original=None, date_span=None, place_span=None, number=None,
+                 agenda=(), attendees=(), closing_span=None)
+    return SimpleNamespace(**{**empty, **fields})
+
+
 def _cited_text(chunk, text: str, question: str, weights: dict, meeting=None) -> str:
     """The one excerpt the writer cites from ``chunk`` (the whole of ``text``, whose record is
     ``meeting``), checked to slice back exactly."""
@@ -140,13 +149,10 @@ def test_a_roster_heading_cites_the_list_under_it_not_itself():
                    meeting="運営会議 第1回", date="2023-02-24", section="出席者", kind="attendees")
     name = text.index("山田太郎")
 
-    class _Meeting:
-        kind = "議事要旨"
-        date_original = None
-        attendees = (Attendee("山田太郎", "", Span("山田太郎", name, name + 4)),)
+    meeting = _record(kind="議事要旨", attendees=(Attendee("山田太郎", "", Span("山田太郎", name, name + 4)),))
 
     def cited(question: str, weights: dict) -> str:
-        return _cited_text(roster, text, question, weights, _Meeting())
+        return _cited_text(roster, text, question, weights, meeting)
 
     assert cited("社員総会に参加したのは誰ですか", {"社員": 1.0, "総会": 2.0}) == "社員総会\n* 社員: terada, iqbal, masuda"
     assert cited("山田太郎は出席しましたか", {"ヤマダ": 2.0, "タロウ": 2.0}) == "山田太郎"  # BM25 terms of a name
@@ -213,19 +219,10 @@ def test_the_agenda_asked_for_in_a_header_cites_its_items_not_the_heading():
                    meeting="参議院 架空小委員会 第1号", date="1947-11-14", section="日時・場所", kind="header")
     item = text.index("○小委員長の互選")
 
-    class _Meeting:
-        kind = "会議録"
-        date = "1947-11-14"
-        date_original = None
-        date_span = Span("昭和二十二年十一月十四日（金曜日）", 0, 17)
-        place_span = None
-        number = None
-        agenda = (AgendaItem("", "小委員長の互選", Span("○小委員長の互選", item, item + 8)),)
-        attendees = ()
-        closing_span = None
-
+    meeting = _record(date="1947-11-14", date_span=Span("昭和二十二年十一月十四日（金曜日）", 0, 17),
+                      agenda=(AgendaItem("", "小委員長の互選", Span("○小委員長の互選", item, item + 8)),))
     weights = {"会議": 1.0, "付す": 1.0, "事件": 2.0}
-    assert _cited_text(header, text, "小委員会で、会議に付した事件は何でしたか", weights, _Meeting()) == "○小委員長の互選"
+    assert _cited_text(header, text, "小委員会で、会議に付した事件は何でしたか", weights, meeting) == "○小委員長の互選"
 
 
 def test_the_meetings_own_date_line_is_cited_when_a_better_scoring_line_is_far_from_it():
@@ -241,19 +238,9 @@ def test_the_meetings_own_date_line_is_cited_when_a_better_scoring_line_is_far_f
                    meeting="参議院 架空小委員会 第1号", date="1947-11-14", section="日時・場所", kind="header")
     day = text.index("昭和二十二年十一月十四日")
 
-    class _Meeting:
-        kind = "会議録"
-        date = "1947-11-14"
-        date_original = None
-        date_span = Span("昭和二十二年十一月十四日（金曜日）", day, day + 17)
-        place_span = None
-        number = None
-        agenda = ()
-        attendees = ()
-        closing_span = None
-
+    meeting = _record(date="1947-11-14", date_span=Span("昭和二十二年十一月十四日（金曜日）", day, day + 17))
     weights = {"労働": 2.0, "委員長": 1.0, "会議": 0.5}
-    cited = _cited_text(header, text, "労働委員長が選んだ小委員の会議はいつ開かれましたか", weights, _Meeting())
+    cited = _cited_text(header, text, "労働委員長が選んだ小委員の会議はいつ開かれましたか", weights, meeting)
     assert cited == "昭和二十二年十一月十四日（金曜日）"
 
 
