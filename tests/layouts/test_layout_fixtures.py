@@ -1901,6 +1901,20 @@ def test_a_committee_report_of_what_should_be_decided_is_no_decision():
     assert [d.text for d in m.decisions] == ["よって、議案第12号は原案のとおり可決されました。"]
 
 
+def test_a_ruling_in_the_present_tense_is_a_decision():
+    """Diet minutes rule in the present (「御異議ないものと認めまして、さように決定いたします。」); a speaker's
+    「…を決定いたします」 about no matter before the house is not a decision."""
+    text = """山川町議会会議録
+令和６年４月26日（金曜日）
+〇議長（森山花子君） 小委員長には川田一郎君を推薦したいと思いますが、御異議ございませんか。
+〇議長（森山花子君） 御異議ないものと認めまして、さように決定いたします。
+〇町長（谷口正人君） 私どもは来年度の方針をこの秋に決定いたします。
+"""
+    m, stored = parse(text)
+    assert [d.text for d in m.decisions] == ["御異議ないものと認めまして、さように決定いたします。"]
+    assert_spans_slice_back(m, stored)
+
+
 def test_decisions_as_the_report_has_it_and_without_a_final_full_stop():
     """「…委員長報告のとおり決しました。」 decides as 「可決されました」 does; a web page that drops the full
     stop before its divider still states 「よって、本案は原案のとおり可決されました」; the next item's
