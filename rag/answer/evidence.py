@@ -6,7 +6,9 @@ question's words first). A record chunk the retriever returned keeps the rank it
 reranker reads the same intent, and 「…総会の報告によると、次の交渉はいつ」 asks for another event's
 date, which a remark answers); one it did not return comes first — except a decision once the
 retriever returned one of the meeting's (of forty decisions, the one about 会期 was the one
-retrieved: the others do not lead it). Everything else is the retriever's hits in rank order.
+retrieved: the others do not lead it). Everything else is the retriever's hits in rank order,
+except that a question naming an item of business (「議案第171号」) has the chunks that name only other
+items of that kind (a report on 議案第132号 to 第145号) put after the rest (rag.answer.items).
 Numbered from 1.
 
 After the gate, a remark paragraph that opens by referring back (「といいますのは、…」「それは…」)
@@ -24,6 +26,7 @@ from ..index import section_prefix
 from ..layouts.speakers import chair_title, presides
 from ..lexical import normalize
 from .analysis import INTENT_KIND, RECESS_WORDS, TIME_TEXT, Question, as_quoted, quoted, term_coverage
+from .items import item_numbers, names_other_items
 
 # openers that explain, conclude from or point back to the paragraph before
 BACK_REFERENCE = re.compile(
@@ -71,7 +74,12 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
     by_id = {h.chunk.chunk_id: h for h in hits}
     first = {c.chunk_id for c in leading}
     missing = [c for c in routed if c.chunk_id not in by_id and c.chunk_id not in first]
-    ordered = leading + missing + [h.chunk for h in hits if h.chunk.chunk_id not in first]
+    rest = missing + [h.chunk for h in hits if h.chunk.chunk_id not in first]
+    asked_items = item_numbers(question.text)
+    if asked_items:  # 「議案第171号は委員会に付託されましたか」: a report on 議案第132号…第145号 is about others
+        other = {c.chunk_id for c in rest if names_other_items(asked_items, section_prefix(c) + c.text)}
+        rest = [c for c in rest if c.chunk_id not in other] + [c for c in rest if c.chunk_id in other]
+    ordered = leading + rest
     return [Evidence(n, chunk, by_id.get(chunk.chunk_id)) for n, chunk in enumerate(ordered, start=1)]
 
 

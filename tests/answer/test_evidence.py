@@ -107,3 +107,25 @@ def test_the_pause_asked_about_is_the_clock_line_after_the_business_the_question
     ev = gather(Sitting(), q, [Hit(lines[5], 0.4)])
     assert [e.chunk.text for e in ev[:2]] == ["（午後　１時０２分　休憩）", "では、これで消防本部の審査を終了します。休憩いたします。"]
     assert "recess" not in detect_intents("休憩中にどんな話がありましたか")  # not asked by the clock
+
+
+def test_a_question_naming_an_item_puts_the_chunks_about_other_items_after_the_rest():
+    """「議案第171号は委員会に付託されましたか」: the committee report on 議案第132号 to 第145号 that the
+    retriever ranked first shares 付託 and 委員会, but is about other bills; the chair's remark on 171 and
+    the remark that names no item keep their order ahead of it."""
+    from rag.domain import Chunk
+
+    def chunk(n: int, text: str) -> Chunk:
+        return Chunk(chunk_id=f"c{n}", text=text, source="m.txt", start=100 * n, end=100 * n + len(text),
+                     meeting_id="m", meeting="架空市議会", date=None, section="発言", kind="remark")
+
+    report = chunk(1, "議案第132号から議案第145号までについて、付託されました委員会の審査の結果を報告します。")
+    other = chunk(2, "本給付金に係る予算については、追加提案として計上しております。")
+    ruling = chunk(3, "議案第171号については委員会の付託を省略したいと思います。")
+    question = "議案第171号は、委員会に付託されましたか"
+    q = Question(question, question, True, (), {"付託": 3.0, "委員会": 1.0}, ())
+    ev = gather(_Index(), q, [Hit(report, 0.9), Hit(other, 0.8), Hit(ruling, 0.7)])
+    assert [e.chunk for e in ev] == [other, ruling, report]
+    assert [e.hit.score for e in ev] == [0.8, 0.7, 0.9]  # the retriever's scores go with their chunks
+    q = Question("委員会で何が報告されましたか", "q", True, (), {"委員会": 1.0}, ())
+    assert [e.chunk for e in gather(_Index(), q, [Hit(report, 0.9), Hit(other, 0.8)])] == [report, other]
