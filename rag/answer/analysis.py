@@ -81,6 +81,12 @@ ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str, frozenset[str]]
     (re.compile(r"何%|何パーセント|何割|(?:率|割合)は(?:どれ|いくら|何)|what percentage|what share|what rate"),
      re.compile(rf"{_KNUM}+\s*(?:%|パーセント|割|ポイント)"), "割合",
      frozenset({"率", "割合", "何", "パーセント", "%", "割", "どれ", "位", "いくら"})),
+    # a party or group (「どの政党（会派）に所属」「所属会派は」): the answer names one, or says 無所属; an assembly's
+    # group may be called 「…会」 or 「…クラブ」, and is given as 「…を代表して」 as often as by name
+    (re.compile(r"(?:どの|何|いずれの)(?:政党|会派|党派|党)|(?:所属|属する|属している)(?:政党|会派|党派)|(?:政党|会派|党派)(?:は|名)"
+                r"|\b(?:what|which) (?:political )?(?:party|parliamentary group)|party affiliation"),
+     re.compile(r"党|会派|クラブ|倶楽部|無所属|議員団|を代表して|所属"), "所属政党・会派",
+     frozenset({"政党", "会派", "党派", "党", "所属", "属する", "何", "どの", "名"})),
     # any other English "how much": a quantity of some kind (money, a share, tonnes, time): a number
     (re.compile(rf"how much\b(?!{_MONEY_WORDS})"), re.compile(rf"[0-9]|{_KNUM}+\s*(?:円|億|万|千|%|パーセント|割|倍|トン|人|名|件|時間|日|年|か月)"),
      "数量", frozenset()),

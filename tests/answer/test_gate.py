@@ -694,3 +694,28 @@ def test_the_words_placing_a_question_in_its_sitting_are_no_topic_words(legacy_a
     hits, _ = legacy_assistant.search(question)
     topic = legacy_assistant.answerer.gate.topic_weights(q, [h.chunk for h in hits])
     assert not {"昭和", "最終", "定例", "22"} & set(topic) and "競輪" in topic, topic
+
+
+_PARTY_MINUTES = """架空県議会　令和5年第2回定例会会議録（第3号）
+令和5年6月20日（火）午前10時開議
+○議長（川上一郎君）　これより代表質問を行います。１５番高田みえ君。
+○１５番（高田みえ君）　県民クラブを代表して、森林の間伐について質問いたします。
+○知事（森本二郎君）　森林の間伐は、来年度から補助を拡充いたします。
+○議長（川上一郎君）　次に、３番大野一郎君。
+○３番（大野一郎君）　港湾の整備について質問いたします。
+"""
+
+
+@pytest.fixture(scope="module")
+def party_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_ken_2023_06_20.txt", _PARTY_MINUTES)
+
+
+def test_a_party_asked_for_needs_a_line_that_names_one(party_assistant):
+    """「…はどの政党（会派）に所属していると紹介されましたか」: the minutes name 大野一郎 and his question, not
+    his party — a trap answered with his remark. 高田みえ's group is given as she speaks for it."""
+    answer = party_assistant.ask("港湾の整備について質問した大野一郎君は、どの会派に所属していますか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "会派" in answer.abstention[1]
+    answer = party_assistant.ask("森林の間伐について代表質問をした高田みえ君は、どの会派に所属していますか")
+    assert not answer.abstained, answer.abstention
+    assert any("県民クラブ" in c.text for c in answer.citations)
