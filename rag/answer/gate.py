@@ -51,6 +51,9 @@ from .evidence import chairs_remark
 # words that name where a meeting sat (a line holding one may answer 「どこで開かれましたか」 where the record's
 # header has no place field): the parser's, and the chamber and online rooms a remark names
 VENUE_TEXT = re.compile(PLACE_WORDS.pattern + r"|議場|zoom|teams|ウェブ会議|リモート", re.IGNORECASE)
+# words that name a person in a remark's text: a name with its honorific, or an office (not 委員会, 議員提出)
+PERSON_TEXT = re.compile(r"[一-龥ァ-ヶー]{1,6}(?:君|氏|さん)(?![一-龥])|(?:" + "|".join(w for w in ROLE_WORDS if len(w) >= 2)
+                         + r")(?![会室提])")
 SEAT_ROLE = re.compile(r"第?\s*[0-9〇一二三四五六七八九十百]+\s*番")
 # Words that only say "a decision / an agenda item of this meeting" (「今回の会合で決定されたのは」), not what about
 RECORD_WORDS = frozenset({
@@ -372,13 +375,24 @@ class Gate:
             # 「…を務めたのは誰」: some line of the evidence (an attendee line, an agenda line, or a
             # remark such as the chair's 「…議員から欠席の届出があります」) must be about what the
             # question asks beyond "who attended" and the meeting's own name
-            specific = self._specific(weights, candidates, GENERIC_ATTENDANCE)
+            # the person asked for is not one the question names already (「米窪国務大臣が触れた大会に、日本から
+            # 誰がオブザーバーとして出席しましたか」: the roster line naming 米窪 is no answer, nor are his words
+            # unless they name someone)
+            named = self._people_named(question, candidates)
+            naming = {t for words in named.values() for t in tokenize(words)}
+            specific = {t: w for t, w in self._specific(weights, candidates, GENERIC_ATTENDANCE).items() if t not in naming}
+            typed = self.thresholds.min_typed_coverage
+
             def about(chunk: Chunk, line: str, context: str) -> bool:
                 # a roster line names its person and title and little else: one shared term is
-                # enough; a remark must be about the question as a typed answer's context is
+                # enough; other lines must be about the question as a typed answer's context is, and a
+                # remark name someone: its speaker (one the question does not name), or in the sentence
+                # about the question
                 if chunk.kind in ("attendees", "agenda"):
                     return term_coverage(line, specific) > 0
-                return term_coverage(context, specific) >= self.thresholds.min_typed_coverage
+                if chunk.kind != "remark" or (chunk.speaker and fold(chunk.speaker) not in named):
+                    return term_coverage(context, specific) >= typed
+                return term_coverage(line, specific) >= typed and bool(PERSON_TEXT.search(normalize(line)))
 
             if specific and not any(about(c, line, context) for c in candidates for line, context in line_contexts(c)):
                 return "answer_type_missing", "該当する出席者の記載はありません"
@@ -627,6 +641,28 @@ class Gate:
                 continue  # spoke (or is listed: the silent-attendee guard speaks of them)
             return person
         return None
+
+    def _people_named(self, question: str, candidates: list[Chunk]) -> dict[str, str]:
+        """The speakers and attendees of the evidence's meetings the question names by name, folded,
+        with the words that name them (the full name, or a surname of two or three characters with
+        the title or honorific after it: 「米窪国務大臣」)."""
+        q = fold(question)
+        meetings = self._meetings(candidates)
+        people = {fold(n) for m in meetings for n, _, _ in m.speakers()} | {fold(a.name) for m in meetings for a in m.attendees}
+        titles = "|".join(map(re.escape, ROLE_WORDS + ("君", "氏", "さん")))
+        named: dict[str, str] = {}
+        for p in people:
+            if len(p) < 2:
+                continue
+            if p in q:
+                named[p] = re.search(rf"{re.escape(p)}(?:{titles})?", q).group()
+                continue
+            for cut in (3, 2):
+                m = re.search(rf"{re.escape(p[:cut])}(?:{titles})", q) if len(p) > cut else None
+                if m:
+                    named[p] = m.group()
+                    break
+        return named
 
     def _known_year(self, term: str) -> bool:
         """A Western year (FY2008) the minutes may write in 和暦 (平成20年度)."""

@@ -719,3 +719,36 @@ def test_a_party_asked_for_needs_a_line_that_names_one(party_assistant):
     answer = party_assistant.ask("森林の間伐について代表質問をした高田みえ君は、どの会派に所属していますか")
     assert not answer.abstained, answer.abstention
     assert any("県民クラブ" in c.text for c in answer.citations)
+
+
+_OBSERVER_MINUTES = """架空県議会　令和5年第2回定例会会議録（第3号）
+令和5年6月20日（火）午前10時開議
+○議長（川上一郎君）　日程第１、知事の行政報告を求めます。
+○知事（森本二郎君）　国際森林会議は本年春にジュネーブで開かれ、本県にもオブザーバーを出してほしいという招請がありました。
+○議長（川上一郎君）　これより質疑を行います。５番高田みえ君。
+○５番（高田みえ君）　港湾の整備について伺います。
+○知事（森本二郎君）　港湾の整備の技術顧問として、山田花子氏を招きました。
+"""
+
+
+@pytest.fixture(scope="module")
+def observer_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_ken_2023_06_20.txt", _OBSERVER_MINUTES)
+
+
+def _not_typed_missing(answer) -> bool:
+    return not (answer.abstention and answer.abstention[0] == "answer_type_missing")
+
+
+def test_who_is_asked_for_is_not_the_person_the_question_names(observer_assistant):
+    """「森本知事が触れた国際森林会議に、本県から誰がオブザーバーとして出席しましたか」: the governor's words say
+    an observer was invited, not who went; he is the one the question names, so neither his remark nor
+    a line naming him answers (held-out H's trap about the 世界労連 congress was answered so). (A remark
+    about the topic by a speaker the question does not name still answers 「誰」 by its speaker.)"""
+    answer = observer_assistant.ask("森本知事が触れた国際森林会議には、本県から誰がオブザーバーとして出席しましたか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "出席者" in answer.abstention[1]
+    # a speaker the question does not name answers 「誰」 by speaking; a named speaker's words, by naming someone
+    assert _not_typed_missing(observer_assistant.ask("港湾の整備について伺ったのは誰ですか"))
+    answer = observer_assistant.ask("森本知事が港湾の整備の技術顧問として招いたのは誰ですか")
+    assert _not_typed_missing(answer), answer.abstention
+
