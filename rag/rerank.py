@@ -109,7 +109,9 @@ class Reranker:
         folded_q = normalize(question)
         lowered = folded_q.lower()
         wants_number = bool(QUANTITY_QUESTION.search(lowered))
-        wanted = [a.has for a in asked_values(lowered)]  # 「いくら」: an amount, 「何世帯」: N世帯 …
+        # 「いくら」: an amount, 「何世帯」: N世帯 … (not an organisation's name: the weights were fitted without it,
+        # and with it the roster line led 「…カフェのような場所は、どこに運営を任せる予定」)
+        wanted = [a.has for a in asked_values(lowered) if a.kind != "name"]
         meeting_ids = {c.meeting_id for c in chunks.values()}
         named = set(speakers_mentioned(question, [e for e in self.index.catalog() if e.meeting_id in meeting_ids]))
         cosines = [s for _, s in dense.values()]

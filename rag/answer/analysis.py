@@ -140,10 +140,10 @@ def counted(question: str) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
 class AskedValue:
     """A typed value a question asks for, as the gate's guards and the reranker read it."""
 
-    has: re.Pattern[str]  # what a line holding one matches (over ``lexical.normalize``d text)
+    has: re.Pattern[str] | NamedOrganisation  # what a line holding one matches (over ``lexical.normalize``d text)
     what: str  # what is missing, in an abstention (「金額」「該当する日付」)
     words: frozenset[str]  # the question's words that only name the type (「いくら」「何」)
-    kind: str  # "value" (amount, votes, people, percentage, a count), "date", "year" (「何年度」) or "time"
+    kind: str  # "value" (amount, votes, people, percentage, a count, a party), "name" (an organisation), "date", "year" (「何年度」) or "time"
 
 
 def dates_something_else(line: str, meeting_date: str | None) -> bool:
@@ -154,12 +154,40 @@ def dates_something_else(line: str, meeting_date: str | None) -> bool:
     return bool(found) and meeting_date not in found
 
 
+# 「どの団体」「どこの会社」「どの事業者に委託」 (not 「中小企業などの事業者」): the answer names an organisation —
+# one the question does not name already (「…事務組合から抜けることになったのはどの団体」 is not answered by the
+# 組合). Japanese only: "which company" moved the English questions' ranking through the reranker's
+# typed feature and lost one on the English dev set.
+ORG_QUESTION = re.compile(
+    r"(?<![なほ])どの(?:団体|事業者|業者|会社|法人|企業|組織|事業所)|(?:業者|事業者|会社|団体|企業|法人|委託先|運営者|受注者)は(?:どこ|何|誰)"
+    r"|どこ(?:に|へ|と)(?:委託|運営|任せ|発注|契約)|どこの(?:会社|団体|企業|業者|法人)")
+_ORG_NAME = re.compile(
+    r"(?:株式会社|有限会社|合同会社|\(株\)|㈱)[一-龥ァ-ヶーA-Za-z0-9・&]{1,20}"
+    r"|[一-龥ァ-ヶーA-Za-z0-9・&]{1,30}?(?:株式会社|有限会社|合同会社|\(株\)|㈱|法人|財団|協会|協議会|組合|公社|事業団|センター|工務店"
+    r"|商事|商会|興業|連合会|商工会|銀行|信用金庫|機構|研究所|振興会|事務所|共同企業体|支店|jv)")
+
+
+@dataclass(frozen=True)
+class NamedOrganisation:
+    """Matches an organisation's name in a line, unless the question names that organisation itself
+    (a ``re.Pattern``'s ``search``, for ``AskedValue.has``)."""
+
+    question: str
+
+    def search(self, text: str):
+        q = unicodedata.normalize("NFKC", self.question).lower()
+        return next((m for m in _ORG_NAME.finditer(text) if m.group() not in q), None)
+
+
 def asked_values(folded_question: str) -> list[AskedValue]:
     """The typed values a question asks for: an amount, votes, people, a percentage, a count with
     its counter, a date, a year, a clock time. Empty for a question that asks for none."""
     q = folded_question
     found = [AskedValue(has, what, words, "value") for asks, has, what, words in ANSWER_TYPES if asks.search(q)]
     found += [AskedValue(has, what, words, "value") for has, what, words in counted(q)]
+    if ORG_QUESTION.search(q):
+        found.append(AskedValue(NamedOrganisation(q), "団体・事業者の名称",
+                                frozenset({"団体", "事業者", "業者", "会社", "法人", "企業", "組織", "事業所", "どこ", "どの", "何"}), "name"))
     if re.search(r"何時|時刻|what time", q):
         found.append(AskedValue(TIME_TEXT, "時刻", frozenset(), "time"))
     if DATE_QUESTION.search(q):

@@ -399,7 +399,7 @@ def _holding_asked_value(question: str, scored: list, chosen: list):
     """When the question asks for a value (an amount, a number of people, a date…) and no chosen
     excerpt holds one, the other candidate whose excerpt does and matches the question best (the
     header line 「出席議員（３２人）」 ranked below the roster that names them), else None."""
-    asked = [a.has for a in asked_values(unicodedata.normalize("NFKC", question).lower()) if a.kind in ("value", "date")]
+    asked = [a.has for a in asked_values(unicodedata.normalize("NFKC", question).lower()) if a.kind in ("value", "name", "date")]
     if not asked:
         return None
 

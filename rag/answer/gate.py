@@ -430,8 +430,8 @@ class Gate:
             return None
         # values and dates (times and bare years are the reranker's, not a reason to abstain); the
         # meeting's own date line (the header) dates nothing else, and answers a date about the meeting
-        asked = [(a.has, a.what, a.words, a.kind == "value") for a in asked_values(q)
-                 if a.kind == "value" or (a.kind == "date" and not about_meeting)]
+        asked = [(a.has, a.what, a.words, a.kind in ("value", "name")) for a in asked_values(q)
+                 if a.kind in ("value", "name") or (a.kind == "date" and not about_meeting)]
         if not asked:
             return None
         short = abbreviations(q)  # 「科博のクラファン、いくら集まった」

@@ -752,3 +752,27 @@ def test_who_is_asked_for_is_not_the_person_the_question_names(observer_assistan
     answer = observer_assistant.ask("森本知事が港湾の整備の技術顧問として招いたのは誰ですか")
     assert _not_typed_missing(answer), answer.abstention
 
+
+_CONTRACT_MINUTES = """架空市議会　令和5年第2回臨時会会議録（第1号）
+令和5年5月22日（月）午前10時開会
+○消防長（川上一郎君）　はしご付消防自動車の製造請負契約は、株式会社架空ポンプ製作所と２億円で契約するものでございます。
+○福祉部長（森本二郎君）　物価高騰支援給付金の支給事務は、民間の事業者に委託してまいります。
+○総務部長（大野一郎君）　架空県市町村総合事務組合からの脱退について、規約の変更を行うものでございます。
+"""
+
+
+@pytest.fixture(scope="module")
+def contract_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_2023_05_22.txt", _CONTRACT_MINUTES)
+
+
+def test_an_organisation_asked_for_needs_a_line_that_names_one_the_question_does_not(contract_assistant):
+    """「どの事業者に委託」「どの団体」: the answer names an organisation. The minutes say the benefit's work
+    goes to 「民間の事業者」 (no name), and the 組合 the question names is no answer to which body leaves
+    it — traps answered with those lines. The fire truck's contractor is named."""
+    answer = contract_assistant.ask("物価高騰支援給付金の支給事務はどの事業者に委託すると説明されましたか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "団体" in answer.abstention[1]
+    answer = contract_assistant.ask("架空県市町村総合事務組合から脱退することになったのはどの団体ですか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing", answer.abstention
+    answer = contract_assistant.ask("はしご付消防自動車の製造請負契約は、どこの会社と契約するのですか")
+    assert _not_typed_missing(answer), answer.abstention
