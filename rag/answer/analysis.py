@@ -21,7 +21,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "date": ("いつ", "日時", "日付", "開催日", "何日", "何月", "何時", "時間", "曜日", "when", "date", "time", "what day"),
     "place": ("どこ", "場所", "会場", "議場", "建物", "どの部屋", "where", "venue", "place", "location", "which room",
               "which building"),
-    "attendees": ("誰", "だれ", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
+    "attendees": ("誰", "だれ", "氏名", "フルネーム", "出席した", "出席して", "出席者の名前", "出席者名", "代理", "代わり", "参加者", "メンバー",
                   "構成員", "名簿", "who ", "who attended", "in attendance", "proxy", "on behalf", "members", "present at",
                   "took part", "take part", "attended", "participated", "participants"),
     # and the headings the minutes list the agenda under (「本日の会議に付した事件」「協議事項」); not
@@ -42,6 +42,11 @@ CLOCK_QUESTION = re.compile(r"何時|時刻|what time")
 # remarks (「（午後　１時０２分　休憩）」) answers, the one after the business the question names
 RECESS_QUESTION = re.compile(r"休憩|再開|中断|\brecess|\bresum")
 RECESS_WORDS = ("休憩", "再開", "中断")
+# Who objected (「議案第146号に異議を唱えたのは誰」): in an assembly the objectors answer the chair's 「何号に御異議が
+# ありますか」 with a remark of their own (「議案第146号に異議があります。」), which ``evidence.objection_chunks``
+# routes; not the chair's 「御異議ありませんか」 nor a stage note's 「異議あり」
+OBJECTION_QUESTION = re.compile(r"異議を(?:唱え|述べ|申し立て|申し出|表明)|異議(?:が|の)?あると|異議ありと|\bobject(?:ed|ion)")
+OBJECTION_TEXT = re.compile(r"(?<![御ご])異議(?:があります|があり|あり)(?![ませ])")
 # Who presided (「議事進行（司会）を務めたのは誰」「議長として議事を進めたのは誰」): the chair's own remark
 # answers, by the role the minutes give its speaker (``presides``), not the attendee list
 PRESIDING_QUESTION = re.compile(r"司会|議事(?:の)?進行|議事を進め|進行役|(?:議長|会長|座長|委員長|部会長)(?:を務め|として)"
@@ -223,10 +228,11 @@ DATE_TEXT = re.compile(rf"{_KNUM}+\s*(?:年(?!\s*第\s*{_KNUM})|月|日)|来年|
                        r"|[来今](?:春|夏|秋|冬)")
 DATE_WORDS = {"日", "月", "年", "年度", "何", "日付", "付け", "付", "設定", "いつ"}  # 「何月何日付け」: 付け asks the date too
 REASON_QUESTION = re.compile(r"原因|理由|なぜ|何故|どうして|背景|\bwhy\b|\breason")
-# 「誰か…ましたか」 asks whether anyone did, not who: not a who-question
-WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom")
+# 「誰か…ましたか」 asks whether anyone did, not who: not a who-question; 「…課長の氏名（フルネーム）は」 asks who
+WHO_QUESTION = re.compile(r"(?:誰|だれ)(?!か)|who\b|whom|氏名|フルネーム|full name")
+FULL_NAME_QUESTION = re.compile(r"氏名|フルネーム|full name")
 # (not a document's name: 「…を求める意見書」 was submitted, not said; 「話題」 is a topic, 「話した」 was said)
-STATEMENT_QUESTION = re.compile(r"意見(?!書)|発言|述べ|言っ|主張|指摘|見解|評価|考え|答弁(?!書)|質問(?!書)|説明し|報告し|(?:説明|報告)が(?:あ|され|行われ)|話[しさす]|語[っらりる]|訴え"
+STATEMENT_QUESTION = re.compile(r"意見(?!書)|発言|挨拶|あいさつ|述べ|言っ|主張|指摘|見解|評価|考え|答弁(?!書)|質問(?!書)|説明し|報告し|(?:説明|報告)が(?:あ|され|行われ)|話[しさす]|語[っらりる]|訴え"
                                 r"|say|said|state|remark|view|opinion|argue|ask|answer|explain|mention|talk")
 ORG_IN_QUESTION = re.compile(r"[一-龥ァ-ヶー]{2,12}?(?:省|庁)")
 GENERIC_ORGS = {"府省", "省庁", "府省庁", "関係省", "関係省庁"}
@@ -304,10 +310,14 @@ def detect_intents(question: str) -> list[str]:
     if "attendees" in found and not WHO_QUESTION.search(q) and REASON_QUESTION.search(q):
         found.remove("attendees")
     # 「出席者は…どう評価」 asks what attendees said, not who they were
-    if "attendees" in found and STATEMENT_QUESTION.search(q):
-        found.remove("attendees")  # 「誰が…と述べましたか」 asks for a speaker, not the attendee list
+    if "attendees" in found and STATEMENT_QUESTION.search(q) and not FULL_NAME_QUESTION.search(q):
+        # 「誰が…と述べましたか」 asks for a speaker, not the attendee list; 「…を説明した課長の氏名（フルネーム）」
+        # asks the name the roster gives (a speaker's label may give the surname only)
+        found.remove("attendees")
     if WHO_QUESTION.search(q) and PRESIDING_QUESTION.search(q):
         found = [i for i in found if i != "attendees"] + ["presiding"]
+    if OBJECTION_QUESTION.search(q):
+        found.append("objection")
     if CLOCK_QUESTION.search(q) and RECESS_QUESTION.search(q) and not DAY_ASKED.search(q):
         found = [i for i in found if i != "date"] + ["recess"]  # the clock line answers, not the header's date
     if "date" in found and CLOSING_QUESTION.search(q):
@@ -424,7 +434,7 @@ def sentences(question: str) -> list[str]:
 
 # 「答弁した政府参考人は誰」「理事者側の消防長を務めていたのは誰」「決算委員長として出席していたのは誰」: the
 # office the person asked for holds, as the words before 「は誰」「として」「を務め」 name it
-_ASKED_ROLE = re.compile(r"([一-龥ァ-ヶー]{2,12})(?:として|を務め|をつとめ|の職に|(?:は|が)(?:誰|だれ))")
+_ASKED_ROLE = re.compile(r"([一-龥ァ-ヶー]{2,12})(?:として|を務め|をつとめ|の職に|(?:は|が)(?:誰|だれ)|の(?:氏名|フルネーム))")
 
 
 def asked_role(question: str, capacity: bool = True) -> str | None:
@@ -437,7 +447,7 @@ def asked_role(question: str, capacity: bool = True) -> str | None:
         return None
     roles = [m for m in _ASKED_ROLE.finditer(q) if m.group(1).endswith(ROLE_WORDS)]
     # 「説明員として出席した企画部長は誰」: the office before 「は誰」 is asked for; 「として」 gives the capacity
-    asked = [m for m in roles if re.match(r"[はが](?:誰|だれ)", q[m.end(1):])] or (roles if capacity else [])
+    asked = [m for m in roles if re.match(r"[はが](?:誰|だれ)|の(?:氏名|フルネーム)", q[m.end(1):])] or (roles if capacity else [])
     return asked[0].group(1) if asked else None
 
 

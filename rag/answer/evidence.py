@@ -25,7 +25,7 @@ from ..domain import Chunk, Evidence, Hit, holds
 from ..index import section_prefix
 from ..layouts.speakers import chair_title, presides
 from ..lexical import normalize
-from .analysis import INTENT_KIND, RECESS_WORDS, TIME_TEXT, Question, as_quoted, quoted, term_coverage
+from .analysis import INTENT_KIND, OBJECTION_TEXT, RECESS_WORDS, TIME_TEXT, Question, as_quoted, quoted, term_coverage
 from .items import item_numbers, names_other_items
 
 # openers that explain, conclude from or point back to the paragraph before
@@ -55,6 +55,8 @@ def gather(index, question: Question, hits: list[Hit]) -> list[Evidence]:
             record_lead += closing_chunks(index, meeting_id)
         if "recess" in question.intents:
             record_lead += recess_chunks(index, meeting_id, question)
+        if "objection" in question.intents:
+            record_lead += objection_chunks(index, meeting_id, question)
         retrieved = {(h.chunk.meeting_id, h.chunk.kind) for h in hits}
         for intent in question.intents:
             kind = INTENT_KIND.get(intent)
@@ -112,13 +114,35 @@ def recess_chunks(index, meeting_id: str, question: Question) -> list[Chunk]:
     if not notes:
         return []
     remarks = index.chunks_of(meeting_id, "remark")
-    # (coverage of the remark before it, its position, the note, that remark)
+    # (coverage of the remark before it, its position, the note, that remark): of the two remarks before
+    # the note, the one more like the question (the chair's bare 「休憩いたします。」 may follow the question
+    # that was asked: 「横田委員が…委託しているのかと尋ねた直後、…何時に休憩に入りましたか」)
     read = []
     for note in notes:
-        remark = next((r for r in reversed(remarks) if r.end <= note.start), None)
-        read.append((term_coverage(remark.text, question.weights) if remark else 0.0, -note.start, note, remark))
+        before = [r for r in remarks if r.end <= note.start][-2:]
+        scored = [(term_coverage(r.text, question.weights), r.start, r) for r in before]
+        coverage, _, remark = max(scored, key=lambda x: x[:2]) if scored else (0.0, 0, None)
+        read.append((coverage, -note.start, note, remark))
     coverage, _, note, remark = max(read, key=lambda x: x[:2])
     return [note] + ([remark] if remark is not None and coverage > 0 else [])
+
+
+MAX_OBJECTION_CHARS = 120  # an objector's remark says which item, and little else
+MAX_OBJECTIONS = 3
+
+
+def objection_chunks(index, meeting_id: str, question: Question) -> list[Chunk]:
+    """The remarks that state an objection (「議案第146号に異議があります。」), short answers to the chair's
+    「何号に御異議がありますか」: those naming the item the question names (none if it names one that no
+    objection names), else the ones most like the question."""
+    remarks = [c for c in index.chunks_of(meeting_id, "remark")
+               if len(c.text) <= MAX_OBJECTION_CHARS and OBJECTION_TEXT.search(normalize(c.text))]
+    asked = item_numbers(question.text)
+    if asked:
+        return [c for c in remarks
+                if any(item_numbers(c.text).get(kind, set()) & numbers for kind, numbers in asked.items())][:MAX_OBJECTIONS]
+    ranked = sorted(remarks, key=lambda c: -term_coverage(c.text, question.weights))
+    return [c for c in ranked if term_coverage(c.text, question.weights) > 0][:MAX_OBJECTIONS]
 
 
 def meeting_chair(index, meeting_id: str, question: str = "") -> tuple[str, str] | None:

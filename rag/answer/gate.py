@@ -22,6 +22,7 @@ from ..domain import Chunk, Hit, fold, holds
 from ..errors import ConfigError
 from ..index import section_prefix, speaker_prefix
 from ..layouts import PLACE_WORDS
+from ..layouts.japanese import kanji_number
 from ..layouts.speakers import ROLE_WORDS
 from ..lexical import normalize, proper_name_runs, token_spans, tokenize
 from ..meetings import name_terms, parse_reference, placing_terms, sitting_terms, speakers_mentioned, without_meeting_dates
@@ -226,6 +227,32 @@ def line_contexts(chunk: Chunk) -> list[tuple[str, str]]:
     return [(u.text, head + " ".join(p.text for p in parts[max(0, i - 1) : i + 2])) for i, u in enumerate(parts)]
 
 
+_VALUE_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十百千]+(?:,[0-9]{3})*")
+
+
+def _value_key(value: str) -> tuple[int | None, str] | None:
+    """(the number, the character after it) of a matched value: 「九十五億圓」 and 「95億円」 alike."""
+    m = _VALUE_NUMBER.search(value)
+    if not m:
+        return None
+    return kanji_number(m.group().replace(",", "")), value[m.end() : m.end() + 1]
+
+
+def stated_values(has, question: str) -> set:
+    """The values of the type ``has`` matches that the question itself states (「本年度の公共事業費95億円の
+    うち、失業救済に回る額はいくら」 states 95億円): they are what it asks about, not its answer."""
+    if not hasattr(has, "finditer"):
+        return set()  # an organisation's name: ``NamedOrganisation`` leaves out the question's own
+    return {_value_key(m.group()) for m in has.finditer(question)} - {None}
+
+
+def holds_new_value(has, line: str, stated: set) -> bool:
+    """``line`` holds a value of the type asked for other than those the question states."""
+    if not stated or not hasattr(has, "finditer"):
+        return bool(has.search(line))
+    return any(_value_key(m.group()) not in stated for m in has.finditer(line))
+
+
 def sentences_of(q: Question) -> list[Question]:
     """Each sentence of a question of several (「…会期は、いつまでの何日間ですか。また、…議案は何件ですか。」)
     as a question of its own words; [] for a question of one sentence. The evidence may answer one
@@ -304,6 +331,10 @@ class Gate:
         apply (such a question has no topic words for coverage to find)."""
         if "presiding" in q.intents and candidates and chairs_remark(self.index, candidates[0], q.text):
             return True  # 「議事進行を務めたのは誰」: the chair's own remark, by the role the minutes give
+        if "recess" in q.intents and candidates and candidates[0].kind == "note":
+            # 「…と尋ねた直後、委員会は何時に休憩に入りましたか」: the router put the clock line of that pause
+            # first (``evidence.recess_chunks``); the remark's words beside it need not repeat the question's
+            return True
         asked = [i for i in q.intents if i in ("date", "place", "closing", "number")]
         if not asked or not candidates:
             return False
@@ -437,8 +468,13 @@ class Gate:
         short = abbreviations(q)  # 「科博のクラファン、いくら集まった」
         for has, what, words, header_ok in asked:
             topic = self._specific(weights, candidates, words)
+            # an amount or count the question states is what it asks a part of (「95億円のうち、失業救済に回る額
+            # は」); a date it states most often names the sitting, and a clock time may answer 「いつ」 of an
+            # event within it (「…の採決はいつ行われましたか」 lost its answer when the dates stated were left out)
+            stated = stated_values(has, q) if header_ok else set()
             windows = [context for c in candidates for line, context in line_contexts(c)
-                       if has.search(normalize(line)) and (c.kind != "header" or header_ok or self._dates_other(c, line))]
+                       if holds_new_value(has, normalize(line), stated)
+                       and (c.kind != "header" or header_ok or self._dates_other(c, line))]
             if header_ok and PER_UNIT_QUESTION.search(q):  # 「1世帯当たりいくら」: a total does not answer
                 windows = [w for w in windows if PER_UNIT_TEXT.search(normalize(w))]
             if not windows or (japanese and topic and max(abbreviated_coverage(w, topic, short) for w in windows) < self.thresholds.min_typed_coverage):
@@ -725,6 +761,8 @@ class Gate:
         and Western years the minutes may write in 和暦, excepted). English words are never
         "unseen" in Japanese minutes: they are another language, not an absence."""
         referenced = {str(n) for n, _ in parse_reference(q.text).numbers}  # 「第212回国会」: resolved before retrieval
+        # the words that say a person is asked for (「フルネーム」) name nothing the minutes should contain
+        referenced |= set(tokenize(" ".join(m.group() for m in WHO_QUESTION.finditer(normalize(q.text)))))
         unseen = [t for t, df in q.terms
                   if df == 0 and _names_a_thing(t) and (q.japanese or t.isdigit()) and not self._known_year(t)
                   and t not in referenced]

@@ -154,6 +154,7 @@ def test_a_spoken_amount_without_yen_is_an_amount_but_a_count_is_not():
     ("陳情第３号「国立病院の機能強化を求める意見書」提出の件は、誰が出した陳情ですか", False),
     ("質問書を提出したのはどの会派ですか", False),
     ("学校給食費の値上げが話題になりましたか", False),
+    ("小委員長に決まった栗山良夫君は、就任に当たってどのような挨拶をしましたか", True),  # a greeting is said
 ])
 def test_a_statement_question_asks_what_was_said(question, asks):
     from rag.answer.analysis import STATEMENT_QUESTION
@@ -286,6 +287,7 @@ def test_a_count_is_read_with_the_counter_the_question_writes(question, what):
     ("本会議に、説明員として出席した企画部長は誰ですか", "企画部長"),  # 「として」 is the capacity
     ("会議に出席したのは誰ですか", None),  # no office
     ("委員長として議事を進める際の注意点は何ですか", None),  # not a who-question
+    ("議案を説明した消防本部総務課長の氏名（フルネーム）は何ですか", "消防本部総務課長"),  # a full name asks who
 ])
 def test_the_office_a_who_question_asks_about(question, role):
     from rag.answer.analysis import asked_role
@@ -309,3 +311,24 @@ def test_a_roster_line_names_an_office_only_as_a_whole_word():
     assert names_role("仮名　四郎　　　財務部長　例示　五郎", "財務部長")  # the second column
     assert names_role("勞働委員長　甲野　太郎君", "労働委員長")  # old kanji as today's
     assert not names_role("勞働委員長　甲野　太郎君", "決算委員長")
+
+
+def test_a_full_name_asked_of_a_speaker_is_read_from_the_roster():
+    """「…を説明した課長の氏名（フルネーム）」: the speaker's label may give the surname only (「高須」); the
+    roster line gives the office with the full name, so the attendee list is routed though the
+    question says 説明した (a statement word that otherwise asks for the speaker, not the list)."""
+    from rag.answer.analysis import detect_intents
+
+    assert "attendees" in detect_intents("議案を説明した消防本部総務課長の氏名（フルネーム）は何ですか")
+    assert "attendees" not in detect_intents("議案を説明したのは誰ですか")
+
+
+@pytest.mark.parametrize("question, objection", [
+    ("議案第146号に異議を唱えたのは誰ですか", True),
+    ("議案第147号及び議案第148号に異議があると述べたのは誰ですか", True),
+    ("議長が「御異議ありませんか」と諮ったのは何の議案ですか", False),
+])
+def test_who_objected_is_its_own_record_part(question, objection):
+    from rag.answer.analysis import detect_intents
+
+    assert ("objection" in detect_intents(question)) is objection

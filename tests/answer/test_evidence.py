@@ -129,3 +129,58 @@ def test_a_question_naming_an_item_puts_the_chunks_about_other_items_after_the_r
     assert [e.hit.score for e in ev] == [0.8, 0.7, 0.9]  # the retriever's scores go with their chunks
     q = Question("委員会で何が報告されましたか", "q", True, (), {"委員会": 1.0}, ())
     assert [e.chunk for e in gather(_Index(), q, [Hit(report, 0.9), Hit(other, 0.8)])] == [report, other]
+
+
+def _sitting(lines: list[tuple[str, str]]):
+    """Chunks of one invented sitting, one per (kind, text), and an index over them."""
+    from rag.domain import Chunk
+
+    chunks, at = [], 0
+    for n, (kind, text) in enumerate(lines):
+        chunks.append(Chunk(chunk_id=f"c{n}", text=text, source="m.txt", start=at, end=at + len(text), meeting_id="m",
+                            meeting="架空市議会", date="2024-12-25", section="時刻" if kind == "note" else "発言", kind=kind))
+        at += len(text) + 1
+
+    class Sitting:
+        @staticmethod
+        def chunks_of(meeting_id: str, kind: str):
+            return [c for c in chunks if c.kind == kind]
+
+    return chunks, Sitting()
+
+
+def test_the_pause_after_a_question_the_chair_answers_with_a_bare_recess():
+    """「横田委員が…委託しているのかと尋ねた直後、何時に休憩に入りましたか」: the chair's 「休憩いたします。」 stands
+    between the question and the clock line; the remark before it is read too."""
+    from rag.answer.analysis import detect_intents
+
+    chunks, sitting = _sitting([
+        ("remark", "消防本部の審査を終了します。休憩いたします。"), ("note", "（午後　１時０２分　休憩）"),
+        ("remark", "介護医療については、別のところに委託しているのですか。"), ("remark", "休憩いたします。"),
+        ("note", "（午後　１時１０分　休憩）"),
+    ])
+    question = "横田委員が介護医療について別のところに委託しているのかと尋ねた直後、委員会は何時に休憩に入りましたか"
+    q = Question(question, question, True, (), {"介護": 3.0, "医療": 2.0, "委託": 2.0, "休憩": 1.0}, tuple(detect_intents(question)))
+    ev = gather(sitting, q, [Hit(chunks[0], 0.4)])
+    assert [e.chunk.text for e in ev[:2]] == ["（午後　１時１０分　休憩）", "介護医療については、別のところに委託しているのですか。"]
+
+
+def test_who_objected_is_the_objectors_own_short_remark_about_the_item_asked():
+    """「議案第146号に異議を唱えたのは誰」: of the members' 「…に異議があります。」 answers to the chair, the one
+    naming 146 leads; not the chair's 「御異議ありませんか」 (which shares 異議 and the item)."""
+    from rag.answer.analysis import detect_intents
+
+    chunks, sitting = _sitting([
+        ("remark", "議案第146号については、委員長報告のとおり決することに御異議ありませんか。"),
+        ("remark", "９番赤平勇人議員、何号に御異議がありますか。"),
+        ("remark", "議案第146号に異議があります。"),
+        ("remark", "請願第6号を採択することに異議があります。"),
+    ])
+    question = "議案第146号に異議を唱えたのは誰ですか"
+    q = Question(question, question, True, (), {"議案": 1.0, "146": 3.0, "異議": 2.0}, tuple(detect_intents(question)))
+    ev = gather(sitting, q, [Hit(chunks[0], 0.9)])
+    assert ev[0].chunk.text == "議案第146号に異議があります。" and ev[0].hit is None
+    assert "請願第6号を採択することに異議があります。" not in [e.chunk.text for e in ev]
+    question = "議案第150号に異議を唱えたのは誰ですか"  # no objection names it: nothing is routed
+    q = Question(question, question, True, (), {"議案": 1.0, "150": 3.0, "異議": 2.0}, tuple(detect_intents(question)))
+    assert [e.chunk for e in gather(sitting, q, [Hit(chunks[0], 0.9)])] == [chunks[0]]

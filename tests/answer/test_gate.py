@@ -776,3 +776,45 @@ def test_an_organisation_asked_for_needs_a_line_that_names_one_the_question_does
     assert answer.abstention and answer.abstention[0] == "answer_type_missing", answer.abstention
     answer = contract_assistant.ask("はしご付消防自動車の製造請負契約は、どこの会社と契約するのですか")
     assert _not_typed_missing(answer), answer.abstention
+
+
+_WORKS_MINUTES = """架空町議会　令和5年第3回定例会会議録（第2号）
+令和5年9月12日（火）午前10時開議
+出席議員
+　１番　高田みえ君　　　２番　栗山良夫君
+○議長（川上一郎君）　ただいまから本日の会議を開きます。
+○１番（高田みえ君）　公共事業による失業対策について伺います。
+○町長（森本二郎君）　本年度は９５億円の公共事業費を計上しておりますが、その全部が失業救済に回るわけではございません。
+○委員長（川上一郎君）　消防本部の審査を終了します。休憩いたします。
+（午後　１時０２分　休憩）
+○１番（高田みえ君）　介護医療については、別のところに委託しているのですか。
+○委員長（川上一郎君）　休憩いたします。
+（午後　１時１０分　休憩）
+"""
+
+
+@pytest.fixture(scope="module")
+def works_assistant(tmp_path_factory):
+    return _assistant_over(tmp_path_factory, "kaso_2023_09_12.txt", _WORKS_MINUTES)
+
+
+def test_a_value_the_question_states_is_not_its_answer(works_assistant):
+    """「公共事業費95億円のうち、失業救済に回る額はいくら」: the minutes repeat the 95億円 the question gives and
+    no share of it — a trap answered with that sentence. The 95億円 answers the question that asks it."""
+    answer = works_assistant.ask("本年度の公共事業費95億円のうち、失業救済に回る額はいくらと述べましたか")
+    assert answer.abstention and answer.abstention[0] == "answer_type_missing" and "金額" in answer.abstention[1]
+    assert _not_typed_missing(works_assistant.ask("本年度の公共事業費はいくらと述べましたか"))
+
+
+def test_a_greeting_is_something_said(works_assistant):
+    """「栗山良夫君は…どのような挨拶をしましたか」 asks what he said; the roster lists him and he never speaks."""
+    answer = works_assistant.ask("栗山良夫君は、就任に当たってどのような挨拶をしましたか")
+    assert answer.abstention and answer.abstention[0] == "speaker_not_found" and "栗山良夫" in answer.abstention[1]
+
+
+def test_the_clock_line_of_the_pause_asked_about_answers_by_itself(works_assistant):
+    """「…と尋ねた直後、何時に休憩に入りましたか」: the router puts that pause's clock line first; the question's
+    other words describe the business before it, which the relevance score need not find in it."""
+    answer = works_assistant.ask("高田議員が介護医療について別のところに委託しているのかと尋ねた直後、何時に休憩に入りましたか")
+    assert not answer.abstained, answer.abstention
+    assert "１時１０分" in answer.citations[0].text
