@@ -175,13 +175,15 @@ _ORG_NAME = re.compile(
 @dataclass(frozen=True)
 class NamedOrganisation:
     """Matches an organisation's name in a line, unless the question names that organisation itself
-    (a ``re.Pattern``'s ``search``, for ``AskedValue.has``)."""
+    (``search`` and ``finditer`` as a ``re.Pattern``'s, for ``AskedValue.has``)."""
 
-    question: str
+    folded_question: str  # as ``asked_values`` reads it (NFKC, lower-case)
+
+    def finditer(self, text: str):
+        return (m for m in _ORG_NAME.finditer(text) if m.group() not in self.folded_question)
 
     def search(self, text: str):
-        q = unicodedata.normalize("NFKC", self.question).lower()
-        return next((m for m in _ORG_NAME.finditer(text) if m.group() not in q), None)
+        return next(self.finditer(text), None)
 
 
 def asked_values(folded_question: str) -> list[AskedValue]:

@@ -26,7 +26,7 @@ from ..index import section_prefix
 from ..layouts.speakers import chair_title, presides
 from ..lexical import normalize
 from .analysis import INTENT_KIND, OBJECTION_TEXT, RECESS_WORDS, TIME_TEXT, Question, as_quoted, quoted, term_coverage
-from .items import item_numbers, names_other_items
+from .items import item_numbers, names_asked_items, names_other_items
 
 # openers that explain, conclude from or point back to the paragraph before
 BACK_REFERENCE = re.compile(
@@ -139,8 +139,7 @@ def objection_chunks(index, meeting_id: str, question: Question) -> list[Chunk]:
                if len(c.text) <= MAX_OBJECTION_CHARS and OBJECTION_TEXT.search(normalize(c.text))]
     asked = item_numbers(question.text)
     if asked:
-        return [c for c in remarks
-                if any(item_numbers(c.text).get(kind, set()) & numbers for kind, numbers in asked.items())][:MAX_OBJECTIONS]
+        return [c for c in remarks if names_asked_items(asked, c.text)][:MAX_OBJECTIONS]
     ranked = sorted(remarks, key=lambda c: -term_coverage(c.text, question.weights))
     return [c for c in ranked if term_coverage(c.text, question.weights) > 0][:MAX_OBJECTIONS]
 

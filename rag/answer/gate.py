@@ -55,6 +55,7 @@ VENUE_TEXT = re.compile(PLACE_WORDS.pattern + r"|議場|zoom|teams|ウェブ会�
 # words that name a person in a remark's text: a name with its honorific, or an office (not 委員会, 議員提出)
 PERSON_TEXT = re.compile(r"[一-龥ァ-ヶー]{1,6}(?:君|氏|さん)(?![一-龥])|(?:" + "|".join(w for w in ROLE_WORDS if len(w) >= 2)
                          + r")(?![会室提])")
+_TITLES = "|".join(map(re.escape, ROLE_WORDS + ("君", "氏", "さん")))  # after a name: 「米窪国務大臣」「栗山良夫君」
 SEAT_ROLE = re.compile(r"第?\s*[0-9〇一二三四五六七八九十百]+\s*番")
 # Words that only say "a decision / an agenda item of this meeting" (「今回の会合で決定されたのは」), not what about
 RECORD_WORDS = frozenset({
@@ -241,15 +242,11 @@ def _value_key(value: str) -> tuple[int | None, str] | None:
 def stated_values(has, question: str) -> set:
     """The values of the type ``has`` matches that the question itself states (「本年度の公共事業費95億円の
     うち、失業救済に回る額はいくら」 states 95億円): they are what it asks about, not its answer."""
-    if not hasattr(has, "finditer"):
-        return set()  # an organisation's name: ``NamedOrganisation`` leaves out the question's own
     return {_value_key(m.group()) for m in has.finditer(question)} - {None}
 
 
 def holds_new_value(has, line: str, stated: set) -> bool:
     """``line`` holds a value of the type asked for other than those the question states."""
-    if not stated or not hasattr(has, "finditer"):
-        return bool(has.search(line))
     return any(_value_key(m.group()) not in stated for m in has.finditer(line))
 
 
@@ -461,17 +458,18 @@ class Gate:
             return None
         # values and dates (times and bare years are the reranker's, not a reason to abstain); the
         # meeting's own date line (the header) dates nothing else, and answers a date about the meeting
-        asked = [(a.has, a.what, a.words, a.kind in ("value", "name")) for a in asked_values(q)
+        asked = [(a.has, a.what, a.words, a.kind) for a in asked_values(q)
                  if a.kind in ("value", "name") or (a.kind == "date" and not about_meeting)]
         if not asked:
             return None
         short = abbreviations(q)  # 「科博のクラファン、いくら集まった」
-        for has, what, words, header_ok in asked:
+        for has, what, words, kind in asked:
+            header_ok = kind in ("value", "name")
             topic = self._specific(weights, candidates, words)
             # an amount or count the question states is what it asks a part of (「95億円のうち、失業救済に回る額
             # は」); a date it states most often names the sitting, and a clock time may answer 「いつ」 of an
             # event within it (「…の採決はいつ行われましたか」 lost its answer when the dates stated were left out)
-            stated = stated_values(has, q) if header_ok else set()
+            stated = stated_values(has, q) if kind == "value" else set()
             windows = [context for c in candidates for line, context in line_contexts(c)
                        if holds_new_value(has, normalize(line), stated)
                        and (c.kind != "header" or header_ok or self._dates_other(c, line))]
@@ -685,16 +683,15 @@ class Gate:
         q = fold(question)
         meetings = self._meetings(candidates)
         people = {fold(n) for m in meetings for n, _, _ in m.speakers()} | {fold(a.name) for m in meetings for a in m.attendees}
-        titles = "|".join(map(re.escape, ROLE_WORDS + ("君", "氏", "さん")))
         named: dict[str, str] = {}
         for p in people:
             if len(p) < 2:
                 continue
             if p in q:
-                named[p] = re.search(rf"{re.escape(p)}(?:{titles})?", q).group()
+                named[p] = re.search(rf"{re.escape(p)}(?:{_TITLES})?", q).group()
                 continue
             for cut in (3, 2):
-                m = re.search(rf"{re.escape(p[:cut])}(?:{titles})", q) if len(p) > cut else None
+                m = re.search(rf"{re.escape(p[:cut])}(?:{_TITLES})", q) if len(p) > cut else None
                 if m:
                     named[p] = m.group()
                     break

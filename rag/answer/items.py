@@ -42,11 +42,15 @@ def item_numbers(text: str) -> dict[str, set[int]]:
     return named
 
 
+def names_asked_items(asked: dict[str, set[int]], text: str) -> bool:
+    """``text`` names one of the items the question names (``asked``: its ``item_numbers``)."""
+    named = item_numbers(text)
+    return any(named.get(kind, set()) & numbers for kind, numbers in asked.items())
+
+
 def names_other_items(asked: dict[str, set[int]], text: str) -> bool:
     """``text`` names items of a kind the question names, and none of the question's items."""
-    if not asked:
+    if not asked or names_asked_items(asked, text):
         return False
     named = item_numbers(text)
-    if any(named.get(kind, set()) & numbers for kind, numbers in asked.items()):
-        return False
     return any(named.get(kind) for kind in asked)
